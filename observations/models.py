@@ -1,0 +1,287 @@
+"""Visits, their interactions and the versioned scoring rubric.
+
+The database enforces every rule it can (check constraints); services compute the stored scores,
+so a report never has to re-score raw interactions.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from stores.models import Store
+
+from . import scoring
+
+MAX_SECONDS = 3600
+
+
+class Rubric(models.Model):
+    """One version of the scoring rubric. Versions are never edited once visits use them:
+    head office saves changes as a new version, and each visit keeps the version it was scored with."""
+
+    version = models.PositiveIntegerField(_("version"), unique=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    greeting_weight = models.FloatField(_("greeting weight"), default=0.30)
+    smile_weight = models.FloatField(_("smile weight"), default=0.20)
+    hovering_weight = models.FloatField(_("hovering weight"), default=0.20)
+    response_weight = models.FloatField(_("response weight"), default=0.30)
+    greeting_target_seconds = models.PositiveIntegerField(_("greeting target (s)"), default=30)
+    greeting_zero_seconds = models.PositiveIntegerField(_("greeting counts zero from (s)"), default=90)
+    greeting_timeliness_share = models.FloatField(_("greeting: share of timeliness"), default=0.7)
+    response_target_seconds = models.PositiveIntegerField(_("response target (s)"), default=60)
+    response_zero_seconds = models.PositiveIntegerField(_("response counts zero from (s)"), default=180)
+    response_timeliness_share = models.FloatField(_("response: share of timeliness"), default=0.4)
+    follow_penalty = models.FloatField(_("penalty for following"), default=50)
+    approach_penalty = models.FloatField(_("penalty per extra approach"), default=25)
+    oasis_min_soi = models.FloatField(_("oasis from SOI"), default=75)
+    desert_below_soi = models.FloatField(_("desert below SOI"), default=50)
+
+    class Meta:
+        ordering = ["-version"]
+        verbose_name = _("rubric")
+        verbose_name_plural = _("rubrics")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(
+                    greeting_weight__gte=0, smile_weight__gte=0, hovering_weight__gte=0, response_weight__gte=0
+                ),
+                name="rubric_weights_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(greeting_weight__gt=0) | Q(smile_weight__gt=0) | Q(hovering_weight__gt=0),
+                name="rubric_some_weight_always_scored",
+            ),
+            models.CheckConstraint(
+                condition=Q(greeting_target_seconds__lt=F("greeting_zero_seconds")),
+                name="rubric_greeting_target_before_zero",
+            ),
+            models.CheckConstraint(
+                condition=Q(response_target_seconds__lt=F("response_zero_seconds")),
+                name="rubric_response_target_before_zero",
+            ),
+            models.CheckConstraint(
+                condition=Q(greeting_timeliness_share__gte=0, greeting_timeliness_share__lte=1)
+                & Q(response_timeliness_share__gte=0, response_timeliness_share__lte=1),
+                name="rubric_shares_in_unit_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(follow_penalty__gte=0, approach_penalty__gte=0), name="rubric_penalties_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(desert_below_soi__gte=0, oasis_min_soi__lte=100, desert_below_soi__lte=F("oasis_min_soi")),
+                name="rubric_bands_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Rubric v{self.version}"
+
+    @classmethod
+    def in_force(cls) -> Rubric:
+        """The newest version: the one new visits are scored with."""
+        return cls.objects.order_by("-version").first()
+
+    def params(self) -> scoring.RubricParams:
+        return scoring.RubricParams(
+            **{field: getattr(self, field) for field in scoring.RubricParams.__dataclass_fields__}
+        )
+
+
+class ObserverRole(models.TextChoices):
+    SHOPPER = "shopper", _("Mystery shopper")
+    SUPERVISOR = "supervisor", _("Supervisor")
+
+
+class VisitStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("Submitted")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+
+
+class VisitQuerySet(models.QuerySet):
+    def counted(self, *, approved_only: bool = False) -> VisitQuerySet:
+        """Visits that count in reports: never rejected ones; optionally only approved ones."""
+        if approved_only:
+            return self.filter(status=VisitStatus.APPROVED)
+        return self.exclude(status=VisitStatus.REJECTED)
+
+    def awaiting_review(self) -> VisitQuerySet:
+        """Flagged shopper visits that no one has reviewed yet."""
+        return self.filter(observer_role=ObserverRole.SHOPPER, status=VisitStatus.SUBMITTED).exclude(flags=[])
+
+
+def _score_range(field: str) -> Q:
+    return Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__gte": 0, f"{field}__lte": 100})
+
+
+class ScoredModel(models.Model):
+    """The stored scores of an interaction or a visit, computed by `observations.services`."""
+
+    soi = models.FloatField(_("SOI"), null=True, blank=True, editable=False)
+    greeting_score = models.FloatField(_("greeting score"), null=True, blank=True, editable=False)
+    smile_score = models.FloatField(_("smile score"), null=True, blank=True, editable=False)
+    hovering_score = models.FloatField(_("hovering score"), null=True, blank=True, editable=False)
+    response_score = models.FloatField(_("response score"), null=True, blank=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def set_scores(self, scores: scoring.Scores) -> None:
+        self.soi = scores.soi
+        for name in scoring.DIMENSIONS:
+            setattr(self, f"{name}_score", scores.dimension(name))
+
+    @property
+    def scores(self) -> scoring.Scores:
+        return scoring.Scores(soi=self.soi, **{name: getattr(self, f"{name}_score") for name in scoring.DIMENSIONS})
+
+
+SCORE_FIELDS = ("soi", *(f"{name}_score" for name in scoring.DIMENSIONS))
+
+
+class Visit(ScoredModel):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    store = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="visits", verbose_name=_("store"))
+    observer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="visits", verbose_name=_("observer")
+    )
+    observer_role = models.CharField(_("observer role"), max_length=20, choices=ObserverRole.choices)
+    started_at = models.DateTimeField(_("started at"))
+    ended_at = models.DateTimeField(_("ended at"))
+    # Monday of the ISO week of started_at in the store's time zone: the report period.
+    week_start = models.DateField(_("week (Monday)"), editable=False)
+    status = models.CharField(_("status"), max_length=20, choices=VisitStatus.choices, default=VisitStatus.SUBMITTED)
+    submitted_at = models.DateTimeField(_("submitted at"))
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reviewed_visits",
+        verbose_name=_("reviewed by"),
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    review_note = models.TextField(_("review note"), blank=True, max_length=5000)
+    notes = models.TextField(_("notes"), blank=True, max_length=5000)
+    rubric = models.ForeignKey(Rubric, on_delete=models.PROTECT, related_name="visits", verbose_name=_("rubric"))
+    latitude = models.FloatField(_("latitude"), null=True, blank=True)
+    longitude = models.FloatField(_("longitude"), null=True, blank=True)
+    location_accuracy_m = models.FloatField(_("location accuracy (m)"), null=True, blank=True)
+    flags = models.JSONField(_("plausibility flags"), default=list, blank=True)
+    n_interactions = models.PositiveSmallIntegerField(_("interactions"), default=0, editable=False)
+    # Fingerprint of what the phone sent: a replay with the same id must carry the same content.
+    content_hash = models.CharField(max_length=64, editable=False)
+
+    objects = VisitQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-started_at"]
+        verbose_name = _("visit")
+        verbose_name_plural = _("visits")
+        indexes = [
+            models.Index(fields=["store", "started_at"], name="visit_store_started"),
+            models.Index(fields=["store", "week_start", "status"], name="visit_store_week_status"),
+            models.Index(fields=["week_start", "status"], name="visit_week_status"),
+            models.Index(fields=["observer", "store", "started_at"], name="visit_observer_store_started"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(ended_at__gte=F("started_at")), name="visit_ends_after_start"),
+            models.CheckConstraint(condition=Q(status__in=VisitStatus.values), name="visit_status_valid"),
+            models.CheckConstraint(
+                condition=Q(observer_role__in=ObserverRole.values), name="visit_observer_role_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True) | Q(latitude__gte=-90, latitude__lte=90),
+                name="visit_latitude_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(longitude__isnull=True) | Q(longitude__gte=-180, longitude__lte=180),
+                name="visit_longitude_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True, longitude__isnull=True)
+                | Q(latitude__isnull=False, longitude__isnull=False),
+                name="visit_position_complete",
+            ),
+            models.CheckConstraint(
+                condition=Q(location_accuracy_m__isnull=True) | Q(location_accuracy_m__gte=0, latitude__isnull=False),
+                name="visit_accuracy_with_position",
+            ),
+            models.CheckConstraint(
+                condition=Q(status=VisitStatus.SUBMITTED, reviewed_at__isnull=True, reviewed_by__isnull=True)
+                | Q(~Q(status=VisitStatus.SUBMITTED), reviewed_at__isnull=False, reviewed_by__isnull=False),
+                name="visit_review_matches_status",
+            ),
+            *(models.CheckConstraint(condition=_score_range(f), name=f"visit_{f}_range") for f in SCORE_FIELDS),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.store.code} {self.started_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_counted(self) -> bool:
+        return self.status != VisitStatus.REJECTED
+
+
+class Interaction(ScoredModel):
+    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="interactions", verbose_name=_("visit"))
+    position = models.PositiveSmallIntegerField(_("position"))
+    greeted = models.BooleanField(_("greeted"))
+    greeting_seconds = models.PositiveIntegerField(_("seconds until greeted"), null=True, blank=True)
+    greeting_personal = models.BooleanField(_("personal greeting"), default=False)
+    smile = models.PositiveSmallIntegerField(_("smile (1–5)"))
+    unsolicited_approaches = models.PositiveSmallIntegerField(_("unsolicited approaches"), default=0)
+    followed = models.BooleanField(_("staff followed the customer"), default=False)
+    asked = models.BooleanField(_("customer asked"), default=False)
+    response_seconds = models.PositiveIntegerField(_("seconds until attended"), null=True, blank=True)
+    response_quality = models.PositiveSmallIntegerField(_("answer quality (1–5)"), null=True, blank=True)
+    special_request = models.BooleanField(_("unusual request"), default=False)
+    notes = models.TextField(_("notes"), blank=True, max_length=5000)
+
+    class Meta:
+        ordering = ["visit", "position"]
+        verbose_name = _("interaction")
+        verbose_name_plural = _("interactions")
+        constraints = [
+            models.UniqueConstraint(fields=["visit", "position"], name="interaction_position_unique"),
+            models.CheckConstraint(
+                condition=Q(
+                    greeted=True,
+                    greeting_seconds__isnull=False,
+                    greeting_seconds__gte=0,
+                    greeting_seconds__lte=MAX_SECONDS,
+                )
+                | Q(greeted=False, greeting_seconds__isnull=True, greeting_personal=False),
+                name="interaction_greeting_consistent",
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    asked=True,
+                    response_seconds__isnull=False,
+                    response_seconds__gte=0,
+                    response_seconds__lte=MAX_SECONDS,
+                    response_quality__gte=1,
+                    response_quality__lte=5,
+                )
+                | Q(asked=False, response_seconds__isnull=True, response_quality__isnull=True),
+                name="interaction_response_consistent",
+            ),
+            models.CheckConstraint(condition=Q(smile__gte=1, smile__lte=5), name="interaction_smile_range"),
+            models.CheckConstraint(
+                condition=Q(unsolicited_approaches__gte=0), name="interaction_approaches_not_negative"
+            ),
+            *(models.CheckConstraint(condition=_score_range(f), name=f"interaction_{f}_range") for f in SCORE_FIELDS),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.position}"
+
+    def values(self) -> scoring.InteractionValues:
+        return scoring.InteractionValues(
+            **{field: getattr(self, field) for field in scoring.InteractionValues.__dataclass_fields__}
+        )

@@ -1,0 +1,237 @@
+"""Writes: submitting and reviewing visits. Views, tasks and commands call these; none of them
+holds a business rule of its own."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import uuid
+from dataclasses import asdict, dataclass, field
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from stores.models import Role, Store, User
+
+from . import plausibility, scoring
+from .models import Interaction, ObserverRole, Rubric, Visit, VisitStatus
+from .validation import visit_errors
+
+
+@dataclass(frozen=True)
+class InteractionInput:
+    greeted: bool
+    smile: int
+    greeting_seconds: int | None = None
+    greeting_personal: bool = False
+    unsolicited_approaches: int = 0
+    followed: bool = False
+    asked: bool = False
+    response_seconds: int | None = None
+    response_quality: int | None = None
+    special_request: bool = False
+    notes: str = ""
+
+    def values(self) -> scoring.InteractionValues:
+        return scoring.InteractionValues(
+            **{name: getattr(self, name) for name in scoring.InteractionValues.__dataclass_fields__}
+        )
+
+
+@dataclass(frozen=True)
+class VisitInput:
+    id: uuid.UUID
+    started_at: dt.datetime
+    ended_at: dt.datetime
+    interactions: tuple[InteractionInput, ...]
+    notes: str = ""
+    latitude: float | None = None
+    longitude: float | None = None
+    location_accuracy_m: float | None = None
+
+    def content_hash(self, store: Store) -> str:
+        """A fingerprint of the content, independent of how the phone wrote the times."""
+        content = {
+            "store": store.code,
+            "started_at": self.started_at.astimezone(dt.UTC).isoformat(),
+            "ended_at": self.ended_at.astimezone(dt.UTC).isoformat(),
+            "notes": self.notes,
+            "position": [self.latitude, self.longitude, self.location_accuracy_m],
+            "interactions": [asdict(item) for item in self.interactions],
+        }
+        return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
+
+    def errors(self, now: dt.datetime) -> dict[str, str]:
+        return visit_errors(
+            started_at=self.started_at,
+            ended_at=self.ended_at,
+            now=now,
+            interactions=[asdict(item) for item in self.interactions],
+            notes=self.notes,
+            latitude=self.latitude,
+            longitude=self.longitude,
+            location_accuracy_m=self.location_accuracy_m,
+        )
+
+
+class VisitInvalid(Exception):
+    def __init__(self, errors: dict[str, str]):
+        super().__init__(errors)
+        self.errors = errors
+
+
+class VisitConflict(Exception):
+    """The id is taken by a visit with other content or of another observer. Says nothing more."""
+
+
+class ReviewNotAllowed(Exception):
+    pass
+
+
+@dataclass
+class SubmitResult:
+    visit: Visit
+    created: bool
+    interactions: list[Interaction] = field(default_factory=list)
+
+
+def week_start(moment: dt.datetime, store: Store) -> dt.date:
+    """Monday of the ISO week in which `moment` falls in the store's local time."""
+    local_date = moment.astimezone(store.tzinfo).date()
+    return local_date - dt.timedelta(days=local_date.weekday())
+
+
+def observer_role_for(user: User) -> str:
+    return ObserverRole.SHOPPER if user.role == Role.SHOPPER else ObserverRole.SUPERVISOR
+
+
+def _flags(*, observer: User, store: Store, data: VisitInput, submitted_at: dt.datetime) -> list[dict]:
+    other_starts: list[dt.datetime] = []
+    if observer.role == Role.SHOPPER:
+        window = plausibility.REPEAT_WINDOW
+        other_starts = list(
+            Visit.objects.filter(
+                observer=observer,
+                store=store,
+                started_at__gt=data.started_at - window,
+                started_at__lt=data.started_at + window,
+            )
+            .exclude(pk=data.id)
+            .values_list("started_at", flat=True)
+        )
+    stopwatch = [
+        s for item in data.interactions for s in (item.greeting_seconds, item.response_seconds) if s is not None
+    ]
+    has_position = data.latitude is not None and data.longitude is not None
+    store_has_position = store.latitude is not None and store.longitude is not None
+    return plausibility.visit_flags(
+        started_at=data.started_at,
+        ended_at=data.ended_at,
+        submitted_at=submitted_at,
+        stopwatch_seconds=stopwatch,
+        position=(data.latitude, data.longitude) if has_position else None,
+        accuracy_m=data.location_accuracy_m,
+        store_position=(store.latitude, store.longitude) if store_has_position else None,
+        other_visit_starts=other_starts,
+    )
+
+
+def build_visit(
+    *,
+    observer: User,
+    store: Store,
+    data: VisitInput,
+    rubric: Rubric,
+    submitted_at: dt.datetime,
+    flags: list[dict],
+) -> tuple[Visit, list[Interaction]]:
+    """The unsaved visit and interactions with their scores (also used by bulk demo data)."""
+    params = rubric.params()
+    interactions = []
+    interaction_scores = []
+    for position, item in enumerate(data.interactions, start=1):
+        scores = scoring.interaction_scores(item.values(), params)
+        interaction = Interaction(position=position, **asdict(item))
+        interaction.set_scores(scores)
+        interactions.append(interaction)
+        interaction_scores.append(scores)
+    visit = Visit(
+        id=data.id,
+        store=store,
+        observer=observer,
+        observer_role=observer_role_for(observer),
+        started_at=data.started_at,
+        ended_at=data.ended_at,
+        week_start=week_start(data.started_at, store),
+        status=VisitStatus.SUBMITTED,
+        submitted_at=submitted_at,
+        notes=data.notes,
+        rubric=rubric,
+        latitude=data.latitude,
+        longitude=data.longitude,
+        location_accuracy_m=data.location_accuracy_m,
+        flags=flags,
+        n_interactions=len(interactions),
+        content_hash=data.content_hash(store),
+    )
+    visit.set_scores(scoring.combine(interaction_scores))
+    for interaction in interactions:
+        interaction.visit = visit
+    return visit, interactions
+
+
+def visit_submit(*, observer: User, store: Store, data: VisitInput, now: dt.datetime | None = None) -> SubmitResult:
+    """Store a finished visit with its interactions and scores, exactly once.
+
+    The visit's id is the idempotency key and the primary key enforces it: a replay with the same
+    content returns the stored visit (created=False); other content, or another observer's id,
+    raises VisitConflict. Concurrent replays wait on the key's lock and then read the winner.
+    """
+    now = now or timezone.now()
+    errors = data.errors(now)
+    if errors:
+        raise VisitInvalid(errors)
+    rubric = Rubric.in_force()
+    flags = _flags(observer=observer, store=store, data=data, submitted_at=now)
+    visit, interactions = build_visit(
+        observer=observer, store=store, data=data, rubric=rubric, submitted_at=now, flags=flags
+    )
+    try:
+        with transaction.atomic():
+            visit.save(force_insert=True)
+            Interaction.objects.bulk_create(interactions)
+    except IntegrityError:
+        stored = Visit.objects.select_related("store__region", "observer").filter(pk=data.id).first()
+        if stored is None:
+            raise  # not a replay: a rule the database enforces was broken
+        if stored.observer_id != observer.pk or stored.content_hash != visit.content_hash:
+            raise VisitConflict() from None
+        return SubmitResult(visit=stored, created=False)
+    return SubmitResult(visit=visit, created=True, interactions=interactions)
+
+
+@transaction.atomic
+def visit_review(
+    *, visit: Visit, reviewer: User, decision: str, note: str = "", now: dt.datetime | None = None
+) -> Visit:
+    """Approve or reject a visit. A rejection needs a note; the reviewer must supervise the
+    store's region or be head office."""
+    if decision not in ("approve", "reject"):
+        raise VisitInvalid({"decision": "must be 'approve' or 'reject'."})
+    if decision == "reject" and not note.strip():
+        raise VisitInvalid({"note": "is required when rejecting a visit."})
+    if len(note) > 5000:
+        raise VisitInvalid({"note": "must be at most 5000 characters."})
+    locked = Visit.objects.select_for_update().select_related("store").get(pk=visit.pk)
+    allowed = reviewer.role == Role.HEAD_OFFICE or (
+        reviewer.role == Role.SUPERVISOR and reviewer.regions.filter(pk=locked.store.region_id).exists()
+    )
+    if not allowed:
+        raise ReviewNotAllowed()
+    locked.status = VisitStatus.APPROVED if decision == "approve" else VisitStatus.REJECTED
+    locked.reviewed_by = reviewer
+    locked.reviewed_at = now or timezone.now()
+    locked.review_note = note
+    locked.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_note"])
+    return locked

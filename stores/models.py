@@ -1,0 +1,116 @@
+"""Regions, stores and the people who observe or read them.
+
+A user's role decides what they may do; their scope (assigned stores, supervised regions,
+managed stores) decides on which stores. `stores.selectors` turns both into querysets.
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+def validate_timezone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(_("%(value)s is not an IANA time zone."), params={"value": value})
+
+
+class Region(models.Model):
+    code = models.SlugField(_("code"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+
+    def __str__(self) -> str:
+        return f"{self.code} – {self.name}"
+
+
+class Store(models.Model):
+    code = models.SlugField(_("code"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=150)
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="stores", verbose_name=_("region"))
+    city = models.CharField(_("city"), max_length=100)
+    timezone = models.CharField(_("time zone"), max_length=64, default="Europe/Berlin", validators=[validate_timezone])
+    latitude = models.FloatField(_("latitude"), null=True, blank=True)
+    longitude = models.FloatField(_("longitude"), null=True, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("store")
+        verbose_name_plural = _("stores")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True) | Q(latitude__gte=-90, latitude__lte=90),
+                name="store_latitude_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(longitude__isnull=True) | Q(longitude__gte=-180, longitude__lte=180),
+                name="store_longitude_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True, longitude__isnull=True)
+                | Q(latitude__isnull=False, longitude__isnull=False),
+                name="store_position_complete",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} – {self.name}"
+
+    @property
+    def tzinfo(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.timezone)
+
+
+class Role(models.TextChoices):
+    SHOPPER = "shopper", _("Mystery shopper")
+    SUPERVISOR = "supervisor", _("Supervisor")
+    MANAGER = "manager", _("Store manager")
+    HEAD_OFFICE = "head_office", _("Head office")
+
+
+class User(AbstractUser):
+    """A person using Service Oasis.
+
+    `stores` are the stores a shopper is assigned to or a manager manages; `regions` are the
+    regions a supervisor looks after. Head office sees everything and needs neither.
+    """
+
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.SHOPPER)
+    stores = models.ManyToManyField(Store, blank=True, related_name="people", verbose_name=_("stores"))
+    regions = models.ManyToManyField(Region, blank=True, related_name="supervisors", verbose_name=_("regions"))
+    language = models.CharField(
+        _("language"), max_length=8, default="de", choices=[("de", "Deutsch"), ("en", "English")]
+    )
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            models.CheckConstraint(condition=Q(role__in=Role.values), name="user_role_valid"),
+        ]
+
+    @property
+    def is_head_office(self) -> bool:
+        return self.role == Role.HEAD_OFFICE
+
+    @property
+    def is_supervisor(self) -> bool:
+        return self.role == Role.SUPERVISOR
+
+    @property
+    def is_manager(self) -> bool:
+        return self.role == Role.MANAGER
+
+    @property
+    def is_shopper(self) -> bool:
+        return self.role == Role.SHOPPER

@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+import pytest
+
+from stores.models import Role
+
+from .factories import RegionFactory, StoreFactory, UserFactory
+
+
+@pytest.fixture
+def region(db):
+    return RegionFactory(code="north", name="North")
+
+
+@pytest.fixture
+def other_region(db):
+    return RegionFactory(code="south", name="South")
+
+
+@pytest.fixture
+def store(region):
+    return StoreFactory(code="ber-mitte", name="Berlin Mitte", region=region)
+
+
+@pytest.fixture
+def other_store(other_region):
+    return StoreFactory(
+        code="zrh-hb",
+        name="Zürich HB",
+        region=other_region,
+        city="Zürich",
+        timezone="Europe/Zurich",
+        latitude=47.378,
+        longitude=8.540,
+    )
+
+
+@pytest.fixture
+def shopper(store):
+    return UserFactory(username="shopper-anna", role=Role.SHOPPER, stores=[store])
+
+
+@pytest.fixture
+def supervisor(region):
+    return UserFactory(username="supervisor-ben", role=Role.SUPERVISOR, regions=[region])
+
+
+@pytest.fixture
+def manager(store):
+    return UserFactory(username="manager-carla", role=Role.MANAGER, stores=[store])
+
+
+@pytest.fixture
+def head_office(db):
+    return UserFactory(username="head-dora", role=Role.HEAD_OFFICE, is_staff=True)
