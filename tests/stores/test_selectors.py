@@ -1,0 +1,67 @@
+"""Who may see which stores and visits: the single place scoping is decided."""
+
+from __future__ import annotations
+
+import pytest
+
+from observations.selectors import review_queue_for, visits_visible_to
+from stores.selectors import stores_observable_by, stores_reportable_to, stores_visible_to
+
+from ..factories import StoreFactory, UserFactory, submit_visit
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def inactive_store(region):
+    return StoreFactory(code="ber-closed", region=region, is_active=False)
+
+
+def codes(stores) -> set[str]:
+    return {store.code for store in stores}
+
+
+def test_head_office_sees_every_store(head_office, store, other_store):
+    assert codes(stores_visible_to(head_office)) == {"ber-mitte", "zrh-hb"}
+    assert codes(stores_reportable_to(head_office)) == {"ber-mitte", "zrh-hb"}
+
+
+def test_supervisor_sees_the_stores_of_their_regions_only(supervisor, store, other_store, inactive_store):
+    assert codes(stores_visible_to(supervisor)) == {"ber-mitte", "ber-closed"}
+    assert codes(stores_observable_by(supervisor)) == {"ber-mitte"}
+
+
+def test_shopper_observes_assigned_stores_but_reads_no_report(shopper, store, other_store):
+    assert codes(stores_observable_by(shopper)) == {"ber-mitte"}
+    assert not stores_reportable_to(shopper).exists()
+
+
+def test_manager_reads_own_store_reports_but_records_no_visit(manager, store, other_store):
+    assert codes(stores_reportable_to(manager)) == {"ber-mitte"}
+    assert not stores_observable_by(manager).exists()
+
+
+def test_inactive_users_see_nothing(store):
+    gone = UserFactory(username="left-company", role="head_office", is_active=False)
+    assert not stores_visible_to(gone).exists()
+
+
+def test_visits_are_scoped_by_role(shopper, supervisor, manager, head_office, store, other_store):
+    own = submit_visit(observer=shopper, store=store)
+    other_shopper = UserFactory(username="shopper-zurich", stores=[other_store])
+    elsewhere = submit_visit(observer=other_shopper, store=other_store)
+
+    assert set(visits_visible_to(shopper)) == {own}
+    assert set(visits_visible_to(other_shopper)) == {elsewhere}
+    assert set(visits_visible_to(supervisor)) == {own}
+    assert set(visits_visible_to(head_office)) == {own, elsewhere}
+    assert not visits_visible_to(manager).exists()
+
+
+def test_review_queue_holds_flagged_shopper_visits_of_the_region(shopper, supervisor, manager, store):
+    flagged = submit_visit(observer=shopper, store=store, minutes=1)
+    submit_visit(observer=UserFactory(username="shopper-clean", stores=[store]), store=store, minutes=30)
+    submit_visit(observer=supervisor, store=store, minutes=1)  # supervisors' own visits need no review
+    assert list(review_queue_for(supervisor)) == [flagged]
+    assert not review_queue_for(shopper).exists()
+    assert not review_queue_for(manager).exists()
