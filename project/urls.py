@@ -13,3 +13,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("api.urls")),
 ]
+
+handler500 = "project.middleware.server_error"

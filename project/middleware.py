@@ -1,0 +1,109 @@
+"""Cross-cutting request handling: database outages and session lifetime."""
+
+from __future__ import annotations
+
+import logging
+import sys
+import time
+from collections.abc import Callable
+
+from django.contrib.auth import logout
+from django.db import DatabaseError, InterfaceError, OperationalError, connections
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+
+from stores.models import Role
+
+logger = logging.getLogger(__name__)
+
+# Head office and supervisors can change data across many stores: shorter idle sessions.
+IDLE_LIMIT_SECONDS = {Role.HEAD_OFFICE: 30 * 60, Role.SUPERVISOR: 30 * 60}
+ABSOLUTE_LIMIT_SECONDS = 12 * 3600
+RETRY_AFTER_SECONDS = 10
+
+
+def wants_json(request: HttpRequest) -> bool:
+    return request.path.startswith("/api/") or "application/json" in request.headers.get("Accept", "")
+
+
+def _is_outage(exception: Exception) -> bool:
+    """A lost or refused connection, not a bug in a query."""
+    if isinstance(exception, InterfaceError):
+        return True
+    if isinstance(exception, OperationalError):
+        return True
+    return isinstance(exception, DatabaseError) and "connection" in str(exception).lower()
+
+
+class DatabaseUnavailableMiddleware:
+    """Answer 503 with a short JSON or HTML message (never a traceback) while the database is
+    unreachable, and drop the broken connections so the next request reconnects."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not _is_outage(exception):
+            return None
+        return service_unavailable(request, exception)
+
+
+def service_unavailable(request: HttpRequest, exception: Exception) -> HttpResponse:
+    logger.error("database unavailable: %s", exception.__class__.__name__)
+    for connection in connections.all(initialized_only=True):
+        # Drop the broken connection; the next request opens a fresh one.
+        try:
+            if not connection.is_usable():
+                connection.close()
+        except DatabaseError:
+            connection.connection = None
+    message = _("The service is briefly unavailable. Your data is safe; please try again in a moment.")
+    if wants_json(request):
+        response: HttpResponse = JsonResponse({"detail": message, "code": "service_unavailable"}, status=503)
+    else:
+        response = HttpResponse(render_to_string("503.html", {"message": message}), status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """handler500: a database outage anywhere (also in middleware) is a 503; anything else a
+    plain 500 page or JSON body, never a traceback."""
+    exception = sys.exc_info()[1]
+    if exception is not None and _is_outage(exception):
+        return service_unavailable(request, exception)
+    if wants_json(request):
+        return JsonResponse({"detail": "Server error.", "code": "server_error"}, status=500)
+    return HttpResponse(render_to_string("500.html"), status=500)
+
+
+class SessionLifetimeMiddleware:
+    """Sessions end 12 hours after login at the latest, and after 30 idle minutes for head
+    office and supervisors."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and hasattr(request, "session") and request.session.session_key:
+            now = int(time.time())
+            started = request.session.setdefault("oasis_login_at", now)
+            if now - started > ABSOLUTE_LIMIT_SECONDS:
+                logout(request)
+                return redirect_to_login(request)
+            idle_limit = IDLE_LIMIT_SECONDS.get(user.role)
+            if idle_limit:
+                request.session.set_expiry(idle_limit)
+        return self.get_response(request)
+
+
+def redirect_to_login(request: HttpRequest) -> HttpResponse:
+    if wants_json(request):
+        return JsonResponse({"detail": _("Your session has expired. Please log in again.")}, status=401)
+    return redirect(f"/accounts/login/?next={request.path}")
