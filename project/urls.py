@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from stores.views import my_data
+
 from . import health, views
 
 urlpatterns = [
@@ -10,6 +12,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/my-data/", my_data, name="my-data"),
     path("admin/", admin.site.urls),
     path("api/", include("api.urls")),
 ]

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
 from .models import Region, Store, User
 
@@ -12,11 +13,15 @@ class RegionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Store)
-class StoreAdmin(admin.ModelAdmin):
+class StoreAdmin(SimpleHistoryAdmin):
     list_display = ["code", "name", "region", "city", "timezone", "is_active"]
     list_filter = ["region", "is_active", "timezone"]
     search_fields = ["code", "name", "city"]
     list_select_related = ["region"]
+
+    def has_delete_permission(self, request, obj=None):
+        # Stores carry history; close them with "active" instead of deleting them.
+        return False
 
 
 @admin.register(User)

@@ -1,0 +1,28 @@
+"""Writes about people: leaving the company without leaving statistics behind."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from .models import User
+
+
+@transaction.atomic
+def user_anonymize(*, user: User) -> User:
+    """Remove everything that identifies a departed user while keeping their visits, so every
+    store statistic stays exactly as it was. The user can no longer log in."""
+    from rest_framework.authtoken.models import Token
+
+    user.username = f"departed-{user.pk}"
+    user.first_name = ""
+    user.last_name = ""
+    user.email = ""
+    user.is_active = False
+    user.is_staff = False
+    user.is_superuser = False
+    user.set_unusable_password()
+    user.save()
+    user.stores.clear()
+    user.regions.clear()
+    Token.objects.filter(user=user).delete()
+    return user
