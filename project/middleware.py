@@ -7,6 +7,7 @@ import sys
 import time
 from collections.abc import Callable
 
+from django.conf import settings
 from django.contrib.auth import logout
 from django.db import DatabaseError, InterfaceError, OperationalError, connections
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -107,3 +108,14 @@ def redirect_to_login(request: HttpRequest) -> HttpResponse:
     if wants_json(request):
         return JsonResponse({"detail": _("Your session has expired. Please log in again.")}, status=401)
     return redirect(f"/accounts/login/?next={request.path}")
+
+
+def locked_out(request: HttpRequest, credentials: dict | None = None, *args, **kwargs) -> HttpResponse:
+    """What a locked-out login or token request gets: 429 with a plain reason."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    message = _("Too many failed log-in attempts. Please wait %(minutes)d minutes and try again.") % {
+        "minutes": minutes
+    }
+    if wants_json(request):
+        return JsonResponse({"detail": message, "code": "locked_out"}, status=429)
+    return HttpResponse(render_to_string("503.html", {"message": message}), status=429)

@@ -9,3 +9,6 @@ from .settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+# Brute-force protection is switched on by the tests that are about it (client.login() has no request).
+AXES_ENABLED = False
