@@ -1,0 +1,160 @@
+"""Shared helpers for the benchmark scripts: a PostgreSQL database of their own, a gunicorn server
+on 127.0.0.1, API tokens, and visit payloads."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = str(ROOT / ".venv" / "bin" / "python")
+BENCH_DB = os.environ.get("BENCH_DB", "oasis_bench")
+DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", f"postgres://postgres@127.0.0.1:5432/{BENCH_DB}")
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/9")
+HOST, PORT = "127.0.0.1", int(os.environ.get("BENCH_PORT", "8150"))
+
+
+def env(**extra: str) -> dict[str, str]:
+    values = dict(os.environ)
+    values.update(
+        DJANGO_SETTINGS_MODULE="bench.settings_bench",
+        DATABASE_URL=DATABASE_URL,
+        REDIS_URL=REDIS_URL,
+        PYTHONPATH=str(ROOT),
+    )
+    values.pop("CELERY_BROKER_URL", None)  # rollup refreshes and alerts run inline, as on one box
+    values.update(extra)
+    return values
+
+
+def manage(*args: str, **kwargs) -> subprocess.CompletedProcess:
+    return subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env(), check=True, **kwargs)
+
+
+def ensure_database() -> None:
+    subprocess.run(
+        ["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-qc", f"CREATE DATABASE {BENCH_DB}"],
+        capture_output=True,
+        check=False,
+    )
+    manage("migrate", "--noinput", "-v", "0")
+
+
+def psql(sql: str) -> str:
+    result = subprocess.run(
+        ["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", BENCH_DB, "-Atqc", sql],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return result.stdout.strip()
+
+
+def django_setup() -> None:
+    os.environ.update(env())
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+
+
+@contextlib.contextmanager
+def gunicorn(workers: int = 5, **extra_env: str):
+    """gunicorn for 2 cores: 2 * cores + 1 sync workers."""
+    process = subprocess.Popen(
+        [
+            str(ROOT / ".venv" / "bin" / "gunicorn"),
+            "project.wsgi",
+            "--bind",
+            f"{HOST}:{PORT}",
+            "--workers",
+            str(workers),
+            "--log-level",
+            "warning",
+            "--timeout",
+            "60",
+        ],
+        cwd=ROOT,
+        env=env(**extra_env),
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                urllib.request.urlopen(f"http://{HOST}:{PORT}/health/", timeout=2)
+                break
+            except Exception:
+                if time.monotonic() > deadline or process.poll() is not None:
+                    raise RuntimeError("gunicorn did not come up") from None
+                time.sleep(0.3)
+        yield f"http://{HOST}:{PORT}"
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=30)
+
+
+def bench_user_token() -> tuple[str, list[str]]:
+    """A supervisor of every region (so the load spreads over all stores) and their API token."""
+    django_setup()
+    from rest_framework.authtoken.models import Token
+
+    from stores.models import Region, Role, Store, User
+
+    user, _ = User.objects.get_or_create(username="bench-supervisor", defaults={"role": Role.SUPERVISOR})
+    user.regions.set(Region.objects.all())
+    token, _ = Token.objects.get_or_create(user=user)
+    stores = list(Store.objects.filter(is_active=True).values_list("code", flat=True))
+    return token.key, stores
+
+
+def visit_payload(store: str, visit_id: uuid.UUID | None = None, rng: random.Random | None = None) -> dict:
+    rng = rng or random.Random()
+    started = dt.datetime.now(dt.UTC) - dt.timedelta(hours=1)
+    interactions = []
+    for _ in range(3):
+        greeted, asked = rng.random() < 0.85, rng.random() < 0.5
+        interactions.append(
+            {
+                "greeted": greeted,
+                "greeting_seconds": rng.randint(3, 120) if greeted else None,
+                "greeting_personal": greeted and rng.random() < 0.5,
+                "smile": rng.randint(1, 5),
+                "unsolicited_approaches": rng.randint(0, 3),
+                "followed": rng.random() < 0.2,
+                "asked": asked,
+                "response_seconds": rng.randint(5, 240) if asked else None,
+                "response_quality": rng.randint(1, 5) if asked else None,
+                "special_request": asked and rng.random() < 0.3,
+                "notes": "",
+            }
+        )
+    return {
+        "id": str(visit_id or uuid.uuid4()),
+        "store": store,
+        "started_at": started.isoformat(),
+        "ended_at": (started + dt.timedelta(minutes=20)).isoformat(),
+        "notes": "benchmark",
+        "interactions": interactions,
+    }
+
+
+def median(values: list[float]) -> float:
+    ordered = sorted(values)
+    mid = len(ordered) // 2
+    return ordered[mid] if len(ordered) % 2 else (ordered[mid - 1] + ordered[mid]) / 2
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))
+    return ordered[index]

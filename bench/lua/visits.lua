@@ -1,0 +1,90 @@
+-- wrk script: POST a new visit with 3 interactions per request, each with a fresh UUID.
+-- Env: BENCH_TOKEN (API token), BENCH_STORES (comma-separated store codes), BENCH_PATH, BENCH_REPLAY
+-- (if set to N: cycle through N fixed visit ids instead of fresh ones, for the replay storm).
+local threads = {}
+
+function setup(thread)
+  thread:set("id", #threads + 1)
+  table.insert(threads, thread)
+end
+
+local function uuid4()
+  local template = "xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx"
+  return (template:gsub("[xy]", function(c)
+    local v = (c == "x") and math.random(0, 15) or math.random(8, 11)
+    return string.format("%x", v)
+  end))
+end
+
+local body_template = [[{"id":"%s","store":"%s","started_at":"%s","ended_at":"%s","notes":"load test",
+"interactions":[
+{"greeted":true,"greeting_seconds":12,"greeting_personal":true,"smile":4,"unsolicited_approaches":0,"followed":false,"asked":true,"response_seconds":40,"response_quality":4,"special_request":false,"notes":""},
+{"greeted":true,"greeting_seconds":45,"greeting_personal":false,"smile":3,"unsolicited_approaches":2,"followed":false,"asked":false,"response_seconds":null,"response_quality":null,"special_request":false,"notes":""},
+{"greeted":false,"greeting_seconds":null,"greeting_personal":false,"smile":2,"unsolicited_approaches":1,"followed":true,"asked":true,"response_seconds":150,"response_quality":2,"special_request":true,"notes":""}]}]]
+
+local stores = {}
+local replay_ids = {}
+local replay_bodies = {}
+local started, ended
+local path
+statuses = {}
+
+function init(args)
+  math.randomseed(os.time() * 1000 + id * 7919)
+  for code in string.gmatch(os.getenv("BENCH_STORES") or "", "[^,]+") do
+    table.insert(stores, code)
+  end
+  path = os.getenv("BENCH_PATH") or "/api/v1/visits/"
+  local now = os.time()
+  started = os.date("!%Y-%m-%dT%H:%M:%SZ", now - 3600)
+  ended = os.date("!%Y-%m-%dT%H:%M:%SZ", now - 3600 + 1200)
+  wrk.headers["Authorization"] = "Token " .. (os.getenv("BENCH_TOKEN") or "")
+  wrk.headers["Content-Type"] = "application/json"
+  local replay = tonumber(os.getenv("BENCH_REPLAY") or "0")
+  if replay > 0 then
+    -- Every thread uses the same N ids and bodies (seeded identically), so replays race each other.
+    math.randomseed(42)
+    for i = 1, replay do
+      local visit_id = uuid4()
+      replay_bodies[i] = string.format(body_template, visit_id, stores[(i % #stores) + 1], started, ended)
+    end
+    math.randomseed(os.time() * 1000 + id * 7919)
+  end
+end
+
+local n = 0
+function request()
+  n = n + 1
+  local body
+  if #replay_bodies > 0 then
+    body = replay_bodies[(n % #replay_bodies) + 1]
+  else
+    body = string.format(body_template, uuid4(), stores[math.random(1, #stores)], started, ended)
+  end
+  return wrk.format("POST", path, nil, body)
+end
+
+function response(status, headers, body)
+  local key = tostring(status)
+  statuses[key] = (statuses[key] or 0) + 1
+end
+
+function done(summary, latency, requests)
+  local merged = {}
+  for _, thread in ipairs(threads) do
+    local s = thread:get("statuses")
+    for code, count in pairs(s) do
+      merged[code] = (merged[code] or 0) + count
+    end
+  end
+  local parts = {}
+  for code, count in pairs(merged) do
+    table.insert(parts, string.format('"%s":%d', code, count))
+  end
+  io.write(string.format(
+    'WRK_RESULT {"requests":%d,"duration_us":%d,"errors":{"connect":%d,"read":%d,"write":%d,"timeout":%d,"status":%d},' ..
+    '"latency_us":{"p50":%d,"p90":%d,"p99":%d,"max":%d,"mean":%.1f},"statuses":{%s}}\n',
+    summary.requests, summary.duration, summary.errors.connect, summary.errors.read, summary.errors.write,
+    summary.errors.timeout, summary.errors.status, latency:percentile(50), latency:percentile(90),
+    latency:percentile(99), latency.max, latency.mean, table.concat(parts, ",")))
+end
