@@ -285,3 +285,54 @@ class Interaction(ScoredModel):
         return scoring.InteractionValues(
             **{field: getattr(self, field) for field in scoring.InteractionValues.__dataclass_fields__}
         )
+
+
+class RollupScope(models.TextChoices):
+    """Which visits a rollup row counts: all counted visits, or only approved ones."""
+
+    COUNTED = "counted", _("Submitted and approved visits")
+    APPROVED = "approved", _("Approved visits only")
+
+
+class StoreWeekRollup(models.Model):
+    """Everything the reports need about one store in one week, for one scope.
+
+    Maintained by `observations.rollups` (recomputed from the stored visits, never incremented)
+    so that a report reads a constant number of rows per store whatever the number of visits.
+    Sums and counts merge across stores and weeks; the seconds lists merge for medians.
+    """
+
+    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="week_rollups", verbose_name=_("store"))
+    week_start = models.DateField(_("week (Monday)"))
+    scope = models.CharField(_("scope"), max_length=10, choices=RollupScope.choices)
+    n_visits = models.PositiveIntegerField(_("visits"), default=0)
+    soi_sum = models.FloatField(default=0)
+    soi_sum_squares = models.FloatField(default=0)
+    greeting_sum = models.FloatField(default=0)
+    greeting_n = models.PositiveIntegerField(default=0)
+    smile_sum = models.FloatField(default=0)
+    smile_n = models.PositiveIntegerField(default=0)
+    hovering_sum = models.FloatField(default=0)
+    hovering_n = models.PositiveIntegerField(default=0)
+    response_sum = models.FloatField(default=0)
+    response_n = models.PositiveIntegerField(default=0)
+    n_interactions = models.PositiveIntegerField(_("interactions"), default=0)
+    n_greeted = models.PositiveIntegerField(default=0)
+    n_smiling = models.PositiveIntegerField(default=0)
+    n_hovering = models.PositiveIntegerField(default=0)
+    greeting_seconds = models.JSONField(default=list)
+    response_seconds = models.JSONField(default=list)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["store", "week_start", "scope"]
+        verbose_name = _("store week rollup")
+        verbose_name_plural = _("store week rollups")
+        indexes = [models.Index(fields=["scope", "week_start"], name="rollup_scope_week")]
+        constraints = [
+            models.UniqueConstraint(fields=["store", "week_start", "scope"], name="rollup_store_week_scope_unique"),
+            models.CheckConstraint(condition=Q(scope__in=RollupScope.values), name="rollup_scope_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.store_id} {self.week_start} {self.scope}"

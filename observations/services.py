@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from stores.models import Role, Store, User
 
-from . import plausibility, scoring
+from . import plausibility, rollups, scoring
 from .models import Interaction, ObserverRole, Rubric, Visit, VisitStatus
 from .validation import visit_errors
 
@@ -201,6 +201,7 @@ def visit_submit(*, observer: User, store: Store, data: VisitInput, now: dt.date
         with transaction.atomic():
             visit.save(force_insert=True)
             Interaction.objects.bulk_create(interactions)
+            rollups.refresh_store_week(store.pk, visit.week_start)
     except IntegrityError:
         stored = Visit.objects.select_related("store__region", "observer").filter(pk=data.id).first()
         if stored is None:
@@ -234,4 +235,5 @@ def visit_review(
     locked.reviewed_at = now or timezone.now()
     locked.review_note = note
     locked.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_note"])
+    rollups.refresh_store_week(locked.store_id, locked.week_start)
     return locked

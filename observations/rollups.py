@@ -1,0 +1,205 @@
+"""Per store-week rollups: what the reports read instead of visits and interactions.
+
+A rollup is always recomputed from the stored visit and interaction rows of its store-week (never
+incremented), under a lock on the store row, so two transactions touching the same store-week
+cannot write stale aggregates over each other. `refresh_store_week` is a plain function of ids so
+that it can move into a Celery task later; `rebuild_store` recomputes every week of a store (the
+`rebuild_rollups` command).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, fields
+
+from django.db import transaction
+
+from stores.models import Store
+
+from . import scoring
+from .models import Interaction, RollupScope, StoreWeekRollup, Visit, VisitStatus
+
+# The stored fields of a rollup that merge by addition.
+SUM_FIELDS: tuple[str, ...] = (
+    "n_visits",
+    "soi_sum",
+    "soi_sum_squares",
+    *(f"{name}_{part}" for name in scoring.DIMENSIONS for part in ("sum", "n")),
+    "n_interactions",
+    "n_greeted",
+    "n_smiling",
+    "n_hovering",
+)
+LIST_FIELDS: tuple[str, ...] = ("greeting_seconds", "response_seconds")
+ROLLUP_FIELDS: tuple[str, ...] = SUM_FIELDS + LIST_FIELDS
+
+SMILING_FROM = 4  # smile rate: share of interactions with smile >= 4
+HOVERING_APPROACHES_FROM = 2  # hovering rate: followed, or this many unsolicited approaches
+
+
+@dataclass
+class Totals:
+    """Mergeable sums over any set of visits: a store-week, a store over a period, a region, the company."""
+
+    n_visits: int = 0
+    soi_sum: float = 0.0
+    soi_sum_squares: float = 0.0
+    greeting_sum: float = 0.0
+    greeting_n: int = 0
+    smile_sum: float = 0.0
+    smile_n: int = 0
+    hovering_sum: float = 0.0
+    hovering_n: int = 0
+    response_sum: float = 0.0
+    response_n: int = 0
+    n_interactions: int = 0
+    n_greeted: int = 0
+    n_smiling: int = 0
+    n_hovering: int = 0
+    greeting_seconds: list[int] = field(default_factory=list)
+    response_seconds: list[int] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, row: Mapping | StoreWeekRollup) -> Totals:
+        get = row.get if isinstance(row, Mapping) else lambda name: getattr(row, name)
+        return cls(**{name: get(name) for name in ROLLUP_FIELDS})
+
+    def add(self, other: Totals) -> Totals:
+        for name in SUM_FIELDS:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        for name in LIST_FIELDS:
+            getattr(self, name).extend(getattr(other, name))
+        return self
+
+    def add_visit(self, visit: Mapping) -> None:
+        """One counted visit's stored scores (`soi`, `greeting_score`, ...). A visit always has
+        an SOI (at least one interaction, and smile is always scored); one without would have
+        nothing to add to the mean, so it is left out rather than counted as a visit."""
+        soi = visit["soi"]
+        if soi is None:
+            return
+        self.n_visits += 1
+        self.soi_sum += soi
+        self.soi_sum_squares += soi * soi
+        for name in scoring.DIMENSIONS:
+            score = visit[f"{name}_score"]
+            if score is not None:
+                setattr(self, f"{name}_sum", getattr(self, f"{name}_sum") + score)
+                setattr(self, f"{name}_n", getattr(self, f"{name}_n") + 1)
+
+    def add_interaction(self, interaction: Mapping) -> None:
+        """One interaction's raw observations, for the rates and medians."""
+        self.n_interactions += 1
+        if interaction["greeted"]:
+            self.n_greeted += 1
+            self.greeting_seconds.append(interaction["greeting_seconds"])
+        if interaction["smile"] >= SMILING_FROM:
+            self.n_smiling += 1
+        if interaction["followed"] or interaction["unsolicited_approaches"] >= HOVERING_APPROACHES_FROM:
+            self.n_hovering += 1
+        if interaction["asked"]:
+            self.response_seconds.append(interaction["response_seconds"])
+
+    def as_fields(self) -> dict:
+        values = {f.name: getattr(self, f.name) for f in fields(self)}
+        for name in LIST_FIELDS:
+            values[name] = sorted(values[name])
+        return values
+
+    # Figures (unrounded); None where there is nothing to average.
+    @property
+    def soi(self) -> float | None:
+        return self.soi_sum / self.n_visits if self.n_visits else None
+
+    def dimension(self, name: str) -> float | None:
+        n = getattr(self, f"{name}_n")
+        return getattr(self, f"{name}_sum") / n if n else None
+
+    def rate(self, count: int) -> float | None:
+        return 100.0 * count / self.n_interactions if self.n_interactions else None
+
+    def confidence_interval(self) -> tuple[float, float] | None:
+        return scoring.confidence_interval_from_sums(self.n_visits, self.soi_sum, self.soi_sum_squares)
+
+    def isclose(self, other: Totals) -> bool:
+        """Equal up to floating point summation order (for checks against a recomputation)."""
+        for name in SUM_FIELDS:
+            mine, theirs = getattr(self, name), getattr(other, name)
+            if not math.isclose(mine, theirs, rel_tol=1e-9, abs_tol=1e-6):
+                return False
+        return all(sorted(getattr(self, name)) == sorted(getattr(other, name)) for name in LIST_FIELDS)
+
+
+VISIT_VALUES = ("pk", "week_start", "status", "soi", *(f"{name}_score" for name in scoring.DIMENSIONS))
+INTERACTION_VALUES = (
+    "visit_id",
+    "greeted",
+    "greeting_seconds",
+    "smile",
+    "followed",
+    "unsolicited_approaches",
+    "asked",
+    "response_seconds",
+)
+
+
+def scopes_of(status: str) -> tuple[str, ...]:
+    """The rollup scopes a visit of this status counts in."""
+    if status == VisitStatus.APPROVED:
+        return (RollupScope.COUNTED, RollupScope.APPROVED)
+    if status == VisitStatus.SUBMITTED:
+        return (RollupScope.COUNTED,)
+    return ()
+
+
+def accumulate(visits: Iterable[Mapping], interactions: Iterable[Mapping]) -> dict[tuple[dt.date, str], Totals]:
+    """Totals per (week_start, scope) from visit rows (`VISIT_VALUES`) and their interactions'
+    rows (`INTERACTION_VALUES`). Rejected visits and their interactions count nowhere."""
+    totals: dict[tuple[dt.date, str], Totals] = {}
+    keys_of_visit: dict = {}
+    for visit in visits:
+        keys = [(visit["week_start"], scope) for scope in scopes_of(visit["status"])]
+        keys_of_visit[visit["pk"]] = keys
+        for key in keys:
+            totals.setdefault(key, Totals()).add_visit(visit)
+    for interaction in interactions:
+        for key in keys_of_visit.get(interaction["visit_id"], ()):
+            totals[key].add_interaction(interaction)
+    return totals
+
+
+def _recompute(store_id: int, weeks: list[dt.date] | None) -> int:
+    """Recompute the rollups of a store (only `weeks`, or all), holding the store row's lock.
+
+    FOR NO KEY UPDATE, not FOR UPDATE: inserting a visit takes a key-share lock on its store (the
+    foreign key check), which a plain FOR UPDATE would wait for, deadlocking two submissions.
+    """
+    Store.objects.select_for_update(no_key=True).filter(pk=store_id).values_list("pk").get()
+    visits = Visit.objects.filter(store_id=store_id).exclude(status=VisitStatus.REJECTED)
+    interactions = Interaction.objects.filter(visit__store_id=store_id).exclude(visit__status=VisitStatus.REJECTED)
+    stale = StoreWeekRollup.objects.filter(store_id=store_id)
+    if weeks is not None:
+        visits = visits.filter(week_start__in=weeks)
+        interactions = interactions.filter(visit__week_start__in=weeks)
+        stale = stale.filter(week_start__in=weeks)
+    totals = accumulate(visits.values(*VISIT_VALUES), interactions.values(*INTERACTION_VALUES))
+    stale.delete()
+    StoreWeekRollup.objects.bulk_create(
+        StoreWeekRollup(store_id=store_id, week_start=week, scope=scope, **week_totals.as_fields())
+        for (week, scope), week_totals in sorted(totals.items())
+    )
+    return len({week for week, _scope in totals})
+
+
+def refresh_store_week(store_id: int, week_start: dt.date) -> None:
+    """Bring the rollups of one store-week in line with its stored visits (after a submission or review)."""
+    with transaction.atomic():
+        _recompute(store_id, [week_start])
+
+
+def rebuild_store(store_id: int) -> int:
+    """Recompute every rollup of a store from scratch; returns the number of weeks with visits."""
+    with transaction.atomic():
+        return _recompute(store_id, None)
