@@ -1,0 +1,264 @@
+"""Report endpoints: `/api/v1/reports/stores/<code>/weekly/` and `/api/v1/reports/branches/`,
+as JSON or, with `?format=csv`, as CSV. Thin: parse the parameters, scope the store, call
+`observations.reports`, present. Observers appear only as "mystery shopper" or "supervisor"."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.exceptions import ValidationError
+from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from observations import reports
+from observations.reports import BranchReport, Figures, ReportParamError, StoreReport
+from stores.models import Role
+from stores.selectors import stores_reportable_to
+
+
+class CSVRenderer(BaseRenderer):
+    """Renders `{"header": [...], "rows": [[...], ...]}`. Cells that a spreadsheet would read as
+    a formula get a leading apostrophe."""
+
+    media_type = "text/csv"
+    format = "csv"
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None) -> bytes:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\r\n")
+        writer.writerow(data["header"])
+        writer.writerows([_cell(value) for value in row] for row in data["rows"])
+        return buffer.getvalue().encode(self.charset)
+
+
+def _cell(value):
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+class ReportView(APIView):
+    renderer_classes = [JSONRenderer, CSVRenderer]
+
+    def perform_content_negotiation(self, request, force=False):
+        try:
+            return super().perform_content_negotiation(request, force)
+        except Http404:
+            raise ValidationError({"format": "must be json or csv."}) from None
+
+    def handle_exception(self, exc):
+        # Errors are JSON even when CSV was asked for: a spreadsheet of an error helps no one.
+        self.request.accepted_renderer = JSONRenderer()
+        self.request.accepted_media_type = JSONRenderer.media_type
+        if isinstance(exc, ReportParamError):
+            exc = ValidationError({exc.field: exc.message})
+        return super().handle_exception(exc)
+
+    def wants_csv(self, request: Request) -> bool:
+        return request.accepted_renderer.format == "csv"
+
+    @staticmethod
+    def csv_response(header: list[str], rows: list[list], filename: str) -> Response:
+        response = Response({"header": header, "rows": rows})
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+
+
+def figures_json(figures: Figures) -> dict:
+    return figures.as_dict()
+
+
+def store_report_json(report: StoreReport) -> dict:
+    store = report.store
+    figures = report.figures.as_dict()
+    previous = report.previous
+    return {
+        "week": report.week,
+        "week_start": report.week_start,
+        "week_end": report.week_end,
+        "approved_only": report.approved_only,
+        "store": store.code,
+        "name": store.name,
+        "region": store.region.code,
+        **{key: figures[key] for key in reports.FIGURE_KEYS[:6]},
+        "shrunk_soi": reports.scoring.round1(report.shrunk_soi),
+        "rank": report.rank,
+        "n_ranked": report.n_ranked,
+        **{key: figures[key] for key in reports.FIGURE_KEYS[6:]},
+        "few_visits": report.few_visits,
+        "previous_week": {"week": reports.week_label(report.previous_week_start), **previous.as_dict()},
+        "change": {
+            change.figure: reports.scoring.round1(change.delta)
+            for change in report.changes
+            if change.figure == "soi" or change.figure in reports.scoring.DIMENSIONS
+        },
+        "changes": reports.describe_changes(report),
+        "comparison": {
+            "region": {"region": store.region.code, "name": store.region.name, **report.region.as_dict()},
+            "company": report.company.as_dict(),
+        },
+        "trend": [
+            {
+                "week": point.label,
+                "week_start": point.week_start,
+                **point.figures.as_dict(),
+                "region_soi": reports.scoring.round1(point.region_soi),
+                "company_soi": reports.scoring.round1(point.company_soi),
+            }
+            for point in report.trend
+        ],
+        "notes": [
+            {
+                "by": note.observer_label,
+                "observer_role": note.observer_role,
+                "date": note.day,
+                "interaction": note.interaction,
+                "text": note.text,
+            }
+            for note in report.notes
+        ],
+    }
+
+
+STORE_CSV_HEADER = ["store", "week", "week_start", *reports.FIGURE_KEYS, "region_soi", "company_soi"]
+
+
+def store_report_csv_rows(report: StoreReport) -> list[list]:
+    rows = []
+    for point in report.trend:
+        figures = point.figures.as_dict()
+        rows.append(
+            [
+                report.store.code,
+                point.label,
+                point.week_start.isoformat(),
+                *(figures[key] for key in reports.FIGURE_KEYS),
+                reports.scoring.round1(point.region_soi),
+                reports.scoring.round1(point.company_soi),
+            ]
+        )
+    return rows
+
+
+def branch_report_json(report: BranchReport) -> dict:
+    return {
+        "week": report.period.label,
+        "from": report.period.first,
+        "to": report.period.end,
+        "approved_only": report.approved_only,
+        "sort": ("-" if report.descending else "") + report.sort,
+        "n_ranked": report.n_ranked,
+        "company": report.company.as_dict(),
+        "band_counts": report.band_counts,
+        "regions": [
+            {
+                "region": summary.region.code,
+                "name": summary.region.name,
+                **summary.figures.as_dict(),
+                "band_counts": summary.band_counts,
+            }
+            for summary in report.regions
+        ],
+        "stores": [
+            {
+                **row.as_dict(),
+                "trend": [
+                    {
+                        "week": reports.week_label(point.week_start),
+                        "soi": reports.scoring.round1(point.soi),
+                        "n_visits": point.n_visits,
+                    }
+                    for point in row.trend
+                ],
+            }
+            for row in report.stores
+        ],
+    }
+
+
+BRANCH_CSV_HEADER = ["period", *reports.STORE_ROW_KEYS]
+
+
+def branch_report_csv_rows(report: BranchReport) -> list[list]:
+    rows = []
+    for row in report.stores:
+        values = row.as_dict()
+        rows.append([report.period.label, *(values[key] for key in reports.STORE_ROW_KEYS)])
+    return rows
+
+
+COMMON_PARAMETERS = [
+    OpenApiParameter("approved_only", OpenApiTypes.BOOL, description="head office only: count only approved visits"),
+    OpenApiParameter("format", OpenApiTypes.STR, enum=["json", "csv"]),
+]
+
+
+class StoreWeeklyReportView(ReportView):
+    """The weekly report of one store the user may read (404 otherwise)."""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "week", OpenApiTypes.STR, description="ISO week, e.g. 2026-W47; default: last complete week"
+            ),
+            *COMMON_PARAMETERS,
+        ],
+        responses={200: OpenApiTypes.OBJECT},
+    )
+    def get(self, request: Request, code: str) -> Response:
+        store = get_object_or_404(stores_reportable_to(request.user), code=code)
+        query = request.query_params
+        if query.get("from") or query.get("to"):
+            raise ReportParamError("week", "the store report covers one week; use week, not from/to.")
+        period = reports.parse_period(query)
+        approved_only = reports.parse_approved_only(query, may_choose=request.user.role == Role.HEAD_OFFICE)
+        report = reports.store_weekly_report(store=store, week_start=period.first, approved_only=approved_only)
+        if self.wants_csv(request):
+            return self.csv_response(
+                STORE_CSV_HEADER, store_report_csv_rows(report), f"service-oasis-{store.code}-{report.week}.csv"
+            )
+        return Response(store_report_json(report))
+
+
+class BranchReportView(ReportView):
+    """The branch comparison: head office all stores, supervisors their regions."""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("week", OpenApiTypes.STR, description="ISO week; or from/to"),
+            OpenApiParameter("from", OpenApiTypes.STR, description="first ISO week or a date in it"),
+            OpenApiParameter("to", OpenApiTypes.STR, description="last ISO week or a date in it"),
+            OpenApiParameter("region", OpenApiTypes.STR, description="region code"),
+            OpenApiParameter("sort", OpenApiTypes.STR, description="column, prefix - for descending; default rank"),
+            *COMMON_PARAMETERS,
+        ],
+        responses={200: OpenApiTypes.OBJECT},
+    )
+    def get(self, request: Request) -> Response:
+        query = request.query_params
+        stores = reports.branch_stores(request.user, query.get("region"))
+        period = reports.parse_period(query)
+        approved_only = reports.parse_approved_only(query, may_choose=request.user.role == Role.HEAD_OFFICE)
+        sort, descending = reports.parse_sort(query)
+        report = reports.branch_report(
+            stores=stores, period=period, approved_only=approved_only, sort=sort, descending=descending
+        )
+        if self.wants_csv(request):
+            return self.csv_response(
+                BRANCH_CSV_HEADER,
+                branch_report_csv_rows(report),
+                f"service-oasis-branches-{period.label.replace('/', '_')}.csv",
+            )
+        return Response(branch_report_json(report))
