@@ -526,7 +526,7 @@ def _notes(*, store: Store, week_start: dt.date, approved_only: bool) -> list[No
 
 
 def store_weekly_report(*, store: Store, week_start: dt.date, approved_only: bool) -> StoreReport:
-    """The weekly report of one store (already scoped). Seven queries: the rubric, the store's 12
+    """The weekly report of one store (already scoped). Six queries: the rubric, the store's 12
     weeks, every store's rollups of the week (rank, region and company), region and company means
     per week of the trend, the visits' notes and the interactions' notes."""
     rubric = _rubric()
