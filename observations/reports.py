@@ -472,9 +472,10 @@ def describe_changes(report: StoreReport) -> list[str]:
     for change in report.changes:
         values = {
             "figure": _label(change.figure),
-            "before": number_format(change.before, 1),
-            "after": number_format(change.after, 1),
-            "delta": number_format(abs(change.delta), 1),
+            # number_format cuts digits off; round first so the text matches the tables
+            "before": number_format(scoring.round1(change.before), 1),
+            "after": number_format(scoring.round1(change.after), 1),
+            "delta": number_format(scoring.round1(abs(change.delta)), 1),
         }
         is_rate = change.figure.endswith("_rate")
         if round(change.delta, 1) == 0:

@@ -1,0 +1,161 @@
+"""Geometry for the report charts, drawn as inline SVG by the templates.
+
+Plain functions from figures to coordinates. Coordinates are returned as preformatted strings so
+that the template's number localization (a German decimal comma) cannot break the SVG.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from . import scoring
+
+BAND_LIMITS = (50.0, 75.0)  # desert below, oasis from: version 1's rubric; the band rows are a backdrop
+
+
+def _n(value: float) -> str:
+    return f"{value:.1f}"
+
+
+@dataclass(frozen=True)
+class Series:
+    name: str
+    css: str
+    segments: list[str]  # "x,y x,y ..." per unbroken run of weeks with a value
+    dots: list[tuple[str, str, str]]  # x, y, title
+
+
+@dataclass(frozen=True)
+class LineChart:
+    width: int
+    height: int
+    plot_left: int
+    plot_right: int
+    series: list[Series]
+    x_labels: list[tuple[str, str]]  # x, text
+    y_ticks: list[tuple[str, str]]  # y, text
+    bands: list[tuple[str, str, str]]  # y, height, band
+
+    @property
+    def plot_width(self) -> int:
+        return self.plot_right - self.plot_left
+
+
+def _scale(value: float, top: float, bottom: float) -> float:
+    """SOI 0..100 to a y coordinate between bottom (0) and top (100)."""
+    return bottom - (bottom - top) * max(0.0, min(100.0, value)) / 100.0
+
+
+def line_chart(
+    labels: Sequence[str],
+    lines: Sequence[tuple[str, str, Sequence[float | None]]],
+    *,
+    width: int = 640,
+    height: int = 240,
+    limits: tuple[float, float] = BAND_LIMITS,
+) -> LineChart:
+    """A 0..100 line chart over `labels` (weeks); `lines` are (name, css class, values)."""
+    left, right, top, bottom = 36, width - 12, 12, height - 28
+    step = (right - left) / max(1, len(labels) - 1)
+
+    def x_of(index: int) -> float:
+        return left + index * step
+
+    series = []
+    for name, css, values in lines:
+        segments, current, dots = [], [], []
+        for index, value in enumerate(values):
+            if value is None:
+                if current:
+                    segments.append(" ".join(current))
+                current = []
+                continue
+            x, y = _n(x_of(index)), _n(_scale(value, top, bottom))
+            current.append(f"{x},{y}")
+            dots.append((x, y, f"{labels[index]}: {scoring.round1(value)}"))
+        if current:
+            segments.append(" ".join(current))
+        series.append(Series(name, css, segments, dots))
+    desert, oasis = limits
+    bands = [
+        (_n(top), _n(_scale(oasis, top, bottom) - top), "oasis"),
+        (_n(_scale(oasis, top, bottom)), _n(_scale(desert, top, bottom) - _scale(oasis, top, bottom)), "steppe"),
+        (_n(_scale(desert, top, bottom)), _n(bottom - _scale(desert, top, bottom)), "desert"),
+    ]
+    # every label on a wide chart, every other one when there are many weeks
+    every = 1 if len(labels) <= 8 else 2
+    x_labels = [(_n(x_of(i)), label) for i, label in enumerate(labels) if (len(labels) - 1 - i) % every == 0]
+    y_ticks = [(_n(_scale(v, top, bottom)), str(v)) for v in (0, 25, 50, 75, 100)]
+    return LineChart(width, height, left, right, series, x_labels, y_ticks, bands)
+
+
+@dataclass(frozen=True)
+class Sparkline:
+    width: int
+    height: int
+    segments: list[str]
+    last: tuple[str, str] | None
+    limits: list[str]  # y of the band limits
+
+
+def sparkline(values: Sequence[float | None], *, width: int = 120, height: int = 32) -> Sparkline:
+    """A small trend line for the small multiples (0..100, band limits as faint rules)."""
+    top, bottom, left = 2.0, height - 2.0, 2.0
+    step = (width - 4) / max(1, len(values) - 1)
+    segments, current, last = [], [], None
+    for index, value in enumerate(values):
+        if value is None:
+            if current:
+                segments.append(" ".join(current))
+            current = []
+            continue
+        last = (_n(left + index * step), _n(_scale(value, top, bottom)))
+        current.append(f"{last[0]},{last[1]}")
+    if current:
+        segments.append(" ".join(current))
+    return Sparkline(width, height, segments, last, [_n(_scale(limit, top, bottom)) for limit in BAND_LIMITS])
+
+
+@dataclass(frozen=True)
+class Bar:
+    y: str
+    width: str
+    label_x: str
+    value: float | None
+    css: str
+    name: str
+
+
+@dataclass(frozen=True)
+class BarGroup:
+    label: str
+    label_y: str
+    bars: list[Bar]
+
+
+def grouped_bars(
+    groups: Sequence[tuple[str, Sequence[tuple[str, str, float | None]]]], *, width: int = 640, bar_height: int = 14
+) -> tuple[list[BarGroup], int, int, int]:
+    """Horizontal bars, 0..100, one group per dimension with a bar per (name, css, value).
+    Returns the groups, the chart height, the x where bars start and their full length."""
+    left, gap = 150, 10
+    length = width - left - 56
+    rows, y = [], 6
+    for label, bars in groups:
+        group_top = y
+        drawn = []
+        for name, css, value in bars:
+            bar_width = length * max(0.0, min(100.0, value or 0.0)) / 100.0
+            drawn.append(Bar(_n(y), _n(bar_width), _n(left + bar_width + 4), value, css, name))
+            y += bar_height + 2
+        rows.append(BarGroup(label, _n((group_top + y) / 2 + 4), drawn))
+        y += gap
+    return rows, y, left, length
+
+
+def heat_class(value: float | None) -> str:
+    """A colour step per 10 points for the heatmap cells."""
+    if value is None:
+        return "heat-none"
+    return f"heat-{min(9, max(0, int(value // 10)))}"

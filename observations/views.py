@@ -1,0 +1,180 @@
+"""Report pages: the store weekly report and the branch comparison. Thin: parse, scope, call
+`observations.reports`, hand the result and its chart geometry to the templates."""
+
+from __future__ import annotations
+
+import datetime as dt
+from urllib.parse import urlencode
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from stores.models import Region, Role
+from stores.selectors import stores_reportable_to
+
+from . import charts, reports, scoring
+
+
+def _bad_request(request: HttpRequest, error: reports.ReportParamError) -> HttpResponse:
+    return render(request, "reports/bad_request.html", {"error": error}, status=400)
+
+
+def _week_context(monday: dt.date) -> dict:
+    year, week, _day = monday.isocalendar()
+    return {"iso_year": year, "iso_week": week, "start": monday, "end": monday + dt.timedelta(days=6)}
+
+
+def _dimension_labels() -> dict[str, str]:
+    return {
+        "greeting": _("Greeting"),
+        "smile": _("Smile"),
+        "hovering": _("Room to browse"),
+        "response": _("Response"),
+    }
+
+
+@login_required
+def reports_home(request: HttpRequest) -> HttpResponse:
+    """Managers go to their store's report (or choose among their stores), others to the comparison."""
+    user = request.user
+    if user.role in (Role.HEAD_OFFICE, Role.SUPERVISOR):
+        return redirect("reports:branches")
+    stores = list(stores_reportable_to(user).order_by("code"))
+    if not stores:
+        raise PermissionDenied
+    if len(stores) == 1:
+        return redirect("reports:store", code=stores[0].code)
+    return render(request, "reports/store_list.html", {"stores": stores})
+
+
+@login_required
+def store_report(request: HttpRequest, code: str) -> HttpResponse:
+    store = get_object_or_404(stores_reportable_to(request.user), code=code)
+    try:
+        if request.GET.get("from") or request.GET.get("to"):
+            raise reports.ReportParamError("week", "the store report covers one week; use week, not from/to.")
+        period = reports.parse_period(request.GET)
+        approved_only = reports.parse_approved_only(request.GET, may_choose=request.user.role == Role.HEAD_OFFICE)
+    except reports.ReportParamError as error:
+        return _bad_request(request, error)
+    report = reports.store_weekly_report(store=store, week_start=period.first, approved_only=approved_only)
+    labels = _dimension_labels()
+    trend = charts.line_chart(
+        [point.label.split("-")[1] for point in report.trend],
+        [
+            (_("Company"), "company", [point.company_soi for point in report.trend]),
+            (_("Region"), "region", [point.region_soi for point in report.trend]),
+            (store.name, "store", [point.figures.soi for point in report.trend]),
+        ],
+    )
+    bars, bars_height, bars_left, bars_length = charts.grouped_bars(
+        [
+            (
+                labels[name],
+                [
+                    (store.name, "store", report.figures.dimension(name)),
+                    (_("Region"), "region", report.region.dimension(name)),
+                    (_("Company"), "company", report.company.dimension(name)),
+                ],
+            )
+            for name in scoring.DIMENSIONS
+        ]
+    )
+    previous_week = report.week_start - dt.timedelta(weeks=1)
+    next_week = report.week_start + dt.timedelta(weeks=1)
+    return render(
+        request,
+        "reports/store_weekly.html",
+        {
+            "report": report,
+            "store": store,
+            "week": _week_context(report.week_start),
+            "changes": reports.describe_changes(report),
+            "dimensions": [
+                (
+                    labels[name],
+                    report.figures.dimension(name),
+                    report.region.dimension(name),
+                    report.company.dimension(name),
+                )
+                for name in scoring.DIMENSIONS
+            ],
+            "trend_chart": trend,
+            "bars": bars,
+            "bars_height": bars_height,
+            "bars_left": bars_left,
+            "bars_length": bars_length,
+            "previous_week": reports.week_label(previous_week),
+            "next_week": reports.week_label(next_week),
+            "csv_query": urlencode({"week": report.week, "format": "csv"}),
+            "is_head_office": request.user.role == Role.HEAD_OFFICE,
+        },
+    )
+
+
+SORTABLE_COLUMNS = ("soi", *scoring.DIMENSIONS, "n_visits", "shrunk_soi")
+
+
+@login_required
+def branches(request: HttpRequest) -> HttpResponse:
+    query = request.GET
+    try:
+        stores = reports.branch_stores(request.user, query.get("region"))
+        period = reports.parse_period(query)
+        approved_only = reports.parse_approved_only(query, may_choose=request.user.role == Role.HEAD_OFFICE)
+        sort, descending = reports.parse_sort(query)
+    except reports.ReportParamError as error:
+        return _bad_request(request, error)
+    report = reports.branch_report(
+        stores=stores, period=period, approved_only=approved_only, sort=sort, descending=descending
+    )
+    regions = Region.objects.order_by("code")
+    if request.user.role != Role.HEAD_OFFICE:
+        regions = regions.filter(pk__in=request.user.regions.all())
+    kept = {key: query[key] for key in ("week", "from", "to", "region", "approved_only") if query.get(key)}
+
+    def sort_link(column: str) -> str:
+        # figures read best first; clicking the column sorted that way again flips it
+        if column == "rank":
+            target = "-rank" if sort == "rank" and not descending else "rank"
+        else:
+            target = column if sort == column and descending else f"-{column}"
+        return "?" + urlencode({**kept, "sort": target})
+
+    labels = _dimension_labels()
+    heat_rows = [
+        (
+            row,
+            [
+                (labels[name], row.figures.dimension(name), charts.heat_class(row.figures.dimension(name)))
+                for name in scoring.DIMENSIONS
+            ],
+        )
+        for row in report.stores
+    ]
+    multiples = [(row, charts.sparkline([point.soi for point in row.trend])) for row in report.stores]
+    return render(
+        request,
+        "reports/branches.html",
+        {
+            "report": report,
+            "week": _week_context(period.first) if period.is_single_week else None,
+            "period_end": period.end,
+            "regions": regions,
+            "selected_region": query.get("region", ""),
+            "query": query,
+            "is_head_office": request.user.role == Role.HEAD_OFFICE,
+            "sort_links": {column: sort_link(column) for column in ("rank", *SORTABLE_COLUMNS)},
+            "dimension_labels": [labels[name] for name in scoring.DIMENSIONS],
+            "heat_rows": heat_rows,
+            "multiples": multiples,
+            "link_week": reports.week_label(period.last),
+            "trend_first": reports.week_label(report.trend_weeks[0]),
+            "trend_last": reports.week_label(report.trend_weeks[-1]),
+            "csv_query": urlencode({**kept, "sort": ("-" if descending else "") + sort, "format": "csv"}),
+            "few_visits": reports.FEW_VISITS,
+        },
+    )
