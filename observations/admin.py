@@ -1,11 +1,23 @@
-from django.contrib import admin
-from django.utils.translation import gettext_lazy as _
+from __future__ import annotations
 
-from .models import Interaction, Rubric, Visit
+from django import forms
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from stores.models import Role
+
+from .models import SCORE_FIELDS, Interaction, Rubric, Visit
+from .services import visit_rescore
+from .validation import interaction_errors
+
+
+def is_head_office(request) -> bool:
+    return request.user.is_superuser or getattr(request.user, "role", None) == Role.HEAD_OFFICE
 
 
 @admin.register(Rubric)
-class RubricAdmin(admin.ModelAdmin):
+class RubricAdmin(SimpleHistoryAdmin):
     list_display = ["version", "created_at", "greeting_weight", "smile_weight", "hovering_weight", "response_weight"]
 
     def get_readonly_fields(self, request, obj=None):
@@ -15,46 +27,63 @@ class RubricAdmin(admin.ModelAdmin):
         return ["created_at"]
 
     def has_delete_permission(self, request, obj=None):
-        return obj is None or not obj.visits.exists()
+        return False
+
+
+CORRECTABLE_FIELDS = [
+    "greeted",
+    "greeting_seconds",
+    "greeting_personal",
+    "smile",
+    "unsolicited_approaches",
+    "followed",
+    "asked",
+    "response_seconds",
+    "response_quality",
+    "special_request",
+    "notes",
+]
+
+
+class InteractionForm(forms.ModelForm):
+    class Meta:
+        model = Interaction
+        fields = CORRECTABLE_FIELDS
+
+    def clean(self):
+        cleaned = super().clean()
+        for path, message in interaction_errors(cleaned, "interaction").items():
+            field = path.split(".", 1)[1]
+            self.add_error(field if field in self.fields else None, message)
+        return cleaned
 
 
 class InteractionInline(admin.TabularInline):
+    """Head office may correct what was recorded; the visit is then scored again."""
+
     model = Interaction
+    form = InteractionForm
     extra = 0
     can_delete = False
-    readonly_fields = ["soi", "greeting_score", "smile_score", "hovering_score", "response_score"]
-    fields = [
-        "position",
-        "greeted",
-        "greeting_seconds",
-        "greeting_personal",
-        "smile",
-        "unsolicited_approaches",
-        "followed",
-        "asked",
-        "response_seconds",
-        "response_quality",
-        "special_request",
-        "notes",
-        *readonly_fields,
-    ]
+    readonly_fields = ["position", *SCORE_FIELDS]
+    fields = ["position", *CORRECTABLE_FIELDS, *SCORE_FIELDS]
 
     def has_add_permission(self, request, obj=None):
         return False
 
     def has_change_permission(self, request, obj=None):
-        return False
+        return is_head_office(request)
 
 
 @admin.register(Visit)
-class VisitAdmin(admin.ModelAdmin):
+class VisitAdmin(SimpleHistoryAdmin):
     list_display = ["started_at", "store", "observer", "observer_role", "status", "soi", "n_interactions", "flagged"]
     list_filter = ["status", "observer_role", "store__region", "week_start", "rubric"]
     search_fields = ["id", "store__code", "store__name", "observer__username", "notes"]
     list_select_related = ["store", "observer"]
     date_hierarchy = "started_at"
     inlines = [InteractionInline]
-    readonly_fields = [
+    fields = [
         "id",
         "store",
         "observer",
@@ -64,22 +93,19 @@ class VisitAdmin(admin.ModelAdmin):
         "week_start",
         "submitted_at",
         "rubric",
+        "notes",
         "latitude",
         "longitude",
         "location_accuracy_m",
         "flags",
-        "soi",
-        "greeting_score",
-        "smile_score",
-        "hovering_score",
-        "response_score",
+        *SCORE_FIELDS,
         "n_interactions",
         "status",
         "reviewed_by",
         "reviewed_at",
         "review_note",
     ]
-    exclude = ["content_hash"]
+    readonly_fields = [name for name in fields if name != "notes"]
 
     @admin.display(boolean=True, description=_("flagged"))
     def flagged(self, obj: Visit) -> bool:
@@ -89,5 +115,15 @@ class VisitAdmin(admin.ModelAdmin):
         # Visits arrive through the API so that they are validated and scored.
         return False
 
+    def has_change_permission(self, request, obj=None):
+        return is_head_office(request) and super().has_change_permission(request, obj)
+
     def has_delete_permission(self, request, obj=None):
+        # Nothing is deleted outright: a wrong visit is rejected, which keeps it on record.
         return False
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if any(formset.has_changed() for formset in formsets):
+            visit_rescore(visit=form.instance, editor=request.user)
+            messages.info(request, _("The visit was scored again with its rubric version."))

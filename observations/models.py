@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from stores.models import Store
 
@@ -40,6 +41,8 @@ class Rubric(models.Model):
     approach_penalty = models.FloatField(_("penalty per extra approach"), default=25)
     oasis_min_soi = models.FloatField(_("oasis from SOI"), default=75)
     desert_below_soi = models.FloatField(_("desert below SOI"), default=50)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-version"]
@@ -178,6 +181,8 @@ class Visit(ScoredModel):
     content_hash = models.CharField(max_length=64, editable=False)
 
     objects = VisitQuerySet.as_manager()
+    # Audit trail: reviews and corrections, with who and when.
+    history = HistoricalRecords(excluded_fields=["content_hash"])
 
     class Meta:
         ordering = ["-started_at"]
@@ -242,6 +247,8 @@ class Interaction(ScoredModel):
     response_quality = models.PositiveSmallIntegerField(_("answer quality (1–5)"), null=True, blank=True)
     special_request = models.BooleanField(_("unusual request"), default=False)
     notes = models.TextField(_("notes"), blank=True, max_length=5000)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["visit", "position"]

@@ -15,7 +15,7 @@ from django.utils import timezone
 from stores.models import Role, Store, User
 
 from . import plausibility, rollups, scoring
-from .models import Interaction, ObserverRole, Rubric, Visit, VisitStatus
+from .models import SCORE_FIELDS, Interaction, ObserverRole, Rubric, Visit, VisitStatus
 from .validation import visit_errors
 
 
@@ -234,6 +234,31 @@ def visit_review(
     locked.reviewed_by = reviewer
     locked.reviewed_at = now or timezone.now()
     locked.review_note = note
+    locked._history_user = reviewer  # the audit trail names the reviewer, also for API calls
     locked.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_note"])
+    rollups.refresh_store_week(locked.store_id, locked.week_start)
+    return locked
+
+
+@transaction.atomic
+def visit_rescore(*, visit: Visit, editor: User) -> Visit:
+    """After head office corrected a visit's interactions: score them again with the rubric the
+    visit was submitted under, and bring the store-week's rollup up to date."""
+    if editor.role != Role.HEAD_OFFICE:
+        raise ReviewNotAllowed()
+    locked = Visit.objects.select_for_update().select_related("rubric").get(pk=visit.pk)
+    params = locked.rubric.params()
+    interactions = list(locked.interactions.order_by("position"))
+    interaction_scores = []
+    for interaction in interactions:
+        scores = scoring.interaction_scores(interaction.values(), params)
+        if scores != interaction.scores:
+            interaction.set_scores(scores)
+            interaction._history_user = editor
+            interaction.save(update_fields=list(SCORE_FIELDS))
+        interaction_scores.append(scores)
+    locked.set_scores(scoring.combine(interaction_scores))
+    locked._history_user = editor
+    locked.save(update_fields=list(SCORE_FIELDS))
     rollups.refresh_store_week(locked.store_id, locked.week_start)
     return locked
