@@ -1,11 +1,25 @@
-from django.urls import path
+from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.routers import SimpleRouter
 
+from . import views
 from .reports import BranchReportView, StoreWeeklyReportView
+
+router = SimpleRouter()
+router.register("stores", views.StoreViewSet, basename="store")
+router.register("visits", views.VisitViewSet, basename="visit")
+
+v1 = [
+    path("auth/token/", views.TokenView.as_view(), name="token"),
+    path("me/", views.MeView.as_view(), name="me"),
+    path("rubric/", views.RubricView.as_view(), name="rubric"),
+    path("reports/stores/<slug:code>/weekly/", StoreWeeklyReportView.as_view(), name="report-store-weekly"),
+    path("reports/branches/", BranchReportView.as_view(), name="report-branches"),
+    *router.urls,
+]
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
-    path("v1/reports/stores/<slug:code>/weekly/", StoreWeeklyReportView.as_view(), name="report-store-weekly"),
-    path("v1/reports/branches/", BranchReportView.as_view(), name="report-branches"),
+    path("v1/", include(v1)),
 ]

@@ -1,0 +1,51 @@
+"""One error shape for the whole API: a flat object from field path to message.
+
+`{"interactions[2].greeting_seconds": "is required when greeted is true."}` — so a phone can put
+each message next to its field. Errors that concern no field keep DRF's `{"detail": ...}`.
+"""
+
+from __future__ import annotations
+
+from rest_framework import status
+from rest_framework.exceptions import APIException, ValidationError
+from rest_framework.views import exception_handler
+
+
+class PayloadTooLarge(APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_detail = "The request body is larger than 256 KB."
+    default_code = "payload_too_large"
+
+
+class Conflict(APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "A visit with this id already exists with other content."
+    default_code = "conflict"
+
+
+def flatten(detail, prefix: str = "") -> dict[str, str]:
+    """DRF's nested error detail as {path: message}."""
+    if isinstance(detail, dict):
+        flat: dict[str, str] = {}
+        for key, value in detail.items():
+            if key == "non_field_errors":
+                path = prefix or "non_field_errors"
+            else:
+                path = f"{prefix}.{key}" if prefix else str(key)
+            flat.update(flatten(value, path))
+        return flat
+    if isinstance(detail, list):
+        if all(not isinstance(item, (dict, list)) for item in detail):
+            return {prefix or "non_field_errors": " ".join(str(item) for item in detail)} if detail else {}
+        flat = {}
+        for index, item in enumerate(detail):
+            flat.update(flatten(item, f"{prefix}[{index}]"))
+        return flat
+    return {prefix or "non_field_errors": str(detail)}
+
+
+def api_exception_handler(exc, context):
+    response = exception_handler(exc, context)
+    if response is not None and isinstance(exc, ValidationError):
+        response.data = flatten(exc.detail)
+    return response

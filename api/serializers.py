@@ -1,0 +1,255 @@
+"""Request and response bodies of /api/v1/. Validation of cross-field rules is delegated to
+`observations.validation`, so the API, the admin and the services apply the same rules."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from observations import scoring
+from observations.models import MAX_SECONDS, Interaction, ObserverRole, Rubric, Visit, VisitStatus
+from observations.plausibility import flag_label
+from observations.services import InteractionInput, VisitInput
+from observations.validation import MAX_INTERACTIONS, MAX_NOTES, visit_errors
+from stores.models import Role, Store, User
+
+
+class ScoresSerializer(serializers.Serializer):
+    soi = serializers.FloatField(allow_null=True, help_text="Service Oasis Index 0..100, one decimal")
+    greeting = serializers.FloatField(allow_null=True)
+    smile = serializers.FloatField(allow_null=True)
+    hovering = serializers.FloatField(allow_null=True)
+    response = serializers.FloatField(allow_null=True, help_text="null when nothing was asked")
+
+
+def scores_of(obj) -> dict:
+    return {key: scoring.round1(value) for key, value in obj.scores.as_dict().items()}
+
+
+class StoreSerializer(serializers.ModelSerializer):
+    region = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = Store
+        fields = ["code", "name", "region", "city", "timezone", "latitude", "longitude"]
+
+
+class MeSerializer(serializers.ModelSerializer):
+    stores = serializers.SerializerMethodField()
+    can_record_visits = serializers.SerializerMethodField()
+    can_review = serializers.SerializerMethodField()
+
+    class Meta:
+        model = User
+        fields = [
+            "username",
+            "first_name",
+            "last_name",
+            "role",
+            "language",
+            "can_record_visits",
+            "can_review",
+            "stores",
+        ]
+
+    @extend_schema_field(StoreSerializer(many=True))
+    def get_stores(self, user: User) -> list[dict]:
+        return StoreSerializer(self.context["stores"], many=True).data
+
+    def get_can_record_visits(self, user: User) -> bool:
+        return user.role != Role.MANAGER
+
+    def get_can_review(self, user: User) -> bool:
+        return user.role in (Role.SUPERVISOR, Role.HEAD_OFFICE)
+
+
+class RubricSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Rubric
+        exclude = ["id"]
+
+
+class InteractionInputSerializer(serializers.Serializer):
+    greeted = serializers.BooleanField()
+    greeting_seconds = serializers.IntegerField(
+        min_value=0, max_value=MAX_SECONDS, allow_null=True, required=False, default=None
+    )
+    greeting_personal = serializers.BooleanField(required=False, default=False)
+    smile = serializers.IntegerField(min_value=1, max_value=5, help_text="1 hostile face .. 5 warm genuine smile")
+    unsolicited_approaches = serializers.IntegerField(min_value=0, max_value=1000, required=False, default=0)
+    followed = serializers.BooleanField(required=False, default=False)
+    asked = serializers.BooleanField(required=False, default=False)
+    response_seconds = serializers.IntegerField(
+        min_value=0, max_value=MAX_SECONDS, allow_null=True, required=False, default=None
+    )
+    response_quality = serializers.IntegerField(min_value=1, max_value=5, allow_null=True, required=False, default=None)
+    special_request = serializers.BooleanField(required=False, default=False)
+    notes = serializers.CharField(max_length=MAX_NOTES, allow_blank=True, required=False, default="")
+
+
+class VisitInputSerializer(serializers.Serializer):
+    """A finished visit as the phone sends it. `id` is chosen by the phone and makes retries safe."""
+
+    id = serializers.UUIDField()
+    store = serializers.SlugField(max_length=20, help_text="store code")
+    started_at = serializers.DateTimeField()
+    ended_at = serializers.DateTimeField()
+    notes = serializers.CharField(max_length=MAX_NOTES, allow_blank=True, required=False, default="")
+    latitude = serializers.FloatField(min_value=-90, max_value=90, allow_null=True, required=False, default=None)
+    longitude = serializers.FloatField(min_value=-180, max_value=180, allow_null=True, required=False, default=None)
+    location_accuracy_m = serializers.FloatField(min_value=0, allow_null=True, required=False, default=None)
+    interactions = InteractionInputSerializer(many=True, allow_empty=False, max_length=MAX_INTERACTIONS)
+
+    def validate_store(self, code: str) -> Store:
+        store = self.context["observable_stores"].filter(code=code).first()
+        if store is None:
+            raise serializers.ValidationError("is not a store you may record visits for.")
+        return store
+
+    def validate(self, attrs: dict) -> dict:
+        errors = visit_errors(
+            started_at=attrs["started_at"],
+            ended_at=attrs["ended_at"],
+            now=timezone.now(),
+            interactions=attrs["interactions"],
+            notes=attrs["notes"],
+            latitude=attrs["latitude"],
+            longitude=attrs["longitude"],
+            location_accuracy_m=attrs["location_accuracy_m"],
+        )
+        if errors:
+            raise serializers.ValidationError(errors)
+        return attrs
+
+    def to_input(self) -> tuple[Store, VisitInput]:
+        data = dict(self.validated_data)
+        store = data.pop("store")
+        interactions = tuple(InteractionInput(**item) for item in data.pop("interactions"))
+        return store, VisitInput(interactions=interactions, **data)
+
+
+class FlagSerializer(serializers.Serializer):
+    code = serializers.ChoiceField(
+        choices=["duration_implausible", "stopwatch_exceeds_visit", "far_from_store", "submitted_late", "repeat_visit"]
+    )
+    label = serializers.CharField()
+
+
+class InteractionSerializer(serializers.ModelSerializer):
+    scores = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Interaction
+        fields = [
+            "position",
+            "greeted",
+            "greeting_seconds",
+            "greeting_personal",
+            "smile",
+            "unsolicited_approaches",
+            "followed",
+            "asked",
+            "response_seconds",
+            "response_quality",
+            "special_request",
+            "notes",
+            "scores",
+        ]
+
+    @extend_schema_field(ScoresSerializer)
+    def get_scores(self, interaction: Interaction) -> dict:
+        return scores_of(interaction)
+
+
+class VisitSerializer(serializers.ModelSerializer):
+    """A stored visit. `observer` and `flags` are shown to supervisors and head office only."""
+
+    store = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    observer_role = serializers.ChoiceField(choices=ObserverRole.choices, read_only=True)
+    status = serializers.ChoiceField(choices=VisitStatus.choices, read_only=True)
+    rubric_version = serializers.IntegerField(source="rubric.version", read_only=True)
+    scores = serializers.SerializerMethodField()
+    flags = serializers.SerializerMethodField()
+    observer = serializers.SerializerMethodField()
+    interactions = InteractionSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Visit
+        fields = [
+            "id",
+            "store",
+            "observer",
+            "observer_role",
+            "started_at",
+            "ended_at",
+            "status",
+            "notes",
+            "submitted_at",
+            "reviewed_at",
+            "review_note",
+            "rubric_version",
+            "latitude",
+            "longitude",
+            "location_accuracy_m",
+            "scores",
+            "flags",
+            "interactions",
+        ]
+
+    def to_representation(self, visit: Visit) -> dict:
+        data = super().to_representation(visit)
+        if not self._sees_observers():
+            data.pop("observer")
+            data.pop("flags")
+        return data
+
+    def _sees_observers(self) -> bool:
+        request = self.context.get("request")
+        return request is not None and request.user.role in (Role.SUPERVISOR, Role.HEAD_OFFICE)
+
+    @extend_schema_field(ScoresSerializer)
+    def get_scores(self, visit: Visit) -> dict:
+        return scores_of(visit)
+
+    @extend_schema_field(FlagSerializer(many=True, required=False))
+    def get_flags(self, visit: Visit) -> list[dict]:
+        return [{**flag, "label": flag_label(flag)} for flag in visit.flags]
+
+    @extend_schema_field(serializers.CharField(required=False, help_text="observer's user name"))
+    def get_observer(self, visit: Visit) -> str:
+        return visit.observer.username
+
+
+class ReviewSerializer(serializers.Serializer):
+    decision = serializers.ChoiceField(choices=["approve", "reject"])
+    note = serializers.CharField(max_length=5000, allow_blank=True, required=False, default="")
+
+    def validate(self, attrs: dict) -> dict:
+        if attrs["decision"] == "reject" and not attrs["note"].strip():
+            raise serializers.ValidationError({"note": "is required when rejecting a visit."})
+        return attrs
+
+
+class SyncResultSerializer(serializers.Serializer):
+    id = serializers.CharField(allow_null=True, help_text="the visit's id as sent (null if it had none)")
+    status = serializers.ChoiceField(choices=["created", "already_stored", "conflict", "invalid"])
+    errors = serializers.DictField(child=serializers.CharField(), required=False)
+    visit = VisitSerializer(required=False)
+
+
+class SyncResponseSerializer(serializers.Serializer):
+    results = SyncResultSerializer(many=True)
+
+
+class TokenRequestSerializer(serializers.Serializer):
+    username = serializers.CharField()
+    password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
+
+
+class TokenResponseSerializer(serializers.Serializer):
+    token = serializers.CharField()
+
+
+class ErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField(required=False)

@@ -1,0 +1,227 @@
+"""/api/v1/ views: validate with a serializer, call a service or selector, serialize the result.
+Every queryset comes from a selector scoped to request.user."""
+
+from __future__ import annotations
+
+import django_filters
+from django.db import transaction
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
+from rest_framework.authtoken.models import Token
+from rest_framework.authtoken.serializers import AuthTokenSerializer
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.generics import get_object_or_404
+from rest_framework.pagination import CursorPagination
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+
+from observations.models import Rubric, Visit, VisitStatus
+from observations.selectors import review_queue_for, visits_reviewable_by, visits_visible_to, with_interactions
+from observations.services import ReviewNotAllowed, VisitConflict, VisitInvalid, visit_review, visit_submit
+from stores.models import Role
+from stores.selectors import stores_observable_by, stores_visible_to
+
+from . import serializers as s
+from .errors import Conflict, flatten
+
+MAX_SYNC_ITEMS = 100
+
+ERRORS = {
+    400: OpenApiResponse(description="Invalid input: an object from field path to message"),
+    401: OpenApiResponse(s.ErrorSerializer, description="Not authenticated"),
+    404: OpenApiResponse(s.ErrorSerializer, description="Unknown, or not in your scope"),
+}
+
+
+class WriteThrottle(ScopedRateThrottle):
+    """Writes share one rate per user ("writes" in DEFAULT_THROTTLE_RATES); reads are not throttled."""
+
+    def allow_request(self, request, view):
+        if request.method in ("GET", "HEAD", "OPTIONS"):
+            return True
+        view.throttle_scope = "writes"
+        return super().allow_request(request, view)
+
+
+@extend_schema(
+    request=s.TokenRequestSerializer,
+    responses={200: s.TokenResponseSerializer, 400: ERRORS[400], 429: OpenApiResponse(s.ErrorSerializer)},
+    auth=[],
+)
+class TokenView(APIView):
+    """Exchange a user name and password for an API token."""
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "token"
+
+    def post(self, request: Request) -> Response:
+        serializer = AuthTokenSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        token, _ = Token.objects.get_or_create(user=serializer.validated_data["user"])
+        return Response({"token": token.key})
+
+
+@extend_schema(responses={200: s.MeSerializer, 401: ERRORS[401]})
+class MeView(APIView):
+    """The logged-in user, their role and the stores they may see."""
+
+    def get(self, request: Request) -> Response:
+        context = {"stores": stores_visible_to(request.user)}
+        return Response(s.MeSerializer(request.user, context=context).data)
+
+
+@extend_schema_view(list=extend_schema(responses={200: s.StoreSerializer(many=True), 401: ERRORS[401]}))
+class StoreViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Stores the user may see."""
+
+    serializer_class = s.StoreSerializer
+
+    def get_queryset(self):
+        return stores_visible_to(self.request.user).filter(is_active=True)
+
+
+@extend_schema(responses={200: s.RubricSerializer, 401: ERRORS[401]})
+class RubricView(APIView):
+    """The scoring rubric in force: the weights, targets and band limits new visits are scored with."""
+
+    def get(self, request: Request) -> Response:
+        return Response(s.RubricSerializer(Rubric.in_force()).data)
+
+
+class VisitFilter(django_filters.FilterSet):
+    store = django_filters.CharFilter(field_name="store__code", help_text="store code")
+    status = django_filters.ChoiceFilter(choices=VisitStatus.choices)
+    started_from = django_filters.IsoDateTimeFilter(field_name="started_at", lookup_expr="gte")
+    started_before = django_filters.IsoDateTimeFilter(field_name="started_at", lookup_expr="lt")
+
+    class Meta:
+        model = Visit
+        fields = ["store", "status", "started_from", "started_before"]
+
+
+class VisitPagination(CursorPagination):
+    ordering = "-started_at"
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+
+@extend_schema_view(
+    list=extend_schema(responses={200: s.VisitSerializer(many=True), 400: ERRORS[400], 401: ERRORS[401]}),
+    retrieve=extend_schema(responses={200: s.VisitSerializer, 401: ERRORS[401], 404: ERRORS[404]}),
+)
+class VisitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Visits in the user's scope: shoppers their own, supervisors their regions', head office all."""
+
+    serializer_class = s.VisitSerializer
+    filterset_class = VisitFilter
+    pagination_class = VisitPagination
+    throttle_classes = [WriteThrottle]
+    lookup_value_regex = "[0-9a-fA-F-]{36}"
+
+    def get_queryset(self):
+        return with_interactions(visits_visible_to(self.request.user))
+
+    def _submit(self, request: Request, item) -> tuple[str, dict]:
+        """One visit through validation and the submit service: (status, result body)."""
+        visit_id = item.get("id") if isinstance(item, dict) else None
+        serializer = s.VisitInputSerializer(
+            data=item, context={"observable_stores": stores_observable_by(request.user)}
+        )
+        if not serializer.is_valid():
+            return "invalid", {"id": visit_id, "status": "invalid", "errors": flatten(serializer.errors)}
+        store, data = serializer.to_input()
+        try:
+            result = visit_submit(observer=request.user, store=store, data=data)
+        except VisitInvalid as error:
+            return "invalid", {"id": visit_id, "status": "invalid", "errors": error.errors}
+        except VisitConflict:
+            return "conflict", {"id": str(data.id), "status": "conflict"}
+        visit = with_interactions(visits_visible_to(request.user)).get(pk=result.visit.pk)
+        outcome = "created" if result.created else "already_stored"
+        body = s.VisitSerializer(visit, context={"request": request}).data
+        return outcome, {"id": str(data.id), "status": outcome, "visit": body}
+
+    @extend_schema(
+        request=s.VisitInputSerializer,
+        responses={
+            201: OpenApiResponse(s.VisitSerializer, description="Stored"),
+            200: OpenApiResponse(s.VisitSerializer, description="Already stored with the same content (a retry)"),
+            400: ERRORS[400],
+            401: ERRORS[401],
+            409: OpenApiResponse(s.ErrorSerializer, description="This id is taken by other content"),
+            413: OpenApiResponse(s.ErrorSerializer, description="Body larger than 256 KB"),
+        },
+    )
+    def create(self, request: Request) -> Response:
+        """Submit a finished visit. Its `id` makes retries safe: the same id and content again
+        answers 200 with the stored visit; the same id with other content is a 409."""
+        self._require_observer(request)
+        if not isinstance(request.data, dict):
+            raise ValidationError({"non_field_errors": "Expected a JSON object."})
+        outcome, body = self._submit(request, request.data)
+        if outcome == "invalid":
+            return Response(body["errors"], status=status.HTTP_400_BAD_REQUEST)
+        if outcome == "conflict":
+            raise Conflict()
+        code = status.HTTP_201_CREATED if outcome == "created" else status.HTTP_200_OK
+        return Response(body["visit"], status=code)
+
+    @extend_schema(
+        request=s.VisitInputSerializer(many=True),
+        responses={200: s.SyncResponseSerializer, 400: ERRORS[400], 401: ERRORS[401], 413: ERRORS[400]},
+    )
+    @action(detail=False, methods=["post"])
+    def sync(self, request: Request) -> Response:
+        """The phone's offline queue: up to 100 visits, each answered on its own (created,
+        already_stored, conflict, or invalid with reasons); one bad item blocks no other."""
+        self._require_observer(request)
+        items = request.data
+        if not isinstance(items, list):
+            raise ValidationError({"non_field_errors": "Expected a JSON list of visits."})
+        if len(items) > MAX_SYNC_ITEMS:
+            raise ValidationError({"non_field_errors": f"At most {MAX_SYNC_ITEMS} visits per request."})
+        results = [self._submit(request, item)[1] for item in items]
+        return Response({"results": results})
+
+    @extend_schema(
+        request=s.ReviewSerializer,
+        responses={200: s.VisitSerializer, 400: ERRORS[400], 401: ERRORS[401], 403: ERRORS[401], 404: ERRORS[404]},
+    )
+    @action(detail=True, methods=["post"])
+    def review(self, request: Request, pk: str | None = None) -> Response:
+        """Approve or reject a visit (supervisors of its region, head office). Rejecting needs a note."""
+        if request.user.role not in (Role.SUPERVISOR, Role.HEAD_OFFICE):
+            raise PermissionDenied("Only supervisors and head office review visits.")
+        visit = get_object_or_404(visits_reviewable_by(request.user), pk=pk)
+        serializer = s.ReviewSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            with transaction.atomic():
+                visit_review(visit=visit, reviewer=request.user, **serializer.validated_data)
+        except VisitInvalid as error:
+            raise ValidationError(error.errors) from None
+        except ReviewNotAllowed:
+            raise PermissionDenied() from None
+        visit = self.get_queryset().get(pk=visit.pk)
+        return Response(s.VisitSerializer(visit, context={"request": request}).data)
+
+    @extend_schema(responses={200: s.VisitSerializer(many=True), 401: ERRORS[401], 403: ERRORS[401]})
+    @action(detail=False, methods=["get"], url_path="review-queue", pagination_class=None, filterset_class=None)
+    def review_queue(self, request: Request) -> Response:
+        """Flagged shopper visits waiting for a decision, oldest first."""
+        if request.user.role not in (Role.SUPERVISOR, Role.HEAD_OFFICE):
+            raise PermissionDenied("Only supervisors and head office review visits.")
+        queue = with_interactions(review_queue_for(request.user))[:200]
+        return Response(s.VisitSerializer(queue, many=True, context={"request": request}).data)
+
+    @staticmethod
+    def _require_observer(request: Request) -> None:
+        if request.user.role == Role.MANAGER:
+            raise PermissionDenied("Store managers read reports; they do not record visits.")
