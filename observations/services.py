@@ -9,6 +9,7 @@ import json
 import uuid
 from dataclasses import asdict, dataclass, field
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -201,7 +202,7 @@ def visit_submit(*, observer: User, store: Store, data: VisitInput, now: dt.date
         with transaction.atomic():
             visit.save(force_insert=True)
             Interaction.objects.bulk_create(interactions)
-            rollups.refresh_store_week(store.pk, visit.week_start)
+            _after_change(visit)
     except IntegrityError:
         stored = Visit.objects.select_related("store__region", "observer").filter(pk=data.id).first()
         if stored is None:
@@ -210,6 +211,26 @@ def visit_submit(*, observer: User, store: Store, data: VisitInput, now: dt.date
             raise VisitConflict() from None
         return SubmitResult(visit=stored, created=False)
     return SubmitResult(visit=visit, created=True, interactions=interactions)
+
+
+def _after_change(visit: Visit, *, alert: bool = True) -> None:
+    """Keep what derives from counted visits current: the store-week's rollup (in this
+    transaction, or as a task once committed) and the low-score alert once the visit counts."""
+    if settings.OASIS_ROLLUPS_INLINE:
+        rollups.refresh_store_week(visit.store_id, visit.week_start)
+    else:
+        from .tasks import queue_rollup_refresh
+
+        store_id, week = visit.store_id, visit.week_start
+        transaction.on_commit(lambda: queue_rollup_refresh(store_id, week))
+    counts_now = visit.status == VisitStatus.APPROVED or (
+        visit.status == VisitStatus.SUBMITTED and not settings.OASIS_REPORTS_APPROVED_ONLY
+    )
+    if alert and counts_now and visit.soi is not None and visit.soi < settings.OASIS_ALERT_SOI_BELOW:
+        from notifications.tasks import alert_low_soi
+
+        visit_id = str(visit.pk)
+        transaction.on_commit(lambda: alert_low_soi.delay(visit_id))
 
 
 @transaction.atomic
@@ -236,7 +257,7 @@ def visit_review(
     locked.review_note = note
     locked._history_user = reviewer  # the audit trail names the reviewer, also for API calls
     locked.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_note"])
-    rollups.refresh_store_week(locked.store_id, locked.week_start)
+    _after_change(locked)
     return locked
 
 
@@ -260,5 +281,5 @@ def visit_rescore(*, visit: Visit, editor: User) -> Visit:
     locked.set_scores(scoring.combine(interaction_scores))
     locked._history_user = editor
     locked.save(update_fields=list(SCORE_FIELDS))
-    rollups.refresh_store_week(locked.store_id, locked.week_start)
+    _after_change(locked, alert=False)
     return locked

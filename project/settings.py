@@ -11,6 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -85,6 +86,7 @@ INSTALLED_APPS = [
     "stores",
     "observations",
     "api",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -225,6 +227,13 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"] if (BASE_DIR / "static").exists() else []
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(BASE_DIR / "sent-emails"))
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Service Oasis <oasis@localhost>")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
@@ -282,13 +291,32 @@ CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 300)
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 240)
 CELERY_TIMEZONE = TIME_ZONE
 # Longer than any countdown or ETA we use, so Redis does not redeliver a task that is merely waiting.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 6 * 3600)}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 6 * 3600),
+    # How often a worker looks for messages of workers that died (every interval * throttle seconds).
+    "unacked_restore_throttle": env_int("CELERY_UNACKED_RESTORE_THROTTLE", 10),
+}
+
+CELERY_BEAT_SCHEDULE = {
+    # Reports go out on Monday 07:00 in each store's own time zone: look every quarter hour.
+    "weekly-report-emails": {
+        "task": "notifications.tasks.queue_weekly_reports",
+        "schedule": crontab(minute="*/15"),
+    },
+    "nightly-rollup-rebuild": {
+        "task": "observations.tasks.rebuild_all_rollups",
+        "schedule": crontab(hour=3, minute=30),
+    },
+}
 
 # --- Service Oasis --------------------------------------------------------------------------
 # Count only approved visits in reports (head office may override per request).
 OASIS_REPORTS_APPROVED_ONLY = env_bool("OASIS_REPORTS_APPROVED_ONLY", False)
 # A counted visit whose SOI is below this notifies the store's supervisors and head office.
 OASIS_ALERT_SOI_BELOW = env_float("OASIS_ALERT_SOI_BELOW", 50.0)
+# Refresh a store-week's rollup inside the submitting transaction (exact at once, serialises
+# submissions per store) or as a coalescing task after commit (the default with a broker).
+OASIS_ROLLUPS_INLINE = env_bool("OASIS_ROLLUPS_INLINE", not CELERY_BROKER_URL)
 
 LOGGING = {
     "version": 1,

@@ -1,0 +1,94 @@
+"""The e-mails, rendered in the recipient's language from the same report functions the web pages
+use, so the figures match. No e-mail names an observer."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from observations import reports
+from stores.models import Store
+from stores.selectors import stores_reportable_to
+
+from .models import ReportDelivery, ReportKind, VisitAlert
+
+
+def _message(*, subject: str, template: str, context: dict, to: str, language: str) -> EmailMultiAlternatives:
+    with translation.override(language):
+        context = {**context, "site_url": settings.SITE_URL}
+        text = render_to_string(f"emails/{template}.txt", context)
+        html = render_to_string(f"emails/{template}.html", context)
+        message = EmailMultiAlternatives(subject=str(subject), body=text, to=[to])
+        message.attach_alternative(html, "text/html")
+    return message
+
+
+def report_message(delivery: ReportDelivery) -> EmailMultiAlternatives:
+    recipient = delivery.recipient
+    approved_only = settings.OASIS_REPORTS_APPROVED_ONLY
+    week = reports.week_label(delivery.week_start)
+    with translation.override(recipient.language):
+        if delivery.kind == ReportKind.STORE_WEEKLY:
+            store: Store = delivery.store
+            report = reports.store_weekly_report(
+                store=store, week_start=delivery.week_start, approved_only=approved_only
+            )
+            link = settings.SITE_URL + reverse("reports:store", args=[store.code]) + "?" + urlencode({"week": week})
+            subject = _("Service Oasis %(week)s: %(store)s") % {"week": week, "store": store.name}
+            context = {
+                "report": report,
+                "link": link,
+                "changes": reports.describe_changes(report),
+                "store": store,
+                "band": reports.band_label(report.figures.band),
+            }
+            template = "store_weekly"
+        else:
+            period = reports.Period(first=delivery.week_start, last=delivery.week_start)
+            report = reports.branch_report(
+                stores=stores_reportable_to(recipient), period=period, approved_only=approved_only, sort="rank"
+            )
+            link = settings.SITE_URL + reverse("reports:branches") + "?" + urlencode({"week": week})
+            subject = _("Service Oasis %(week)s: branch comparison") % {"week": week}
+            context = {
+                "report": report,
+                "link": link,
+                "week": week,
+                "top": report.stores[:5],
+                "bottom": _bottom(report),
+            }
+            template = "branch_digest"
+        return _message(
+            subject=subject, template=template, context=context, to=recipient.email, language=recipient.language
+        )
+
+
+def _bottom(report: reports.BranchReport) -> list:
+    ranked = [row for row in report.stores if row.rank is not None]
+    return sorted(ranked, key=lambda row: row.rank)[-5:][::-1] if len(ranked) > 5 else []
+
+
+def alert_message(alert: VisitAlert) -> EmailMultiAlternatives:
+    visit = alert.visit
+    recipient = alert.recipient
+    with translation.override(recipient.language):
+        subject = _("Service Oasis alert: %(store)s scored %(soi)s") % {
+            "store": visit.store.name,
+            "soi": f"{visit.soi:.1f}",
+        }
+        link = (
+            settings.SITE_URL
+            + reverse("reports:store", args=[visit.store.code])
+            + "?"
+            + urlencode({"week": reports.week_label(visit.week_start)})
+        )
+        context = {"visit": visit, "store": visit.store, "link": link, "threshold": settings.OASIS_ALERT_SOI_BELOW}
+        return _message(
+            subject=subject, template="visit_alert", context=context, to=recipient.email, language=recipient.language
+        )
