@@ -112,8 +112,9 @@ def _deliver(model, pk: int, build: Callable, still_wanted: Callable = lambda ro
     error: Exception | None = None
     with transaction.atomic():
         row = (
-            model.objects.select_for_update(skip_locked=True)
+            model.objects.select_for_update(skip_locked=True, of=("self",))
             .filter(pk=pk, status__in=[DeliveryStatus.PENDING, DeliveryStatus.FAILED])
+            .order_by()
             .first()
         )
         if row is None:

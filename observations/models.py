@@ -86,8 +86,12 @@ class Rubric(models.Model):
 
     @classmethod
     def in_force(cls) -> Rubric:
-        """The newest version: the one new visits are scored with."""
-        return cls.objects.order_by("-version").first()
+        """The newest version: the one new visits are scored with. Version 1 (DESIGN.md's defaults)
+        comes with the migrations; should it be missing (a flushed database), it is recreated."""
+        rubric = cls.objects.order_by("-version").first()
+        if rubric is None:
+            rubric, _ = cls.objects.get_or_create(version=1)
+        return rubric
 
     def params(self) -> scoring.RubricParams:
         return scoring.RubricParams(

@@ -53,3 +53,14 @@ def manager(store):
 @pytest.fixture
 def head_office(db):
     return UserFactory(username="head-dora", role=Role.HEAD_OFFICE, is_staff=True)
+
+
+@pytest.fixture
+def eager_tasks():
+    """Run Celery tasks in the test process, also when a broker is configured."""
+    from project.celery import app
+
+    eager = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = eager

@@ -1,0 +1,25 @@
+"""E-mail backends for tests that run a real Celery worker in a subprocess."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+from django.core.mail.backends.filebased import EmailBackend as FileBackend
+
+
+class SlowFileBackend(FileBackend):
+    """Writes a marker, waits SLOW_EMAIL_SECONDS (so a test can kill the worker mid-send), then
+    writes the messages to EMAIL_FILE_PATH like Django's file backend."""
+
+    def send_messages(self, email_messages):
+        marker = Path(self.file_path) / f"sending-{os.getpid()}-{time.time_ns()}.marker"
+        marker.write_text("sending")
+        time.sleep(float(os.environ.get("SLOW_EMAIL_SECONDS", "0")))
+        return super().send_messages(email_messages)
+
+
+class BrokenBackend(FileBackend):
+    def send_messages(self, email_messages):
+        raise ConnectionRefusedError("mail server refused the connection")
