@@ -203,3 +203,8 @@ def rebuild_store(store_id: int) -> int:
     """Recompute every rollup of a store from scratch; returns the number of weeks with visits."""
     with transaction.atomic():
         return _recompute(store_id, None)
+
+
+def rebuild_all() -> int:
+    """Recompute the rollups of every store, one store per transaction; returns the store-weeks."""
+    return sum(rebuild_store(store_id) for store_id in Store.objects.order_by("pk").values_list("pk", flat=True))

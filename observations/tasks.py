@@ -7,8 +7,6 @@ import datetime as dt
 from celery import shared_task
 from django.core.cache import cache
 
-from stores.models import Store
-
 from . import rollups
 
 COALESCE_SECONDS = 2
@@ -36,7 +34,4 @@ def refresh_rollup(store_id: int, week_start: str) -> None:
 @shared_task(acks_late=True, ignore_result=True, time_limit=3 * 3600, soft_time_limit=3 * 3600 - 60)
 def rebuild_all_rollups() -> int:
     """Nightly: recompute every store's rollups from the stored visits (repairs anything missed)."""
-    store_ids = list(Store.objects.order_by("pk").values_list("pk", flat=True))
-    for store_id in store_ids:
-        rollups.rebuild_store(store_id)
-    return len(store_ids)
+    return rollups.rebuild_all()

@@ -1,0 +1,132 @@
+"""Report latency at scale: the branch comparison over all stores and one store's weekly report,
+server-side (Django test client, full stack: URL routing, auth, report, JSON), with their SQL query
+counts, next to the lower bound timed in the same run: a raw SQL aggregate over the same raw rows
+(visits and interactions) that a report without rollups would have to read.
+
+    .venv/bin/python bench/reports_latency.py [--runs 30]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench import common
+
+RAW_BRANCH_SQL = """
+WITH v AS (
+    SELECT id, store_id, soi, greeting_score, smile_score, hovering_score, response_score
+    FROM observations_visit WHERE week_start = %(week)s AND status <> 'rejected'
+), i AS (
+    SELECT v.store_id, count(*) AS n, sum(CASE WHEN it.greeted THEN 1 ELSE 0 END) AS greeted,
+           sum(CASE WHEN it.smile >= 4 THEN 1 ELSE 0 END) AS smiling,
+           sum(CASE WHEN it.followed OR it.unsolicited_approaches >= 2 THEN 1 ELSE 0 END) AS hovering,
+           percentile_cont(0.5) WITHIN GROUP (ORDER BY it.greeting_seconds) AS median_greeting,
+           percentile_cont(0.5) WITHIN GROUP (ORDER BY it.response_seconds) AS median_response
+    FROM observations_interaction it JOIN v ON v.id = it.visit_id GROUP BY v.store_id
+)
+SELECT v.store_id, count(*), avg(v.soi), stddev_samp(v.soi), avg(v.greeting_score), avg(v.smile_score),
+       avg(v.hovering_score), avg(v.response_score), max(i.n), max(i.greeted), max(i.smiling), max(i.hovering),
+       max(i.median_greeting), max(i.median_response)
+FROM v JOIN i ON i.store_id = v.store_id GROUP BY v.store_id
+"""
+
+RAW_STORE_SQL = """
+SELECT v.week_start, count(DISTINCT v.id), avg(v.soi), stddev_samp(v.soi), avg(v.greeting_score), avg(v.smile_score),
+       avg(v.hovering_score), avg(v.response_score), count(*),
+       sum(CASE WHEN it.greeted THEN 1 ELSE 0 END), sum(CASE WHEN it.smile >= 4 THEN 1 ELSE 0 END),
+       percentile_cont(0.5) WITHIN GROUP (ORDER BY it.greeting_seconds),
+       percentile_cont(0.5) WITHIN GROUP (ORDER BY it.response_seconds)
+FROM observations_visit v JOIN observations_interaction it ON it.visit_id = v.id
+WHERE v.store_id = %(store)s AND v.week_start BETWEEN %(first)s AND %(week)s AND v.status <> 'rejected'
+GROUP BY v.week_start
+"""
+RAW_COMPANY_SQL = """
+SELECT s.region_id, count(*), avg(v.soi) FROM observations_visit v JOIN stores_store s ON s.id = v.store_id
+WHERE v.week_start = %(week)s AND v.status <> 'rejected' GROUP BY ROLLUP (s.region_id)
+"""
+
+
+def timed(fn, runs: int) -> tuple[list[float], object]:
+    samples, result = [], None
+    for _ in range(runs):
+        start = time.perf_counter()
+        result = fn()
+        samples.append((time.perf_counter() - start) * 1000)
+    return samples, result
+
+
+def summary(samples: list[float]) -> dict:
+    return {"median_ms": round(common.median(samples), 2), "p95_ms": round(common.percentile(samples, 95), 2)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=30)
+    args = parser.parse_args()
+    common.django_setup()
+    import datetime as dt
+
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from observations import reports
+    from stores.models import Store, User
+
+    head = User.objects.get(username="head")
+    client = Client()
+    client.force_login(head)
+    week = reports.last_complete_week()
+    label = reports.week_label(week)
+    store = Store.objects.order_by("code").first()
+    first = week - dt.timedelta(weeks=11)
+
+    def branch():
+        response = client.get("/api/v1/reports/branches/", {"week": label})
+        assert response.status_code == 200, response.content[:300]
+        return response
+
+    def store_report():
+        response = client.get(f"/api/v1/reports/stores/{store.code}/weekly/", {"week": label})
+        assert response.status_code == 200, response.content[:300]
+        return response
+
+    def raw_branch():
+        with connection.cursor() as cursor:
+            cursor.execute(RAW_BRANCH_SQL, {"week": week})
+            return cursor.fetchall()
+
+    def raw_store():
+        with connection.cursor() as cursor:
+            cursor.execute(RAW_STORE_SQL, {"store": store.pk, "first": first, "week": week})
+            rows = cursor.fetchall()
+            cursor.execute(RAW_COMPANY_SQL, {"week": week})
+            return rows + cursor.fetchall()
+
+    results = {"week": label, "stores": Store.objects.count(), "runs": args.runs}
+    for name, fn in [("branch_report", branch), ("store_report", store_report), ("raw_branch_aggregate", raw_branch),
+                     ("raw_store_aggregate", raw_store)]:  # fmt: skip
+        fn()  # warm caches and connections
+        with CaptureQueriesContext(connection) as queries:
+            fn()
+        samples, response = timed(fn, args.runs)
+        results[name] = {**summary(samples), "queries": len(queries)}
+        if name == "branch_report":
+            results[name]["stores_in_table"] = len(response.json()["stores"])
+    results["branch_vs_raw"] = round(
+        results["branch_report"]["median_ms"] / results["raw_branch_aggregate"]["median_ms"], 3
+    )
+    results["store_vs_raw"] = round(
+        results["store_report"]["median_ms"] / results["raw_store_aggregate"]["median_ms"], 3
+    )
+    print(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()
