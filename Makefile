@@ -28,3 +28,6 @@ test: install-dev
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+bench: install-dev
+	bash bench/run.sh

@@ -1,0 +1,85 @@
+"""Submission throughput: gunicorn (5 sync workers for 2 cores) on PostgreSQL, visits with 3
+interactions posted by wrk at 16 and 50 concurrent clients, next to the framework's ceiling (a
+Django view doing one INSERT) in the same run; then a replay storm: 50 clients re-posting the same
+20 visits. Every run checks rows created against successful responses.
+
+    .venv/bin/python bench/submissions.py [--seconds 60]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench import common
+
+LUA = str(Path(__file__).resolve().parent / "lua" / "visits.lua")
+
+
+def wrk(base: str, path: str, connections: int, seconds: int, token: str, stores: list[str], replay: int = 0) -> dict:
+    env = {**os.environ, "BENCH_TOKEN": token, "BENCH_STORES": ",".join(stores[:200]), "BENCH_PATH": path,
+           "BENCH_REPLAY": str(replay)}  # fmt: skip
+    threads = min(4, connections)
+    result = subprocess.run(
+        ["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s", "--timeout", "10s", "-s", LUA, base + path],
+        capture_output=True, text=True, env=env, check=True, timeout=seconds + 60,
+    )  # fmt: skip
+    match = re.search(r"WRK_RESULT (\{.*\})", result.stdout)
+    if not match:
+        raise RuntimeError(result.stdout + result.stderr)
+    data = json.loads(match.group(1))
+    seconds_run = data["duration_us"] / 1e6
+    statuses = {int(k): v for k, v in data["statuses"].items()}
+    return {
+        "connections": connections,
+        "seconds": round(seconds_run, 1),
+        "requests": data["requests"],
+        "requests_per_s": round(data["requests"] / seconds_run, 1),
+        "p50_ms": round(data["latency_us"]["p50"] / 1000, 1),
+        "p99_ms": round(data["latency_us"]["p99"] / 1000, 1),
+        "statuses": statuses,
+        "socket_errors": sum(data["errors"][k] for k in ("connect", "read", "write", "timeout")),
+        "errors_5xx": sum(v for k, v in statuses.items() if k >= 500),
+    }
+
+
+def count(table: str) -> int:
+    return int(common.psql(f"SELECT count(*) FROM {table}"))  # noqa: S608 (a fixed table name)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seconds", type=int, default=60)
+    args = parser.parse_args()
+    common.ensure_database()
+    common.psql("CREATE TABLE IF NOT EXISTS bench_ceiling (id uuid PRIMARY KEY, body text NOT NULL)")
+    token, stores = common.bench_user_token()
+    results: dict = {"workers": 5, "seconds": args.seconds}
+    with common.gunicorn(workers=5) as base:
+        for connections in (16, 50):
+            before = count("observations_visit")
+            run = wrk(base, "/api/v1/visits/", connections, args.seconds, token, stores)
+            run["rows_created"] = count("observations_visit") - before
+            run["rows_match_201"] = run["rows_created"] == run["statuses"].get(201, 0)
+            results[f"visits_c{connections}"] = run
+            before = count("bench_ceiling")
+            ceiling = wrk(base, "/bench/ceiling/", connections, args.seconds, token, stores)
+            ceiling["rows_created"] = count("bench_ceiling") - before
+            results[f"ceiling_c{connections}"] = ceiling
+            results[f"share_of_ceiling_c{connections}"] = round(run["requests_per_s"] / ceiling["requests_per_s"], 3)
+        before = count("observations_visit")
+        storm = wrk(base, "/api/v1/visits/", 50, min(args.seconds, 20), token, stores, replay=20)
+        storm["rows_created"] = count("observations_visit") - before
+        results["replay_storm_c50_20_visits"] = storm
+    print(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()
