@@ -7,8 +7,9 @@ from __future__ import annotations
 import csv
 import io
 
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils.translation import get_language
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.exceptions import ValidationError
@@ -17,7 +18,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from observations import reports
+from observations import report_cache, reports
 from observations.reports import BranchReport, Figures, ReportParamError, StoreReport
 from stores.models import Role
 from stores.selectors import stores_reportable_to
@@ -74,6 +75,12 @@ class ReportView(APIView):
         response = Response({"header": header, "rows": rows})
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response
+
+
+def cached_json(parts: list[str], weeks: list, compute) -> HttpResponse:
+    """A report's JSON, from the report cache while its rollups are unchanged."""
+    body = report_cache.cached(parts, weeks, lambda: JSONRenderer().render(compute()))
+    return HttpResponse(body, content_type="application/json")
 
 
 def figures_json(figures: Figures) -> dict:
@@ -224,12 +231,18 @@ class StoreWeeklyReportView(ReportView):
             raise ReportParamError("week", "the store report covers one week; use week, not from/to.")
         period = reports.parse_period(query)
         approved_only = reports.parse_approved_only(query, may_choose=request.user.role == Role.HEAD_OFFICE)
-        report = reports.store_weekly_report(store=store, week_start=period.first, approved_only=approved_only)
-        if self.wants_csv(request):
-            return self.csv_response(
-                STORE_CSV_HEADER, store_report_csv_rows(report), f"service-oasis-{store.code}-{report.week}.csv"
+        if not self.wants_csv(request):
+            return cached_json(
+                ["store", store.code, str(approved_only), get_language()],
+                period.weeks,
+                lambda: store_report_json(
+                    reports.store_weekly_report(store=store, week_start=period.first, approved_only=approved_only)
+                ),
             )
-        return Response(store_report_json(report))
+        report = reports.store_weekly_report(store=store, week_start=period.first, approved_only=approved_only)
+        return self.csv_response(
+            STORE_CSV_HEADER, store_report_csv_rows(report), f"service-oasis-{store.code}-{report.week}.csv"
+        )
 
 
 class BranchReportView(ReportView):
@@ -252,13 +265,20 @@ class BranchReportView(ReportView):
         period = reports.parse_period(query)
         approved_only = reports.parse_approved_only(query, may_choose=request.user.role == Role.HEAD_OFFICE)
         sort, descending = reports.parse_sort(query)
-        report = reports.branch_report(
-            stores=stores, period=period, approved_only=approved_only, sort=sort, descending=descending
-        )
-        if self.wants_csv(request):
-            return self.csv_response(
-                BRANCH_CSV_HEADER,
-                branch_report_csv_rows(report),
-                f"service-oasis-branches-{period.label.replace('/', '_')}.csv",
+
+        def build() -> BranchReport:
+            return reports.branch_report(
+                stores=stores, period=period, approved_only=approved_only, sort=sort, descending=descending
             )
-        return Response(branch_report_json(report))
+
+        if not self.wants_csv(request):
+            # Supervisors see their regions' stores: their table is theirs alone.
+            audience = "all" if request.user.role == Role.HEAD_OFFICE else f"user-{request.user.pk}"
+            parts = ["branches", audience, query.get("region") or "", period.label, str(approved_only), sort,
+                     str(descending), get_language()]  # fmt: skip
+            return cached_json(parts, period.weeks, lambda: branch_report_json(build()))
+        return self.csv_response(
+            BRANCH_CSV_HEADER,
+            branch_report_csv_rows(build()),
+            f"service-oasis-branches-{period.label.replace('/', '_')}.csv",
+        )

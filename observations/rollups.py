@@ -18,7 +18,7 @@ from django.db import transaction
 
 from stores.models import Store
 
-from . import scoring
+from . import report_cache, scoring
 from .models import Interaction, RollupScope, StoreWeekRollup, Visit, VisitStatus
 
 # The stored fields of a rollup that merge by addition.
@@ -185,6 +185,7 @@ def _recompute(store_id: int, weeks: list[dt.date] | None) -> int:
         interactions = interactions.filter(visit__week_start__in=weeks)
         stale = stale.filter(week_start__in=weeks)
     totals = accumulate(visits.values(*VISIT_VALUES), interactions.values(*INTERACTION_VALUES))
+    report_cache.rollups_changed(weeks)
     stale.delete()
     StoreWeekRollup.objects.bulk_create(
         StoreWeekRollup(store_id=store_id, week_start=week, scope=scope, **week_totals.as_fields())

@@ -64,3 +64,11 @@ def eager_tasks():
     app.conf.task_always_eager = True
     yield
     app.conf.task_always_eager = eager
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Each test starts with an empty cache (report cache, throttling and attempt counters)."""
+    from django.core.cache import cache
+
+    cache.clear()
