@@ -22,6 +22,7 @@ logger = logging.getLogger(__name__)
 # Head office and supervisors can change data across many stores: shorter idle sessions.
 IDLE_LIMIT_SECONDS = {Role.HEAD_OFFICE: 30 * 60, Role.SUPERVISOR: 30 * 60}
 ABSOLUTE_LIMIT_SECONDS = 12 * 3600
+IDLE_REFRESH_SECONDS = 60
 RETRY_AFTER_SECONDS = 10
 
 
@@ -99,7 +100,9 @@ class SessionLifetimeMiddleware:
                 logout(request)
                 return redirect_to_login(request)
             idle_limit = IDLE_LIMIT_SECONDS.get(user.role)
-            if idle_limit:
+            # Push the idle deadline forward at most once a minute: not a session write per request.
+            if idle_limit and now - request.session.get("oasis_seen_at", 0) >= IDLE_REFRESH_SECONDS:
+                request.session["oasis_seen_at"] = now
                 request.session.set_expiry(idle_limit)
         return self.get_response(request)
 
