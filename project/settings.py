@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "observations",
     "api",
     "notifications",
+    "mobile",
 ]
 
 MIDDLEWARE = [

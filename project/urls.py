@@ -16,6 +16,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("api.urls")),
     path("reports/", include("observations.urls")),
+    path("m/", include("mobile.urls")),
 ]
 
 handler500 = "project.middleware.server_error"

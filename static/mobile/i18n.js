@@ -1,0 +1,65 @@
+// Client strings in English and German, rendered by Django from its translation catalogue into
+// the page (#oasis-strings), so that switching language needs no connection.
+const STRINGS = JSON.parse(document.getElementById("oasis-strings").textContent);
+const LANGUAGES = Object.keys(STRINGS);
+const CHOICE_KEY = "oasis.lang";
+const listeners = [];
+
+function browserLanguage() {
+  for (const tag of navigator.languages || [navigator.language || "en"]) {
+    const code = tag.slice(0, 2).toLowerCase();
+    if (LANGUAGES.includes(code)) return code;
+  }
+  return "en";
+}
+
+let current = LANGUAGES.includes(localStorage.getItem(CHOICE_KEY)) ? localStorage.getItem(CHOICE_KEY) : browserLanguage();
+
+export function language() {
+  return current;
+}
+
+export function otherLanguage() {
+  return LANGUAGES.find((code) => code !== current) || current;
+}
+
+// t("saved_at", {time: "10:42"}) -> the string in the current language with {time} filled in.
+export function t(key, params = {}) {
+  const text = STRINGS[current][key] ?? STRINGS.en[key] ?? key;
+  return text.replace(/\{(\w+)\}/g, (match, name) => (name in params ? String(params[name]) : match));
+}
+
+export function setLanguage(code, remember = true) {
+  if (!LANGUAGES.includes(code)) return;
+  current = code;
+  if (remember) localStorage.setItem(CHOICE_KEY, code);
+  applyTo(document);
+  for (const listener of listeners) listener(code);
+}
+
+export function onLanguageChange(listener) {
+  listeners.push(listener);
+}
+
+// Elements carry data-i18n="key" (text) or data-i18n-label="key" (aria-label).
+export function applyTo(root) {
+  if (root === document) document.documentElement.lang = current;
+  for (const element of root.querySelectorAll("[data-i18n]")) element.textContent = t(element.dataset.i18n);
+  for (const element of root.querySelectorAll("[data-i18n-label]")) {
+    element.setAttribute("aria-label", t(element.dataset.i18nLabel));
+  }
+}
+
+export function formatNumber(value, digits = 1) {
+  return new Intl.NumberFormat(current, { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(value);
+}
+
+export function formatDateTime(iso) {
+  if (!iso) return "";
+  return new Intl.DateTimeFormat(current, { dateStyle: "medium", timeStyle: "short" }).format(new Date(iso));
+}
+
+export function formatTime(iso) {
+  if (!iso) return "";
+  return new Intl.DateTimeFormat(current, { timeStyle: "short" }).format(new Date(iso));
+}

@@ -1,0 +1,103 @@
+// The supervisor's review queue: flagged shopper visits of their region first, then the other
+// shopper visits nobody has reviewed yet; approve, or reject with a note.
+import { applyTo, formatDateTime, formatNumber, t } from "./i18n.js";
+import { api, LoggedOut, Offline } from "./sync.js";
+import { brief } from "./form.js";
+
+const $ = (selector) => document.querySelector(selector);
+let storeNames = {};
+
+function status(text) {
+  $("#review-status").textContent = text;
+}
+
+function item(visit, index) {
+  const node = $("#tpl-review-item").content.firstElementChild.cloneNode(true);
+  node.dataset.visitId = visit.id;
+  const prefix = `r${index}-`;
+  for (const element of node.querySelectorAll("[data-id]")) element.id = prefix + element.dataset.id;
+  for (const element of node.querySelectorAll("[data-for]")) element.htmlFor = prefix + element.dataset.for;
+  applyTo(node);
+  node.querySelector("[data-role=title]").textContent = `${storeNames[visit.store] || visit.store} · ${formatDateTime(visit.started_at)}`;
+  const soi = visit.scores.soi === null ? t("soi_none") : t("soi_value", { soi: formatNumber(visit.scores.soi) });
+  node.querySelector("[data-role=meta]").textContent = [visit.observer, soi, t("interactions_count", { count: visit.interactions.length })].filter(Boolean).join(" · ");
+  const flags = node.querySelector("[data-role=flags]");
+  flags.replaceChildren(...(visit.flags || []).map((flag) => Object.assign(document.createElement("li"), { textContent: flag.label, className: "flag" })));
+  flags.hidden = !(visit.flags || []).length;
+  const interactions = node.querySelector("[data-role=interactions]");
+  interactions.replaceChildren(...visit.interactions.map((interaction) => Object.assign(document.createElement("li"), {
+    textContent: brief(interaction) + (interaction.notes ? ` · “${interaction.notes}”` : ""),
+  })));
+  return node;
+}
+
+async function decide(node, decision) {
+  const note = node.querySelector("textarea");
+  const error = node.querySelector(".field-error");
+  error.hidden = true;
+  note.removeAttribute("aria-invalid");
+  if (decision === "reject" && !note.value.trim()) {
+    showNoteError(note, error, t("err_reject_note"));
+    return;
+  }
+  try {
+    const { status: code, body } = await api("POST", `visits/${node.dataset.visitId}/review/`, { decision, note: note.value });
+    if (code === 200) {
+      node.remove();
+      status(t(decision === "approve" ? "review_done_approved" : "review_done_rejected"));
+    } else if (body && body.note) {
+      showNoteError(note, error, body.note);
+    } else {
+      status((body && (body.detail || Object.values(body).join(" "))) || t("error_server"));
+    }
+  } catch (failure) {
+    status(failure instanceof LoggedOut ? t("logged_out") : t(failure instanceof Offline ? "review_offline" : "error_server"));
+  }
+}
+
+function showNoteError(note, error, message) {
+  error.textContent = message;
+  error.hidden = false;
+  note.setAttribute("aria-invalid", "true");
+  note.setAttribute("aria-describedby", error.id);
+  note.focus();
+}
+
+async function shopperVisitsToReview() {
+  const [queue, submitted] = await Promise.all([
+    api("GET", "visits/review-queue/"),
+    api("GET", "visits/?status=submitted&page_size=100"),
+  ]);
+  const flagged = queue.status === 200 ? queue.body : [];
+  const seen = new Set(flagged.map((visit) => visit.id));
+  const rest = submitted.status === 200
+    ? submitted.body.results.filter((visit) => visit.observer_role === "shopper" && !seen.has(visit.id))
+    : [];
+  return [...flagged, ...rest];
+}
+
+export async function count() {
+  const queue = await api("GET", "visits/review-queue/");
+  return queue.status === 200 ? queue.body.length : 0;
+}
+
+export async function openReview(stores) {
+  storeNames = Object.fromEntries(stores.map((store) => [store.code, store.name]));
+  const list = $("#review-list");
+  list.replaceChildren();
+  status(t("loading"));
+  try {
+    const visits = await shopperVisitsToReview();
+    list.replaceChildren(...visits.map(item));
+    status(visits.length ? t("review_count", { count: visits.length }) : t("review_empty"));
+  } catch (failure) {
+    status(failure instanceof LoggedOut ? t("logged_out") : t(failure instanceof Offline ? "review_offline" : "error_server"));
+  }
+}
+
+export function initReview() {
+  $("#review-list").addEventListener("click", (event) => {
+    const action = event.target.closest("[data-action]");
+    if (action) decide(action.closest("li[data-visit-id]"), action.dataset.action);
+  });
+}

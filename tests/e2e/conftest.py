@@ -1,0 +1,90 @@
+"""Browser tests: Python Playwright driving Debian's Chromium at a phone viewport against the
+live server. Playwright's sync API runs an event loop in this thread, so Django's guard against
+database calls from async code is switched off for these tests."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from urllib.parse import urlsplit
+
+import pytest
+
+from observations.models import Rubric
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+PHONE = {
+    "viewport": {"width": 390, "height": 844},
+    "device_scale_factor": 2,
+    "is_mobile": True,
+    "has_touch": True,
+    "locale": "en-GB",
+    "timezone_id": "Europe/Berlin",
+}
+PASSWORD = "correct-horse-battery"
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
+        pytest.fail(f"Chromium not found at {CHROMIUM}; .ci/run installs the chromium package")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def rubric(transactional_db):
+    # The live server's database is flushed between tests, taking the migration's rubric with it.
+    return Rubric.objects.get_or_create(version=1)[0]
+
+
+@pytest.fixture
+def phone(browser, live_server, rubric):
+    """A fresh phone (browser context) for one test; `phone.login(user)` opens /m/ logged in."""
+    context = browser.new_context(base_url=live_server.url, **PHONE)
+    context.set_default_timeout(10_000)
+    yield Phone(context, live_server.url)
+    context.close()
+
+
+class Phone:
+    def __init__(self, context, base_url: str):
+        self.context = context
+        self.base_url = base_url
+        self.page = context.new_page()
+        self.errors: list[str] = []
+        self.page.on("pageerror", lambda error: self.errors.append(str(error)))
+        self.page.on("console", lambda message: message.type == "error" and self.errors.append(message.text))
+
+    def login(self, user, password: str = PASSWORD):
+        page = self.page
+        page.goto("/m/")
+        page.fill("#id_username", user.username)
+        page.fill("#id_password", password)
+        page.click("form.login button[type=submit]")
+        page.wait_for_url(lambda url: urlsplit(url).path == "/m/")
+        page.wait_for_selector("#store-select option, #no-stores:not([hidden])", state="attached")
+        return page
+
+    def go_offline(self):
+        # Playwright's offline mode does not cut a service worker's traffic: block the API too.
+        self.context.route("**/api/v1/**", lambda route: route.abort("internetdisconnected"))
+        self.context.set_offline(True)
+
+    def go_online(self):
+        self.context.unroute("**/api/v1/**")
+        self.context.set_offline(False)
