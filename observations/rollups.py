@@ -207,5 +207,69 @@ def rebuild_store(store_id: int) -> int:
 
 
 def rebuild_all() -> int:
-    """Recompute the rollups of every store, one store per transaction; returns the store-weeks."""
+    """Recompute the rollups of every store; returns the number of store-weeks with visits."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        return rebuild_all_in_database()
     return sum(rebuild_store(store_id) for store_id in Store.objects.order_by("pk").values_list("pk", flat=True))
+
+
+# On PostgreSQL the full rebuild is one INSERT ... SELECT: the database groups two million
+# interactions far faster than Python can fetch them. Same figures as `accumulate` (tested).
+_REBUILD_SQL = """
+WITH v AS (
+    SELECT id, store_id, week_start, status, soi, greeting_score, smile_score, hovering_score, response_score
+    FROM observations_visit WHERE status <> 'rejected'
+), scoped AS (
+    SELECT v.*, s.scope FROM v CROSS JOIN (VALUES ('counted'), ('approved')) AS s(scope)
+    WHERE s.scope = 'counted' OR v.status = 'approved'
+), visit_sums AS (
+    SELECT store_id, week_start, scope,
+           count(soi) AS n_visits, coalesce(sum(soi), 0) AS soi_sum, coalesce(sum(soi * soi), 0) AS soi_sum_squares,
+           coalesce(sum(greeting_score) FILTER (WHERE soi IS NOT NULL), 0) AS greeting_sum,
+           count(greeting_score) FILTER (WHERE soi IS NOT NULL) AS greeting_n,
+           coalesce(sum(smile_score) FILTER (WHERE soi IS NOT NULL), 0) AS smile_sum,
+           count(smile_score) FILTER (WHERE soi IS NOT NULL) AS smile_n,
+           coalesce(sum(hovering_score) FILTER (WHERE soi IS NOT NULL), 0) AS hovering_sum,
+           count(hovering_score) FILTER (WHERE soi IS NOT NULL) AS hovering_n,
+           coalesce(sum(response_score) FILTER (WHERE soi IS NOT NULL), 0) AS response_sum,
+           count(response_score) FILTER (WHERE soi IS NOT NULL) AS response_n
+    FROM scoped GROUP BY store_id, week_start, scope
+), interaction_sums AS (
+    SELECT scoped.store_id, scoped.week_start, scoped.scope, count(*) AS n_interactions,
+           count(*) FILTER (WHERE i.greeted) AS n_greeted,
+           count(*) FILTER (WHERE i.smile >= %(smiling)s) AS n_smiling,
+           count(*) FILTER (WHERE i.followed OR i.unsolicited_approaches >= %(hovering)s) AS n_hovering,
+           coalesce(array_agg(i.greeting_seconds ORDER BY i.greeting_seconds) FILTER (WHERE i.greeted), '{}')
+               AS greeting_seconds,
+           coalesce(array_agg(i.response_seconds ORDER BY i.response_seconds) FILTER (WHERE i.asked), '{}')
+               AS response_seconds
+    FROM observations_interaction i JOIN scoped ON scoped.id = i.visit_id
+    GROUP BY scoped.store_id, scoped.week_start, scoped.scope
+)
+INSERT INTO observations_storeweekrollup (
+    store_id, week_start, scope, n_visits, soi_sum, soi_sum_squares, greeting_sum, greeting_n, smile_sum, smile_n,
+    hovering_sum, hovering_n, response_sum, response_n, n_interactions, n_greeted, n_smiling, n_hovering,
+    greeting_seconds, response_seconds, updated_at
+)
+SELECT vs.store_id, vs.week_start, vs.scope, vs.n_visits, vs.soi_sum, vs.soi_sum_squares, vs.greeting_sum,
+       vs.greeting_n, vs.smile_sum, vs.smile_n, vs.hovering_sum, vs.hovering_n, vs.response_sum, vs.response_n,
+       coalesce(i.n_interactions, 0), coalesce(i.n_greeted, 0), coalesce(i.n_smiling, 0), coalesce(i.n_hovering, 0),
+       to_jsonb(coalesce(i.greeting_seconds, '{}')), to_jsonb(coalesce(i.response_seconds, '{}')), now()
+FROM visit_sums vs LEFT JOIN interaction_sums i USING (store_id, week_start, scope)
+"""
+
+
+def rebuild_all_in_database() -> int:
+    """The whole rebuild in one statement (PostgreSQL), holding every store's lock meanwhile so no
+    refresh of a single store-week interleaves with it."""
+    from django.db import connection
+
+    with transaction.atomic():
+        list(Store.objects.select_for_update(no_key=True).values_list("pk", flat=True))
+        StoreWeekRollup.objects.all().delete()
+        with connection.cursor() as cursor:
+            cursor.execute(_REBUILD_SQL, {"smiling": SMILING_FROM, "hovering": HOVERING_APPROACHES_FROM})
+        report_cache.rollups_changed(None)
+        return StoreWeekRollup.objects.values("store_id", "week_start").distinct().count()
