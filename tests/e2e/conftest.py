@@ -66,9 +66,9 @@ class Phone:
         self.context = context
         self.base_url = base_url
         self.page = context.new_page()
+        # Uncaught exceptions in the page's scripts (failed requests while offline are expected).
         self.errors: list[str] = []
         self.page.on("pageerror", lambda error: self.errors.append(str(error)))
-        self.page.on("console", lambda message: message.type == "error" and self.errors.append(message.text))
 
     def login(self, user, password: str = PASSWORD):
         page = self.page
@@ -88,3 +88,16 @@ class Phone:
     def go_online(self):
         self.context.unroute("**/api/v1/**")
         self.context.set_offline(False)
+
+
+def wait_for_service_worker(page) -> None:
+    """Until the service worker controls the page, i.e. the app shell is in its cache."""
+    page.wait_for_function("() => Boolean(navigator.serviceWorker && navigator.serviceWorker.controller)")
+
+
+def fill_pleasant_interaction(card) -> None:
+    """Greeted after 10 s, personally, with a warm smile; nothing asked."""
+    card.get_by_label("I was greeted", exact=True).check()
+    card.get_by_label("Seconds until I was greeted").fill("10")
+    card.get_by_label("Personal greeting").check()
+    card.get_by_label("Warm, genuine smile").check()
