@@ -3,7 +3,7 @@ import { applyTo, language, onLanguageChange, otherLanguage, setLanguage, t } fr
 import { initForm, openSummary, openVisit, positionArrived, refreshLanguage, setStores } from "./form.js";
 import { count as reviewCount, initReview, openReview } from "./review.js";
 import {
-  getVisit, loadMe, newId, newVisit, onOtherTabChange, pruneSynced, removeVisit, saveMe, saveVisit, StorageFull,
+  forgetMe, getVisit, loadMe, newId, newVisit, onOtherTabChange, pruneSynced, removeVisit, saveMe, saveVisit, StorageFull,
 } from "./storage.js";
 import { startTicking } from "./stopwatch.js";
 import { api, config, LoggedOut, Offline, syncQueue } from "./sync.js";
@@ -126,7 +126,7 @@ async function sync() {
   if (screen === "home") renderHome();
 }
 
-async function refreshFromServer() {
+async function refreshFromServer({ opening = false } = {}) {
   try {
     const answer = await api("GET", "me/");
     if (answer.status !== 200) return;
@@ -144,6 +144,7 @@ async function refreshFromServer() {
     if (screen === "home") renderHome();
   } catch (failure) {
     if (failure instanceof Offline) setConnection("offline");
+    else if (failure instanceof LoggedOut && opening && screen === "home") location.assign(config().login);
     else if (failure instanceof LoggedOut) loggedOut();
   }
 }
@@ -172,6 +173,7 @@ function onListAction(event) {
 }
 
 function logOut() {
+  forgetMe();
   const form = document.createElement("form");
   form.method = "post";
   form.action = config().logout;
@@ -242,7 +244,7 @@ function boot() {
   if (me) setStores(me.stores);
   route();
   startTicking();
-  refreshFromServer();
+  refreshFromServer({ opening: true });
   if ("serviceWorker" in navigator) {
     navigator.serviceWorker.register(config().serviceWorker, { scope: config().scope, type: "classic" }).catch(() => {});
   }

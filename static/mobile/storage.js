@@ -110,6 +110,11 @@ export function saveMe(me) {
   localStorage.setItem(ME_KEY, JSON.stringify(me));
 }
 
+// On log-out: the next person on this phone sees nobody's visits until they log in.
+export function forgetMe() {
+  localStorage.removeItem(ME_KEY);
+}
+
 // Another tab changed the visits: call back so this tab shows the same.
 export function onOtherTabChange(callback) {
   window.addEventListener("storage", (event) => {
