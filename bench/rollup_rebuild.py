@@ -44,6 +44,7 @@ def main() -> None:
 
     def raw():
         with connection.cursor() as cursor:
+            cursor.execute("SET work_mem = '256MB'")  # the same memory the rebuild gives itself
             cursor.execute(RAW_GROUP_BY)
             return len(cursor.fetchall())
 
