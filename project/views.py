@@ -6,10 +6,16 @@ from django.shortcuts import redirect
 
 from stores.models import Role
 
+START_PAGE = {
+    Role.SHOPPER: "mobile:app",
+    Role.SUPERVISOR: "mobile:app",
+    Role.MANAGER: "reports:home",
+    Role.HEAD_OFFICE: "reports:branches",
+}
+
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """Send each user to the page they came for."""
-    if request.user.role == Role.HEAD_OFFICE and request.user.is_staff:
-        return redirect("admin:index")
-    return redirect("admin:index") if request.user.is_staff else redirect("login")
+    """Send each user to the page they came for: the phone form for those who observe, the
+    reports for those who read them."""
+    return redirect(START_PAGE.get(request.user.role, "reports:home"))
