@@ -188,7 +188,7 @@ function languageButton() {
   const other = otherLanguage();
   button.textContent = other === "de" ? "Deutsch" : "English";
   button.lang = other;
-  button.setAttribute("aria-label", t("switch_language"));
+  button.title = t("switch_language");
 }
 
 function boot() {

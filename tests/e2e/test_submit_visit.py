@@ -36,8 +36,8 @@ def test_shopper_records_two_interactions_and_finds_the_visit_stored_with_its_sc
         assert greeting_seconds in (12, 13)  # the stopwatch, give or take the test's own second
         first.get_by_label("Personal greeting").check()
         first.get_by_label("Friendly").check()
-        first.get_by_role("button", name="One more approach").click()
-        first.get_by_role("button", name="One more approach").click()
+        first.get_by_role("button", name="+1 approach").click()
+        first.get_by_role("button", name="+1 approach").click()
         expect(first.get_by_label("Unsolicited")).to_have_value("2")
         first.get_by_role("button", name="I ask now").click()
         page.clock.fast_forward(40_000)
