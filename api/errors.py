@@ -30,6 +30,8 @@ def flatten(detail, prefix: str = "") -> dict[str, str]:
         for key, value in detail.items():
             if key == "non_field_errors":
                 path = prefix or "non_field_errors"
+            elif isinstance(key, int) or (isinstance(key, str) and key.isdigit()):
+                path = f"{prefix}[{key}]"  # DRF reports list items by index
             else:
                 path = f"{prefix}.{key}" if prefix else str(key)
             flat.update(flatten(value, path))

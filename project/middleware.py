@@ -122,3 +122,21 @@ def locked_out(request: HttpRequest, credentials: dict | None = None, *args, **k
     if wants_json(request):
         return JsonResponse({"detail": message, "code": "locked_out"}, status=429)
     return HttpResponse(render_to_string("503.html", {"message": message}), status=429)
+
+
+class RequestSizeLimitMiddleware:
+    """Refuse bodies larger than DATA_UPLOAD_MAX_MEMORY_SIZE with a 413 before anything reads them
+    (Django's own check would answer a bare 400)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        declared = request.META.get("CONTENT_LENGTH") or "0"
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        if declared.isdigit() and limit is not None and int(declared) > limit:
+            message = _("The request body is larger than %(kb)d KB.") % {"kb": limit // 1024}
+            if wants_json(request):
+                return JsonResponse({"detail": message, "code": "payload_too_large"}, status=413)
+            return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)
