@@ -12,7 +12,12 @@ pytestmark = pytest.mark.django_db
 
 
 def test_shopper_submits_a_visit_and_gets_it_back_with_scores(shopper, store):
-    body = visit_body(interactions=[interaction_body(), interaction_body(asked=False, response_seconds=None, response_quality=None, smile=1)])
+    body = visit_body(
+        interactions=[
+            interaction_body(),
+            interaction_body(asked=False, response_seconds=None, response_quality=None, smile=1),
+        ]
+    )
     response = as_user(shopper).post(reverse("visit-list"), body, format="json")
 
     assert response.status_code == 201
