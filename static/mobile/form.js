@@ -90,6 +90,8 @@ function fillCard(node, item, index) {
   node.querySelector("[data-action=ask-now]").hidden = running;
   node.querySelector("[data-action=attended]").hidden = !running;
   node.querySelector("[data-action=remove]").hidden = visit.interactions.length < 2;
+  // Restarting would silently move a greeting that is already recorded.
+  node.querySelector("[data-action=restart-clock]").hidden = item.greeted;
   node.querySelector("[data-role=title]").textContent = t("interaction_n", { n: index + 1 });
   node.querySelector("[data-role=brief]").textContent = brief(item);
 }
@@ -156,10 +158,6 @@ function onAction(event) {
       break;
     case "restart-clock":
       item.clock_started_at = now;
-      if (item.greeted) {
-        item.greeted = false;
-        normalise(item);
-      }
       break;
     case "approach-plus":
       item.unsolicited_approaches = (Number.isInteger(item.unsolicited_approaches) ? item.unsolicited_approaches : 0) + 1;
