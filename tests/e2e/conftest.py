@@ -9,6 +9,7 @@ import shutil
 from urllib.parse import urlsplit
 
 import pytest
+from playwright.sync_api import expect
 
 from observations.models import Rubric
 
@@ -32,6 +33,9 @@ PHONE = {
     "timezone_id": "Europe/Berlin",
 }
 PASSWORD = "correct-horse-battery"
+
+# Two cores shared with other jobs in CI: give assertions the same patience as actions.
+expect.set_options(timeout=10_000)
 
 
 @pytest.fixture(scope="session")

@@ -68,3 +68,21 @@ def test_lost_response_is_retried_and_stores_the_visit_once(phone, shopper, stor
     assert [result["status"] for result in retry.value.json()["results"]] == ["already_stored"]
     expect(page.locator("#visit-list li[data-state=synced]")).to_contain_text("SOI 100.0")
     assert Visit.objects.count() == 1
+
+
+def test_visit_queued_in_a_closed_tab_is_sent_when_the_form_is_next_opened(phone, shopper, store):
+    page = phone.login(shopper)
+    page.get_by_role("button", name="Start visit now").click()
+    fill_pleasant_interaction(page.locator('#interactions > li[data-index="0"]'))
+    page.get_by_role("button", name="Finish visit").click()
+    phone.go_offline()
+    page.get_by_role("button", name="Submit visit").click()
+    expect(page.locator("#visit-list li[data-state=queued]")).to_have_count(1)
+    page.close()
+
+    phone.go_online()  # no tab is open: nothing can send it yet
+    assert Visit.objects.count() == 0
+    page = phone.context.new_page()
+    page.goto("/m/")
+    expect(page.locator("#visit-list li[data-state=synced]")).to_contain_text("SOI 100.0")
+    assert Visit.objects.count() == 1

@@ -33,7 +33,7 @@ def test_shopper_records_two_interactions_and_finds_the_visit_stored_with_its_sc
         page.clock.fast_forward(12_000)
         first.get_by_role("button", name="Greeted now").click()
         greeting_seconds = int(first.get_by_label("Seconds until I was greeted").input_value())
-        assert greeting_seconds in (12, 13)  # the stopwatch, give or take the test's own second
+        assert 12 <= greeting_seconds <= 15  # the stopwatch, plus the time the test itself takes
         first.get_by_label("Personal greeting").check()
         first.get_by_label("Friendly").check()
         first.get_by_role("button", name="+1 approach").click()
@@ -43,7 +43,7 @@ def test_shopper_records_two_interactions_and_finds_the_visit_stored_with_its_sc
         page.clock.fast_forward(40_000)
         first.get_by_role("button", name="Staff attended").click()
         response_seconds = int(first.get_by_label("Seconds until staff attended").input_value())
-        assert response_seconds in (40, 41)
+        assert 40 <= response_seconds <= 43
         first.get_by_label("Seconds until staff attended").fill("45")  # the taps are editable
         first.get_by_label("Excellent, glad to help").check()
         first.get_by_label("Notes on this interaction").fill("Knew the stock by heart.")
