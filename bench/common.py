@@ -20,6 +20,7 @@ PYTHON = str(ROOT / ".venv" / "bin" / "python")
 BENCH_DB = os.environ.get("BENCH_DB", "oasis_bench")
 DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", f"postgres://postgres@127.0.0.1:5432/{BENCH_DB}")
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/9")
+BROKER_URL = os.environ.get("BENCH_BROKER_URL", "redis://127.0.0.1:6379/10")
 HOST, PORT = "127.0.0.1", int(os.environ.get("BENCH_PORT", "8150"))
 
 
@@ -31,7 +32,9 @@ def env(**extra: str) -> dict[str, str]:
         REDIS_URL=REDIS_URL,
         PYTHONPATH=str(ROOT),
     )
-    values.pop("CELERY_BROKER_URL", None)  # rollup refreshes and alerts run inline, as on one box
+    # As in production: rollup refreshes and e-mails are Celery tasks on a broker, not in the request.
+    values["CELERY_BROKER_URL"] = BROKER_URL
+    values["EMAIL_BACKEND"] = "django.core.mail.backends.dummy.EmailBackend"
     values.update(extra)
     return values
 
@@ -101,6 +104,20 @@ def gunicorn(workers: int = 5, **extra_env: str):
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=30)
+
+
+@contextlib.contextmanager
+def celery_worker(concurrency: int = 1):
+    process = subprocess.Popen(
+        [str(ROOT / ".venv" / "bin" / "celery"), "-A", "project", "worker", "-c", str(concurrency), "-l", "WARNING",
+         "--without-gossip", "--without-mingle"],
+        cwd=ROOT, env=env(), start_new_session=True,
+    )  # fmt: skip
+    try:
+        yield process
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=60)
 
 
 def bench_user_token() -> tuple[str, list[str]]:

@@ -1,4 +1,5 @@
-"""Submission throughput: gunicorn (5 sync workers for 2 cores) on PostgreSQL, visits with 3
+"""Submission throughput: gunicorn (5 sync workers for 2 cores) on PostgreSQL with a Celery worker
+on Redis for the rollup refreshes and alerts (the production set-up), visits with 3
 interactions posted by wrk at 16 and 50 concurrent clients, next to the framework's ceiling (a
 Django view doing one INSERT) in the same run; then a replay storm: 50 clients re-posting the same
 20 visits. Every run checks rows created against successful responses.
@@ -62,7 +63,7 @@ def main() -> None:
     common.psql("CREATE TABLE IF NOT EXISTS bench_ceiling (id uuid PRIMARY KEY, body text NOT NULL)")
     token, stores = common.bench_user_token()
     results: dict = {"workers": 5, "seconds": args.seconds}
-    with common.gunicorn(workers=5) as base:
+    with common.celery_worker(), common.gunicorn(workers=5) as base:
         for connections in (16, 50):
             before = count("observations_visit")
             run = wrk(base, "/api/v1/visits/", connections, args.seconds, token, stores)

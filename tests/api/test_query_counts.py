@@ -1,0 +1,44 @@
+"""Lists and writes cost a fixed number of queries, however much data there is."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from ..factories import StoreFactory, submit_visit
+from .conftest import as_user, visit_body
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("n_visits", [5, 50])
+def test_the_visit_list_costs_three_queries(django_assert_num_queries, supervisor, shopper, store, n_visits):
+    for _ in range(n_visits):
+        submit_visit(observer=supervisor, store=store)
+    client = as_user(supervisor)
+    # the page of visits with store, region, observer, reviewer and rubric joined; their interactions;
+    # (force_authenticate: no session or token lookup)
+    with django_assert_num_queries(2):
+        response = client.get(reverse("visit-list"), {"page_size": 100})
+    assert len(response.json()["results"]) == n_visits
+
+
+@pytest.mark.parametrize("n_stores", [10, 100])
+def test_me_and_stores_cost_the_same_for_10_and_100_stores(django_assert_num_queries, head_office, region, n_stores):
+    for n in range(n_stores):
+        StoreFactory(code=f"st-{n:03d}", region=region)
+    client = as_user(head_office)
+    with django_assert_num_queries(1):  # the stores with their regions
+        assert len(client.get(reverse("me")).json()["stores"]) == n_stores
+    with django_assert_num_queries(1):  # the same, for the list
+        assert len(client.get(reverse("store-list")).json()) == n_stores
+
+
+def test_creating_a_visit_costs_a_fixed_number_of_queries(django_assert_num_queries, shopper, store):
+    client = as_user(shopper)
+    body = visit_body(interactions=[visit_body()["interactions"][0]] * 10)
+    # store lookup (scoped), rubric, repeat-visit check; savepoint, insert visit, its history row, one
+    # bulk insert of all interactions; the rollup refresh (savepoint, store lock, visits, interactions,
+    # delete, insert, release); release; reading back the stored visit and its interactions
+    with django_assert_num_queries(17):
+        assert client.post(reverse("visit-list"), body, format="json").status_code == 201
