@@ -1,6 +1,9 @@
 """Browser tests: Python Playwright driving Debian's Chromium at a phone viewport against the
-live server. Playwright's sync API runs an event loop in this thread, so Django's guard against
-database calls from async code is switched off for these tests."""
+live server.
+
+Playwright's sync API keeps an event loop running in the main thread from the first browser test
+to the end of the session, so Django's guard against database calls from async code is switched
+off for the whole session (tests collected after these would trip it otherwise)."""
 
 from __future__ import annotations
 
