@@ -11,7 +11,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import get_language
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.exceptions import ValidationError
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
@@ -66,6 +66,12 @@ class ReportView(APIView):
         if isinstance(exc, ReportParamError):
             exc = ValidationError({exc.field: exc.message})
         return super().handle_exception(exc)
+
+    def options(self, request, *args, **kwargs):
+        # The description of the endpoint is JSON, whatever format the query asked for.
+        request.accepted_renderer = JSONRenderer()
+        request.accepted_media_type = JSONRenderer.media_type
+        return super().options(request, *args, **kwargs)
 
     def wants_csv(self, request: Request) -> bool:
         return request.accepted_renderer.format == "csv"
@@ -222,7 +228,13 @@ class StoreWeeklyReportView(ReportView):
             ),
             *COMMON_PARAMETERS,
         ],
-        responses={200: OpenApiTypes.OBJECT},
+        responses={
+            200: OpenApiTypes.OBJECT,
+            400: OpenApiResponse(description="A parameter is invalid: an object from parameter to message"),
+            401: OpenApiResponse(description="Not authenticated"),
+            403: OpenApiResponse(description="Your role has no access to this report"),
+            404: OpenApiResponse(description="Unknown store or region, or not in your scope"),
+        },
     )
     def get(self, request: Request, code: str) -> Response:
         store = get_object_or_404(stores_reportable_to(request.user), code=code)
@@ -257,7 +269,13 @@ class BranchReportView(ReportView):
             OpenApiParameter("sort", OpenApiTypes.STR, description="column, prefix - for descending; default rank"),
             *COMMON_PARAMETERS,
         ],
-        responses={200: OpenApiTypes.OBJECT},
+        responses={
+            200: OpenApiTypes.OBJECT,
+            400: OpenApiResponse(description="A parameter is invalid: an object from parameter to message"),
+            401: OpenApiResponse(description="Not authenticated"),
+            403: OpenApiResponse(description="Your role has no access to this report"),
+            404: OpenApiResponse(description="Unknown store or region, or not in your scope"),
+        },
     )
     def get(self, request: Request) -> Response:
         query = request.query_params

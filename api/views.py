@@ -113,7 +113,9 @@ class VisitPagination(CursorPagination):
 
 
 @extend_schema_view(
-    list=extend_schema(responses={200: s.VisitSerializer(many=True), 400: ERRORS[400], 401: ERRORS[401]}),
+    list=extend_schema(
+        responses={200: s.VisitSerializer(many=True), 400: ERRORS[400], 401: ERRORS[401], 404: ERRORS[404]}
+    ),
     retrieve=extend_schema(responses={200: s.VisitSerializer, 401: ERRORS[401], 404: ERRORS[404]}),
 )
 class VisitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -131,6 +133,7 @@ class VisitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     def _submit(self, request: Request, item) -> tuple[str, dict]:
         """One visit through validation and the submit service: (status, result body)."""
         visit_id = item.get("id") if isinstance(item, dict) else None
+        visit_id = visit_id if isinstance(visit_id, str) else None  # echo only what can be an id
         serializer = s.VisitInputSerializer(
             data=item, context={"observable_stores": stores_observable_by(request.user)}
         )

@@ -140,3 +140,12 @@ class RequestSizeLimitMiddleware:
                 return JsonResponse({"detail": message, "code": "payload_too_large"}, status=413)
             return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
         return self.get_response(request)
+
+
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """handler404: JSON on the API (for clients and the OpenAPI contract), the usual page elsewhere."""
+    if wants_json(request):
+        return JsonResponse({"detail": "Not found."}, status=404)
+    from django.views.defaults import page_not_found
+
+    return page_not_found(request, exception)

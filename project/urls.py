@@ -19,4 +19,5 @@ urlpatterns = [
     path("m/", include("mobile.urls")),
 ]
 
+handler404 = "project.middleware.not_found"
 handler500 = "project.middleware.server_error"

@@ -111,3 +111,20 @@ def test_a_body_over_256_kb_is_a_413(shopper, store):
 def test_another_content_type_is_a_415(shopper, store):
     response = as_user(shopper).post(reverse("visit-list"), "id=1", content_type="application/x-www-form-urlencoded")
     assert response.status_code == 415
+
+
+def test_options_on_a_report_asked_as_csv_describes_it_in_json(head_office, store):
+    response = as_user(head_office).options(reverse("report-branches"), {"format": "csv"})
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/json")
+
+
+def test_an_unknown_api_url_answers_json_404(client):
+    response = client.get("/api/v1/visits/not-a-visit/")
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Not found."}
+
+
+def test_a_sync_item_whose_id_is_not_text_is_answered_without_echoing_it(shopper, store):
+    response = as_user(shopper).post(reverse("visit-sync"), [{"id": {"x": 1}}], format="json")
+    assert response.json()["results"][0]["id"] is None
