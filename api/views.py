@@ -146,7 +146,13 @@ class VisitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
             return "invalid", {"id": visit_id, "status": "invalid", "errors": error.errors}
         except VisitConflict:
             return "conflict", {"id": str(data.id), "status": "conflict"}
-        visit = with_interactions(visits_visible_to(request.user)).get(pk=result.visit.pk)
+        if result.created:
+            visit = result.visit  # just written: answer from memory, no need to read it back
+            stored = visit.interactions.all()
+            stored._result_cache, stored._prefetch_done = result.interactions, True
+            visit._prefetched_objects_cache = {"interactions": stored}
+        else:
+            visit = with_interactions(visits_visible_to(request.user)).get(pk=result.visit.pk)
         outcome = "created" if result.created else "already_stored"
         body = s.VisitSerializer(visit, context={"request": request}).data
         return outcome, {"id": str(data.id), "status": outcome, "visit": body}
