@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import random
 import re
 import subprocess
 import sys
@@ -26,7 +27,7 @@ LUA = str(Path(__file__).resolve().parent / "lua" / "visits.lua")
 
 def wrk(base: str, path: str, connections: int, seconds: int, token: str, stores: list[str], replay: int = 0) -> dict:
     env = {**os.environ, "BENCH_TOKEN": token, "BENCH_STORES": ",".join(stores[:200]), "BENCH_PATH": path,
-           "BENCH_REPLAY": str(replay)}  # fmt: skip
+           "BENCH_REPLAY": str(replay), "BENCH_REPLAY_SEED": str(random.randrange(2**31))}  # fmt: skip
     threads = min(4, connections)
     result = subprocess.run(
         ["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s", "--timeout", "10s", "-s", LUA, base + path],

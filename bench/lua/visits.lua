@@ -43,7 +43,7 @@ function init(args)
   local replay = tonumber(os.getenv("BENCH_REPLAY") or "0")
   if replay > 0 then
     -- Every thread uses the same N ids and bodies (seeded identically), so replays race each other.
-    math.randomseed(42)
+    math.randomseed(tonumber(os.getenv("BENCH_REPLAY_SEED") or "42"))
     for i = 1, replay do
       local visit_id = uuid4()
       replay_bodies[i] = string.format(body_template, visit_id, stores[(i % #stores) + 1], started, ended)
