@@ -8,7 +8,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from observations import scoring
-from observations.models import MAX_SECONDS, Interaction, ObserverRole, Rubric, Visit, VisitStatus
+from observations.models import MAX_SECONDS, OBSERVED_FIELDS, Interaction, ObserverRole, Rubric, Visit, VisitStatus
 from observations.plausibility import flag_label
 from observations.services import InteractionInput, VisitInput
 from observations.validation import MAX_INTERACTIONS, MAX_NOTES, visit_errors
@@ -141,21 +141,7 @@ class InteractionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Interaction
-        fields = [
-            "position",
-            "greeted",
-            "greeting_seconds",
-            "greeting_personal",
-            "smile",
-            "unsolicited_approaches",
-            "followed",
-            "asked",
-            "response_seconds",
-            "response_quality",
-            "special_request",
-            "notes",
-            "scores",
-        ]
+        fields = ["position", *OBSERVED_FIELDS, "scores"]
 
     @extend_schema_field(ScoresSerializer)
     def get_scores(self, interaction: Interaction) -> dict:

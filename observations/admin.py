@@ -7,7 +7,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from stores.models import Role
 
-from .models import SCORE_FIELDS, Interaction, Rubric, Visit
+from .models import OBSERVED_FIELDS, SCORE_FIELDS, Interaction, Rubric, Visit
 from .services import visit_rescore
 from .validation import interaction_errors
 
@@ -30,19 +30,7 @@ class RubricAdmin(SimpleHistoryAdmin):
         return False
 
 
-CORRECTABLE_FIELDS = [
-    "greeted",
-    "greeting_seconds",
-    "greeting_personal",
-    "smile",
-    "unsolicited_approaches",
-    "followed",
-    "asked",
-    "response_seconds",
-    "response_quality",
-    "special_request",
-    "notes",
-]
+CORRECTABLE_FIELDS = list(OBSERVED_FIELDS)
 
 
 class InteractionForm(forms.ModelForm):

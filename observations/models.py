@@ -237,6 +237,22 @@ class Visit(ScoredModel):
         return self.status != VisitStatus.REJECTED
 
 
+# What an observer records about one interaction (everything else of it is derived).
+OBSERVED_FIELDS = (
+    "greeted",
+    "greeting_seconds",
+    "greeting_personal",
+    "smile",
+    "unsolicited_approaches",
+    "followed",
+    "asked",
+    "response_seconds",
+    "response_quality",
+    "special_request",
+    "notes",
+)
+
+
 class Interaction(ScoredModel):
     visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="interactions", verbose_name=_("visit"))
     position = models.PositiveSmallIntegerField(_("position"))
