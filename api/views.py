@@ -22,6 +22,7 @@ from rest_framework.views import APIView
 from observations.models import Rubric, Visit, VisitStatus
 from observations.selectors import review_queue_for, visits_reviewable_by, visits_visible_to, with_interactions
 from observations.services import ReviewNotAllowed, VisitConflict, VisitInvalid, visit_review, visit_submit
+from project.middleware import locked_out
 from stores.models import Role
 from stores.selectors import stores_observable_by, stores_visible_to
 
@@ -62,7 +63,11 @@ class TokenView(APIView):
 
     def post(self, request: Request) -> Response:
         serializer = AuthTokenSerializer(data=request.data, context={"request": request})
-        serializer.is_valid(raise_exception=True)
+        if not serializer.is_valid():
+            # django-axes marks a locked-out attempt on the request it was given (DRF's wrapper).
+            if getattr(request, "axes_locked_out", False):
+                return locked_out(request._request)
+            raise ValidationError(serializer.errors)
         token, _ = Token.objects.get_or_create(user=serializer.validated_data["user"])
         return Response({"token": token.key})
 

@@ -78,3 +78,19 @@ def test_concurrent_guesses_cannot_slip_past_the_limit(live_server, axes_on, mon
     assert statuses.count(200) <= 4
     assert statuses.count(429) >= 26
     assert set(statuses) <= {200, 429}
+
+
+@pytest.mark.django_db
+def test_the_token_endpoint_locks_after_five_failures_too(axes_on):
+    from rest_framework.test import APIClient
+
+    UserFactory(username="gina", password="correct-horse-battery")
+    client = APIClient()
+    url = reverse("token")
+    statuses = [
+        client.post(url, {"username": "gina", "password": "nope-nope"}, format="json").status_code for _ in range(5)
+    ]
+    assert statuses == [400, 400, 400, 400, 429]  # wrong credentials, then locked as on the login page
+    locked = client.post(url, {"username": "gina", "password": "correct-horse-battery"}, format="json")
+    assert locked.status_code == 429
+    assert "token" not in locked.json()
