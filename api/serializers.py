@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -104,7 +105,7 @@ class VisitInputSerializer(serializers.Serializer):
     def validate_store(self, code: str) -> Store:
         store = self.context["observable_stores"].filter(code=code).first()
         if store is None:
-            raise serializers.ValidationError("is not a store you may record visits for.")
+            raise serializers.ValidationError(_("is not a store you may record visits for."))
         return store
 
     def validate(self, attrs: dict) -> dict:
@@ -213,7 +214,7 @@ class ReviewSerializer(serializers.Serializer):
 
     def validate(self, attrs: dict) -> dict:
         if attrs["decision"] == "reject" and not attrs["note"].strip():
-            raise serializers.ValidationError({"note": "is required when rejecting a visit."})
+            raise serializers.ValidationError({"note": _("is required when rejecting a visit.")})
         return attrs
 
 

@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass, field
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from stores.models import Role, Store, User
 
@@ -242,7 +243,7 @@ def visit_review(
     if decision not in ("approve", "reject"):
         raise VisitInvalid({"decision": "must be 'approve' or 'reject'."})
     if decision == "reject" and not note.strip():
-        raise VisitInvalid({"note": "is required when rejecting a visit."})
+        raise VisitInvalid({"note": _("is required when rejecting a visit.")})
     if len(note) > 5000:
         raise VisitInvalid({"note": "must be at most 5000 characters."})
     locked = Visit.objects.select_for_update().select_related("store").get(pk=visit.pk)

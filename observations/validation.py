@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from django.utils.translation import gettext as _
+
 from .models import MAX_SECONDS
 
 MAX_FUTURE = timedelta(minutes=5)
@@ -23,28 +25,28 @@ def interaction_errors(item: dict, prefix: str) -> dict[str, str]:
     seconds = item.get("greeting_seconds")
     if greeted:
         if seconds is None:
-            errors[f"{prefix}.greeting_seconds"] = "is required when greeted is true."
+            errors[f"{prefix}.greeting_seconds"] = _("is required when greeted is true.")
     else:
         if seconds is not None:
-            errors[f"{prefix}.greeting_seconds"] = "must be null when greeted is false."
+            errors[f"{prefix}.greeting_seconds"] = _("must be null when greeted is false.")
         if item.get("greeting_personal"):
-            errors[f"{prefix}.greeting_personal"] = "must be false when greeted is false."
+            errors[f"{prefix}.greeting_personal"] = _("must be false when greeted is false.")
     for field in ("response_seconds", "response_quality"):
         value = item.get(field)
         if item.get("asked") and value is None:
-            errors[f"{prefix}.{field}"] = "is required when asked is true."
+            errors[f"{prefix}.{field}"] = _("is required when asked is true.")
         elif not item.get("asked") and value is not None:
-            errors[f"{prefix}.{field}"] = "must be null when asked is false."
+            errors[f"{prefix}.{field}"] = _("must be null when asked is false.")
     for field in ("greeting_seconds", "response_seconds"):
         value = item.get(field)
         if value is not None and not 0 <= value <= MAX_SECONDS:
-            errors[f"{prefix}.{field}"] = f"must be between 0 and {MAX_SECONDS} seconds."
+            errors[f"{prefix}.{field}"] = _("must be between 0 and %(max)d seconds.") % {"max": MAX_SECONDS}
     for field in ("smile", "response_quality"):
         value = item.get(field)
         if value is not None and not 1 <= value <= 5:
-            errors[f"{prefix}.{field}"] = "must be between 1 and 5."
+            errors[f"{prefix}.{field}"] = _("must be between 1 and 5.")
     if (item.get("unsolicited_approaches") or 0) < 0:
-        errors[f"{prefix}.unsolicited_approaches"] = "must be 0 or more."
+        errors[f"{prefix}.unsolicited_approaches"] = _("must be 0 or more.")
     return errors
 
 
@@ -61,30 +63,30 @@ def visit_errors(
 ) -> dict[str, str]:
     errors: dict[str, str] = {}
     if started_at > now + MAX_FUTURE:
-        errors["started_at"] = "must not be more than 5 minutes in the future."
+        errors["started_at"] = _("must not be more than 5 minutes in the future.")
     elif started_at < now - MAX_AGE:
-        errors["started_at"] = "must not be more than 60 days ago."
+        errors["started_at"] = _("must not be more than 60 days ago.")
     if ended_at < started_at:
-        errors["ended_at"] = "must not be before started_at."
+        errors["ended_at"] = _("must not be before started_at.")
     elif ended_at > now + MAX_FUTURE:
-        errors["ended_at"] = "must not be more than 5 minutes in the future."
+        errors["ended_at"] = _("must not be more than 5 minutes in the future.")
     if len(notes) > MAX_NOTES:
-        errors["notes"] = f"must be at most {MAX_NOTES} characters."
+        errors["notes"] = _("must be at most %(max)d characters.") % {"max": MAX_NOTES}
     if not 1 <= len(interactions) <= MAX_INTERACTIONS:
-        errors["interactions"] = f"must hold between 1 and {MAX_INTERACTIONS} interactions."
+        errors["interactions"] = _("must hold between 1 and %(max)d interactions.") % {"max": MAX_INTERACTIONS}
     if (latitude is None) != (longitude is None):
-        errors["latitude" if latitude is None else "longitude"] = "latitude and longitude must be given together."
+        errors["latitude" if latitude is None else "longitude"] = _("latitude and longitude must be given together.")
     if latitude is not None and not -90 <= latitude <= 90:
-        errors["latitude"] = "must be between -90 and 90."
+        errors["latitude"] = _("must be between -90 and 90.")
     if longitude is not None and not -180 <= longitude <= 180:
-        errors["longitude"] = "must be between -180 and 180."
+        errors["longitude"] = _("must be between -180 and 180.")
     if location_accuracy_m is not None:
         if location_accuracy_m < 0:
-            errors["location_accuracy_m"] = "must be 0 or more."
+            errors["location_accuracy_m"] = _("must be 0 or more.")
         elif latitude is None:
-            errors["location_accuracy_m"] = "is only allowed together with a position."
+            errors["location_accuracy_m"] = _("is only allowed together with a position.")
     for index, item in enumerate(interactions):
         errors.update(interaction_errors(item, f"interactions[{index}]"))
         if len(item.get("notes") or "") > MAX_NOTES:
-            errors[f"interactions[{index}].notes"] = f"must be at most {MAX_NOTES} characters."
+            errors[f"interactions[{index}].notes"] = _("must be at most %(max)d characters.") % {"max": MAX_NOTES}
     return errors

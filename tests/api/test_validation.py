@@ -128,3 +128,11 @@ def test_an_unknown_api_url_answers_json_404(client):
 def test_a_sync_item_whose_id_is_not_text_is_answered_without_echoing_it(shopper, store):
     response = as_user(shopper).post(reverse("visit-sync"), [{"id": {"x": 1}}], format="json")
     assert response.json()["results"][0]["id"] is None
+
+
+def test_errors_speak_the_phones_language(shopper, store):
+    body = second(greeting_seconds=None)
+    response = as_user(shopper).post(reverse("visit-list"), body, format="json", HTTP_ACCEPT_LANGUAGE="de")
+    assert response.json() == {"interactions[1].greeting_seconds": "ist Pflicht, wenn begrüßt wurde."}
+    response = as_user(shopper).post(reverse("visit-list"), second(smile=6), format="json", HTTP_ACCEPT_LANGUAGE="de")
+    assert response.json() == {"interactions[1].smile": "Stelle sicher, dass dieser Wert kleiner oder gleich 5 ist."}
