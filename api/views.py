@@ -104,10 +104,14 @@ class VisitFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=VisitStatus.choices)
     started_from = django_filters.IsoDateTimeFilter(field_name="started_at", lookup_expr="gte")
     started_before = django_filters.IsoDateTimeFilter(field_name="started_at", lookup_expr="lt")
+    mine = django_filters.BooleanFilter(method="filter_mine", help_text="only the visits I recorded")
 
     class Meta:
         model = Visit
-        fields = ["store", "status", "started_from", "started_before"]
+        fields = ["store", "status", "started_from", "started_before", "mine"]
+
+    def filter_mine(self, queryset, name, value):
+        return queryset.filter(observer=self.request.user) if value else queryset
 
 
 class VisitPagination(CursorPagination):

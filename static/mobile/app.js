@@ -135,8 +135,8 @@ async function refreshFromServer({ opening = false } = {}) {
     setStores(me.stores);
     setConnection("online");
     await sync();
-    const mine = await api("GET", "visits/?page_size=30");
-    if (mine.status === 200) serverVisits = mine.body.results.filter((visit) => !visit.observer || visit.observer === me.username);
+    const mine = await api("GET", "visits/?mine=true&page_size=30");
+    if (mine.status === 200) serverVisits = mine.body.results;
     if (me.can_review) {
       const waiting = await reviewCount();
       $("#review-count").textContent = waiting ? `(${waiting})` : "";

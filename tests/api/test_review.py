@@ -66,3 +66,11 @@ def test_review_queue_lists_flagged_shopper_visits_oldest_first(supervisor, shop
     assert [v["id"] for v in response.json()] == [str(older.pk), str(newer.pk)]
     assert response.json()[0]["flags"][0]["code"] == "duration_implausible"
     assert as_user(shopper).get(reverse("visit-review-queue")).status_code == 403
+
+
+def test_a_supervisor_lists_only_their_own_visits_with_mine(supervisor, shopper, store):
+    own = submit_visit(observer=supervisor, store=store)
+    submit_visit(observer=shopper, store=store)
+    response = as_user(supervisor).get(reverse("visit-list"), {"mine": "true"})
+    assert [v["id"] for v in response.json()["results"]] == [str(own.pk)]
+    assert len(as_user(supervisor).get(reverse("visit-list")).json()["results"]) == 2
