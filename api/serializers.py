@@ -137,52 +137,62 @@ class FlagSerializer(serializers.Serializer):
     label = serializers.CharField()
 
 
-class InteractionSerializer(serializers.ModelSerializer):
-    scores = serializers.SerializerMethodField()
+# Stored visits are answered with plain serializers, declared field by field: a ModelSerializer
+# introspects the model again for every visit it writes out, which was a fifth of a submission's
+# time (bench/profile_submission.py). Everything here is output only.
+def _int(**kwargs) -> serializers.IntegerField:
+    return serializers.IntegerField(read_only=True, **kwargs)
 
-    class Meta:
-        model = Interaction
-        fields = ["position", *OBSERVED_FIELDS, "scores"]
+
+def _seconds(label: str) -> serializers.IntegerField:
+    return _int(allow_null=True, min_value=0, label=label)
+
+
+class InteractionSerializer(serializers.Serializer):
+    position = _int(min_value=1)
+    greeted = serializers.BooleanField(read_only=True)
+    greeting_seconds = _seconds("Seconds until greeted")
+    greeting_personal = serializers.BooleanField(read_only=True, label="Personal greeting")
+    smile = _int(min_value=1, max_value=5, label="Smile (1–5)")
+    unsolicited_approaches = _int(min_value=0)
+    followed = serializers.BooleanField(read_only=True, label="Staff followed the customer")
+    asked = serializers.BooleanField(read_only=True, label="Customer asked")
+    response_seconds = _seconds("Seconds until attended")
+    response_quality = _int(allow_null=True, min_value=1, max_value=5, label="Answer quality (1–5)")
+    special_request = serializers.BooleanField(read_only=True, label="Unusual request")
+    notes = serializers.CharField(read_only=True)
+    scores = serializers.SerializerMethodField()
 
     @extend_schema_field(ScoresSerializer)
     def get_scores(self, interaction: Interaction) -> dict:
         return scores_of(interaction)
 
 
-class VisitSerializer(serializers.ModelSerializer):
+# The answer shows every observed field, in the model's order.
+assert list(InteractionSerializer._declared_fields) == ["position", *OBSERVED_FIELDS, "scores"]
+
+
+class VisitSerializer(serializers.Serializer):
     """A stored visit. `observer` and `flags` are shown to supervisors and head office only."""
 
-    store = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    id = serializers.UUIDField(read_only=True)
+    store = serializers.CharField(source="store.code", read_only=True, help_text="store code")
+    observer = serializers.SerializerMethodField()
     observer_role = serializers.ChoiceField(choices=ObserverRole.choices, read_only=True)
+    started_at = serializers.DateTimeField(read_only=True)
+    ended_at = serializers.DateTimeField(read_only=True)
     status = serializers.ChoiceField(choices=VisitStatus.choices, read_only=True)
+    notes = serializers.CharField(read_only=True)
+    submitted_at = serializers.DateTimeField(read_only=True)
+    reviewed_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    review_note = serializers.CharField(read_only=True)
     rubric_version = serializers.IntegerField(source="rubric.version", read_only=True)
+    latitude = serializers.FloatField(read_only=True, allow_null=True)
+    longitude = serializers.FloatField(read_only=True, allow_null=True)
+    location_accuracy_m = serializers.FloatField(read_only=True, allow_null=True, label="Location accuracy (m)")
     scores = serializers.SerializerMethodField()
     flags = serializers.SerializerMethodField()
-    observer = serializers.SerializerMethodField()
     interactions = InteractionSerializer(many=True, read_only=True)
-
-    class Meta:
-        model = Visit
-        fields = [
-            "id",
-            "store",
-            "observer",
-            "observer_role",
-            "started_at",
-            "ended_at",
-            "status",
-            "notes",
-            "submitted_at",
-            "reviewed_at",
-            "review_note",
-            "rubric_version",
-            "latitude",
-            "longitude",
-            "location_accuracy_m",
-            "scores",
-            "flags",
-            "interactions",
-        ]
 
     def to_representation(self, visit: Visit) -> dict:
         data = super().to_representation(visit)

@@ -120,18 +120,28 @@ def celery_worker(concurrency: int = 1):
         process.wait(timeout=60)
 
 
-def bench_user_token() -> tuple[str, list[str]]:
-    """A supervisor of every region (so the load spreads over all stores) and their API token."""
+def bench_user_tokens(n: int = 1) -> tuple[list[str], list[str]]:
+    """`n` supervisors of every region (so the load spreads over all stores) and their API tokens.
+    Several observers, as in the field: each one's write throttle and history stay their own."""
     django_setup()
     from rest_framework.authtoken.models import Token
 
     from stores.models import Region, Role, Store, User
 
-    user, _ = User.objects.get_or_create(username="bench-supervisor", defaults={"role": Role.SUPERVISOR})
-    user.regions.set(Region.objects.all())
-    token, _ = Token.objects.get_or_create(user=user)
+    regions = list(Region.objects.all())
+    keys = []
+    for number in range(1, n + 1):
+        username = "bench-supervisor" if number == 1 else f"bench-supervisor-{number}"
+        user, _ = User.objects.get_or_create(username=username, defaults={"role": Role.SUPERVISOR})
+        user.regions.set(regions)
+        keys.append(Token.objects.get_or_create(user=user)[0].key)
     stores = list(Store.objects.filter(is_active=True).values_list("code", flat=True))
-    return token.key, stores
+    return keys, stores
+
+
+def bench_user_token() -> tuple[str, list[str]]:
+    tokens, stores = bench_user_tokens(1)
+    return tokens[0], stores
 
 
 def visit_payload(store: str, visit_id: uuid.UUID | None = None, rng: random.Random | None = None) -> dict:

@@ -1,16 +1,18 @@
 """A cache for rendered reports, invalidated by the rollups they are read from.
 
-Every rollup change bumps a version for each week whose reports can show it (the week itself and
-the 11 weeks whose 12-week trend includes it), after the change has committed; a rebuild bumps a
-generation that invalidates everything. A report's cache key holds the versions of the weeks it
-reads, so a changed figure is never served from the cache: the key it would be stored under is
-simply no longer asked for.
+Every rollup change gives each changed week a new version, after the change has committed; a
+rebuild gives the generation a new one, which invalidates everything. A report's cache key holds
+the versions of all the weeks it reads (its own and the 11 before it that its 12-week trend
+shows), so a changed figure is never served from the cache: the key it would be stored under is
+simply no longer asked for. Versions only need to differ, so a change writes a fresh random one:
+one cache write, whatever was there before.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import uuid
 from collections.abc import Callable, Iterable
 
 from django.core.cache import cache
@@ -33,20 +35,12 @@ def weeks_read(weeks: Iterable[dt.date]) -> set[dt.date]:
 
 
 def _bump(keys: list[str]) -> None:
-    for key in keys:
-        if not cache.add(key, 1, timeout=None):
-            try:
-                cache.incr(key)
-            except ValueError:  # expired between add and incr
-                cache.add(key, 1, timeout=None)
+    cache.set_many({key: uuid.uuid4().hex for key in keys}, timeout=None)
 
 
 def rollups_changed(weeks: Iterable[dt.date] | None) -> None:
     """Call inside the transaction that changed rollups of `weeks` (None: all weeks)."""
-    if weeks is None:
-        keys = [GENERATION_KEY]
-    else:
-        keys = sorted({_version_key(week + dt.timedelta(weeks=n)) for week in weeks for n in range(TREND_WEEKS)})
+    keys = [GENERATION_KEY] if weeks is None else sorted({_version_key(week) for week in weeks})
     transaction.on_commit(lambda: _bump(keys))
 
 

@@ -90,3 +90,23 @@ def test_a_supervisors_table_is_not_served_to_head_office(
     everything = head_client.get(reverse("report-branches"), {"week": "2026-W47"}).json()
     assert [row["store"] for row in mine["stores"]] == ["ber-mitte"]
     assert sorted(row["store"] for row in everything["stores"]) == ["ber-mitte", "zrh-hb"]
+
+
+def test_a_visit_in_an_earlier_week_shows_at_once_in_the_trend_of_a_cached_later_report(
+    head_client, shopper, store, django_capture_on_commit_callbacks
+):
+    url = reverse("report-store-weekly", kwargs={"code": "ber-mitte"})
+
+    def w45_visits() -> int:
+        trend = head_client.get(url, {"week": "2026-W47"}).json()["trend"]
+        return next(point["n_visits"] for point in trend if point["week"] == "2026-W45")
+
+    assert w45_visits() == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        submit_visit(
+            observer=shopper,
+            store=store,
+            started_at=dt.datetime(2026, 11, 3, 10, 0, tzinfo=BERLIN),  # Tuesday of W45
+            now=dt.datetime(2026, 11, 3, 12, 0, tzinfo=BERLIN),
+        )
+    assert w45_visits() == 1

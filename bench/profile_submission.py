@@ -1,0 +1,74 @@
+"""Where one submission's time goes: N visits posted in-process (Django's test client, no network,
+no gunicorn) against the benchmark database, timed per request, with the SQL statements and cache
+calls counted, and optionally a cProfile of the whole run.
+
+    .venv/bin/python bench/profile_submission.py [--requests 300] [--profile 25]
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import json
+import pstats
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench import common
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--requests", type=int, default=300)
+    parser.add_argument("--profile", type=int, default=0, help="print the top N functions by cumulative time")
+    parser.add_argument("--profile-out", help="also write the cProfile data to this file")
+    args = parser.parse_args()
+    common.ensure_database()
+    tokens, stores = common.bench_user_tokens(1)
+    from django.db import connection
+    from django.test import Client
+
+    client = Client(HTTP_AUTHORIZATION=f"Token {tokens[0]}", SERVER_NAME="127.0.0.1")
+    bodies = [json.dumps(common.visit_payload(stores[n % len(stores)])) for n in range(args.requests + 20)]
+    post = lambda body: client.post("/api/v1/visits/", body, content_type="application/json")  # noqa: E731
+    for body in bodies[:20]:  # warm up: imports, connections, caches
+        response = post(body)
+        assert response.status_code == 201, response.content
+    statements: list[str] = []  # (request_started clears Django's own query log)
+
+    def record(execute, sql, params, many, context):
+        statements.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        post(bodies[20])
+    times = []
+    profiler = cProfile.Profile() if args.profile else None
+    for body in bodies[21:]:
+        started = time.perf_counter()
+        if profiler:
+            profiler.enable()
+        response = post(body)
+        if profiler:
+            profiler.disable()
+        times.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 201, response.content
+    result = {
+        "requests": len(times),
+        "median_ms": round(common.median(times), 2),
+        "p95_ms": round(common.percentile(times, 95), 2),
+        "sql_statements": len(statements),
+        "sql": [sql[:100] for sql in statements],
+    }
+    print(json.dumps(result, indent=2))
+    if profiler:
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(args.profile)
+        if args.profile_out:
+            profiler.dump_stats(args.profile_out)
+
+
+if __name__ == "__main__":
+    main()
