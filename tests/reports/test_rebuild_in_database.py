@@ -1,4 +1,5 @@
-"""The one-statement rebuild on PostgreSQL gives exactly the rollups of the per-store recompute."""
+"""On PostgreSQL rollups are grouped by the database, in one statement, for a store-week after a
+change as for the full rebuild: exactly the figures of the recompute in Python."""
 
 from __future__ import annotations
 
@@ -9,8 +10,9 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
+from observations import rollups
 from observations.models import StoreWeekRollup
-from observations.rollups import Totals, rebuild_all, rebuild_all_in_database, rebuild_store
+from observations.rollups import Totals, rebuild_all, rebuild_all_in_database, rebuild_store, refresh_store_week
 from observations.services import visit_review
 
 from ..factories import StoreFactory, UserFactory, interaction_input, submit_visit
@@ -22,7 +24,7 @@ def snapshot() -> dict:
     return {(row.store_id, row.week_start, row.scope): Totals.of(row) for row in StoreWeekRollup.objects.all()}
 
 
-def test_rebuild_in_the_database_equals_the_recompute(region, supervisor, shopper, store):
+def test_rollups_grouped_in_the_database_equal_the_recompute_in_python(region, supervisor, shopper, store):
     if connection.vendor != "postgresql":
         pytest.skip("the one-statement rebuild is PostgreSQL's")
     rng = random.Random(7)
@@ -49,13 +51,27 @@ def test_rebuild_in_the_database_equals_the_recompute(region, supervisor, shoppe
         visit = submit_visit(observer=observer, store=target, interactions=items, started_at=started)
         if n % 4 == 0:
             visit_review(visit=visit, reviewer=supervisor, decision=rng.choice(["approve", "reject"]), note="checked")
+    StoreWeekRollup.objects.all().delete()
     for store_id in (store.pk, second.pk):
-        rebuild_store(store_id)
+        rollups._recompute_in_python(store_id, None)
     expected = snapshot()
+    store_weeks = {(s, w) for s, w, _scope in expected}
+    assert len(store_weeks) > 10
+
+    def assert_same_as_expected() -> None:
+        got = snapshot()
+        assert got.keys() == expected.keys()
+        assert all(got[key].isclose(expected[key]) for key in expected)
+
+    StoreWeekRollup.objects.all().delete()
+    for store_id, week in sorted(store_weeks):  # after each change: one store-week
+        refresh_store_week(store_id, week)
+    assert_same_as_expected()
+
+    StoreWeekRollup.objects.all().delete()
+    assert sum(rebuild_store(store_id) for store_id in (store.pk, second.pk)) == len(store_weeks)
+    assert_same_as_expected()
 
     rebuild_all_in_database()
-    rebuilt = snapshot()
-
-    assert rebuilt.keys() == expected.keys()
-    assert all(rebuilt[key].isclose(expected[key]) for key in expected)
-    assert rebuild_all() == len({(s, w) for s, w, _scope in expected})
+    assert_same_as_expected()
+    assert rebuild_all() == len(store_weeks)
