@@ -130,7 +130,9 @@ def weighted_soi(dimension_scores: dict[str, float | None], rubric: RubricParams
         weights += weight
     if weights == 0:
         return None
-    return total / weights
+    # A mean of scores in 0..100 lies in 0..100; only rounding can push it an ulp outside (weights
+    # 0.3/0.4/0.2/0.1 add up to 0.9999999999999999), where the database would refuse the visit.
+    return min(100.0, max(0.0, total / weights))
 
 
 def interaction_scores(values: InteractionValues, rubric: RubricParams = DEFAULT_RUBRIC) -> Scores:

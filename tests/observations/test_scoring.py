@@ -113,6 +113,13 @@ def test_interaction_soi_renormalises_the_weights_when_nothing_was_asked():
     assert scores.response is None
 
 
+def test_a_perfect_interaction_scores_exactly_100_whatever_the_weights_add_up_to_in_floating_point():
+    rubric = RubricParams(greeting_weight=0.3, smile_weight=0.4, hovering_weight=0.2, response_weight=0.1)
+    assert 0.3 + 0.4 + 0.2 + 0.1 < 1  # 0.9999999999999999: 100 / that is 100.00000000000001
+    values = interaction(asked=True, response_seconds=10, response_quality=5)
+    assert scoring.interaction_scores(values, rubric).soi == 100.0
+
+
 def test_not_greeted_counts_as_zero_not_as_missing():
     scores = scoring.interaction_scores(interaction(greeted=False, greeting_seconds=None, greeting_personal=False))
     assert scores.greeting == 0.0
