@@ -9,8 +9,11 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
-from django.db import models
+from django.core.cache import cache
+from django.db import models, transaction
 from django.db.models import F, Q
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -87,16 +90,34 @@ class Rubric(models.Model):
     @classmethod
     def in_force(cls) -> Rubric:
         """The newest version: the one new visits are scored with. Version 1 (DESIGN.md's defaults)
-        comes with the migrations; should it be missing (a flushed database), it is recreated."""
-        rubric = cls.objects.order_by("-version").first()
+        comes with the migrations; should it be missing (a flushed database), it is recreated.
+
+        Every submission asks for it, so it is cached; saving or deleting a rubric drops the
+        cached one at once and again after commit. A process that read the old version just
+        before a new one committed can cache it once more: at most for IN_FORCE_CACHE_SECONDS."""
+        rubric = cache.get(IN_FORCE_CACHE_KEY)
         if rubric is None:
-            rubric, _ = cls.objects.get_or_create(version=1)
+            rubric = cls.objects.order_by("-version").first()
+            if rubric is None:
+                rubric, _ = cls.objects.get_or_create(version=1)
+            if not transaction.get_connection().in_atomic_block:  # never cache what may roll back
+                cache.set(IN_FORCE_CACHE_KEY, rubric, IN_FORCE_CACHE_SECONDS)
         return rubric
 
     def params(self) -> scoring.RubricParams:
         return scoring.RubricParams(
             **{field: getattr(self, field) for field in scoring.RubricParams.__dataclass_fields__}
         )
+
+
+IN_FORCE_CACHE_KEY = "rubric-in-force:1"
+IN_FORCE_CACHE_SECONDS = 60
+
+
+@receiver([post_save, post_delete], sender=Rubric, dispatch_uid="rubric-in-force-cache")
+def _forget_rubric_in_force(**kwargs) -> None:
+    cache.delete(IN_FORCE_CACHE_KEY)
+    transaction.on_commit(lambda: cache.delete(IN_FORCE_CACHE_KEY))
 
 
 class ObserverRole(models.TextChoices):
@@ -153,9 +174,17 @@ SCORE_FIELDS = ("soi", *(f"{name}_score" for name in scoring.DIMENSIONS))
 
 class Visit(ScoredModel):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    store = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="visits", verbose_name=_("store"))
+    # No single-column indexes on store and observer: the composite indexes below lead with them,
+    # and every index is one more write per submission.
+    store = models.ForeignKey(
+        Store, on_delete=models.PROTECT, related_name="visits", verbose_name=_("store"), db_index=False
+    )
     observer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="visits", verbose_name=_("observer")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="visits",
+        verbose_name=_("observer"),
+        db_index=False,
     )
     observer_role = models.CharField(_("observer role"), max_length=20, choices=ObserverRole.choices)
     started_at = models.DateTimeField(_("started at"))
@@ -254,7 +283,10 @@ OBSERVED_FIELDS = (
 
 
 class Interaction(ScoredModel):
-    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="interactions", verbose_name=_("visit"))
+    # Indexed by the unique (visit, position) constraint, which leads with it.
+    visit = models.ForeignKey(
+        Visit, on_delete=models.CASCADE, related_name="interactions", verbose_name=_("visit"), db_index=False
+    )
     position = models.PositiveSmallIntegerField(_("position"))
     greeted = models.BooleanField(_("greeted"))
     greeting_seconds = models.PositiveIntegerField(_("seconds until greeted"), null=True, blank=True)
