@@ -14,6 +14,7 @@ from observations.plausibility import flag_label
 from observations.services import InteractionInput, VisitInput
 from observations.validation import MAX_INTERACTIONS, MAX_NOTES, visit_errors
 from stores.models import Role, Store, User
+from stores.selectors import observable_store
 
 
 class ScoresSerializer(serializers.Serializer):
@@ -103,7 +104,7 @@ class VisitInputSerializer(serializers.Serializer):
     interactions = InteractionInputSerializer(many=True, allow_empty=False, max_length=MAX_INTERACTIONS)
 
     def validate_store(self, code: str) -> Store:
-        store = self.context["observable_stores"].filter(code=code).first()
+        store = observable_store(self.context["observer"], code)
         if store is None:
             raise serializers.ValidationError(_("is not a store you may record visits for."))
         return store

@@ -33,6 +33,24 @@ def stores_observable_by(user: User) -> QuerySet[Store]:
     return stores_visible_to(user).filter(is_active=True)
 
 
+def observable_store(user: User, code: str) -> Store | None:
+    """The store with this code if the user may record a visit for it: the same rule as
+    `stores_observable_by`, as one lean query (every submission asks it)."""
+    if not user.is_authenticated or not user.is_active:
+        return None
+    stores = Store.objects.filter(code=code, is_active=True)
+    if user.role == Role.SUPERVISOR:
+        stores = stores.filter(region__supervisors=user)
+    elif user.role == Role.SHOPPER:
+        stores = stores.filter(people=user)
+    elif user.role != Role.HEAD_OFFICE:
+        return None
+    try:
+        return stores.get()
+    except Store.DoesNotExist:
+        return None
+
+
 def stores_reportable_to(user: User) -> QuerySet[Store]:
     """Stores whose reports the user may read: managers their own, supervisors their regions,
     head office all; shoppers none."""

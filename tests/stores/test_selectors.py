@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from observations.selectors import review_queue_for, visits_visible_to
-from stores.selectors import stores_observable_by, stores_reportable_to, stores_visible_to
+from stores.selectors import observable_store, stores_observable_by, stores_reportable_to, stores_visible_to
 
 from ..factories import StoreFactory, UserFactory, submit_visit
 
@@ -65,3 +65,15 @@ def test_review_queue_holds_flagged_shopper_visits_of_the_region(shopper, superv
     assert list(review_queue_for(supervisor)) == [flagged]
     assert not review_queue_for(shopper).exists()
     assert not review_queue_for(manager).exists()
+
+
+def test_the_one_store_lookup_of_a_submission_follows_the_same_rule(
+    head_office, supervisor, shopper, manager, store, other_store, inactive_store
+):
+    gone = UserFactory(username="left-company", role="head_office", is_active=False)
+    for user in (head_office, supervisor, shopper, manager, gone):
+        allowed = codes(stores_observable_by(user))
+        for code in ("ber-mitte", "zrh-hb", "ber-closed", "no-such-store"):
+            found = observable_store(user, code)
+            assert (found is not None) == (code in allowed), (user.username, code)
+            assert found is None or found.code == code
