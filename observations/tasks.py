@@ -5,11 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 from celery import shared_task
+from django.conf import settings
 from django.core.cache import cache
 
 from . import rollups
-
-COALESCE_SECONDS = 2
 
 
 def rollup_refresh_key(store_id: int, week_start: dt.date) -> str:
@@ -17,10 +16,12 @@ def rollup_refresh_key(store_id: int, week_start: dt.date) -> str:
 
 
 def queue_rollup_refresh(store_id: int, week_start: dt.date) -> None:
-    """Queue one refresh per store-week and short window: while one is waiting, further changes to
-    the same store-week ride along with it (the refresh recomputes from the stored rows)."""
-    if cache.add(rollup_refresh_key(store_id, week_start), 1, timeout=60):
-        refresh_rollup.apply_async((store_id, week_start.isoformat()), countdown=COALESCE_SECONDS)
+    """Queue one refresh per store-week and short window (OASIS_ROLLUP_REFRESH_DELAY): while one is
+    waiting, further changes to the same store-week ride along with it (the refresh recomputes
+    from the stored rows). The marker outlives the window, so a lost task blocks nothing for long."""
+    delay = settings.OASIS_ROLLUP_REFRESH_DELAY
+    if cache.add(rollup_refresh_key(store_id, week_start), 1, timeout=delay + 60):
+        refresh_rollup.apply_async((store_id, week_start.isoformat()), countdown=delay)
 
 
 @shared_task(acks_late=True, ignore_result=True, autoretry_for=(Exception,), retry_backoff=5, max_retries=5)

@@ -273,7 +273,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
 # --- Cache (throttling counters) ------------------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {"default": {"BACKEND": "project.cache.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -320,6 +320,9 @@ OASIS_ALERT_SOI_BELOW = env_float("OASIS_ALERT_SOI_BELOW", 50.0)
 # Refresh a store-week's rollup inside the submitting transaction (exact at once, serialises
 # submissions per store) or as a coalescing task after commit (the default with a broker).
 OASIS_ROLLUPS_INLINE = env_bool("OASIS_ROLLUPS_INLINE", not CELERY_BROKER_URL)
+# With the task: how long a store-week's refresh waits for more changes to ride along. Reports
+# lag a new visit by this much at most; a busy store costs one refresh per window, not one per visit.
+OASIS_ROLLUP_REFRESH_DELAY = env_int("OASIS_ROLLUP_REFRESH_DELAY", 10)
 
 LOGGING = {
     "version": 1,
