@@ -22,11 +22,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import common
 
+# Observers posting at once, each with their own token (and so their own write throttle: the
+# production rate of 600 writes a minute each leaves room for 1,000 visits a second in all).
+OBSERVERS = 100
 LUA = str(Path(__file__).resolve().parent / "lua" / "visits.lua")
 
 
-def wrk(base: str, path: str, connections: int, seconds: int, token: str, stores: list[str], replay: int = 0) -> dict:
-    env = {**os.environ, "BENCH_TOKEN": token, "BENCH_STORES": ",".join(stores[:200]), "BENCH_PATH": path,
+def wrk(
+    base: str, path: str, connections: int, seconds: int, tokens: list[str], stores: list[str], replay: int = 0
+) -> dict:
+    env = {**os.environ, "BENCH_TOKENS": ",".join(tokens), "BENCH_STORES": ",".join(stores[:200]), "BENCH_PATH": path,
            "BENCH_REPLAY": str(replay), "BENCH_REPLAY_SEED": str(random.randrange(2**31))}  # fmt: skip
     threads = min(4, connections)
     result = subprocess.run(
@@ -62,22 +67,22 @@ def main() -> None:
     args = parser.parse_args()
     common.ensure_database()
     common.psql("CREATE TABLE IF NOT EXISTS bench_ceiling (id uuid PRIMARY KEY, body text NOT NULL)")
-    token, stores = common.bench_user_token()
+    tokens, stores = common.bench_user_tokens(OBSERVERS)
     results: dict = {"workers": 5, "seconds": args.seconds}
-    with common.celery_worker(), common.gunicorn(workers=5) as base:
+    with common.celery_worker(), common.gunicorn(workers=5, THROTTLE_WRITES="600/min") as base:
         for connections in (16, 50):
             before = count("observations_visit")
-            run = wrk(base, "/api/v1/visits/", connections, args.seconds, token, stores)
+            run = wrk(base, "/api/v1/visits/", connections, args.seconds, tokens, stores)
             run["rows_created"] = count("observations_visit") - before
             run["rows_match_201"] = run["rows_created"] == run["statuses"].get(201, 0)
             results[f"visits_c{connections}"] = run
             before = count("bench_ceiling")
-            ceiling = wrk(base, "/bench/ceiling/", connections, args.seconds, token, stores)
+            ceiling = wrk(base, "/bench/ceiling/", connections, args.seconds, tokens, stores)
             ceiling["rows_created"] = count("bench_ceiling") - before
             results[f"ceiling_c{connections}"] = ceiling
             results[f"share_of_ceiling_c{connections}"] = round(run["requests_per_s"] / ceiling["requests_per_s"], 3)
         before = count("observations_visit")
-        storm = wrk(base, "/api/v1/visits/", 50, min(args.seconds, 20), token, stores, replay=20)
+        storm = wrk(base, "/api/v1/visits/", 50, min(args.seconds, 20), tokens, stores, replay=20)
         storm["rows_created"] = count("observations_visit") - before
         results["replay_storm_c50_20_visits"] = storm
     print(json.dumps(results, indent=2))

@@ -1,5 +1,6 @@
 -- wrk script: POST a new visit with 3 interactions per request, each with a fresh UUID.
--- Env: BENCH_TOKEN (API token), BENCH_STORES (comma-separated store codes), BENCH_PATH, BENCH_REPLAY
+-- Env: BENCH_TOKENS (comma-separated API tokens of several observers: each request picks one),
+-- BENCH_STORES (comma-separated store codes), BENCH_PATH, BENCH_REPLAY
 -- (if set to N: cycle through N fixed visit ids instead of fresh ones, for the replay storm).
 local threads = {}
 
@@ -23,6 +24,7 @@ local body_template = [[{"id":"%s","store":"%s","started_at":"%s","ended_at":"%s
 {"greeted":false,"greeting_seconds":null,"greeting_personal":false,"smile":2,"unsolicited_approaches":1,"followed":true,"asked":true,"response_seconds":150,"response_quality":2,"special_request":true,"notes":""}]}]]
 
 local stores = {}
+local headers = {}
 local replay_ids = {}
 local replay_bodies = {}
 local started, ended
@@ -38,8 +40,9 @@ function init(args)
   local now = os.time()
   started = os.date("!%Y-%m-%dT%H:%M:%SZ", now - 3600)
   ended = os.date("!%Y-%m-%dT%H:%M:%SZ", now - 3600 + 1200)
-  wrk.headers["Authorization"] = "Token " .. (os.getenv("BENCH_TOKEN") or "")
-  wrk.headers["Content-Type"] = "application/json"
+  for token in string.gmatch(os.getenv("BENCH_TOKENS") or "", "[^,]+") do
+    table.insert(headers, {["Authorization"] = "Token " .. token, ["Content-Type"] = "application/json"})
+  end
   local replay = tonumber(os.getenv("BENCH_REPLAY") or "0")
   if replay > 0 then
     -- Every thread uses the same N ids and bodies (seeded identically), so replays race each other.
@@ -55,13 +58,15 @@ end
 local n = 0
 function request()
   n = n + 1
-  local body
+  local body, observer
   if #replay_bodies > 0 then
-    body = replay_bodies[(n % #replay_bodies) + 1]
+    -- A replay is the same observer sending the same visit again.
+    body, observer = replay_bodies[(n % #replay_bodies) + 1], headers[1]
   else
     body = string.format(body_template, uuid4(), stores[math.random(1, #stores)], started, ended)
+    observer = headers[math.random(1, #headers)]
   end
-  return wrk.format("POST", path, nil, body)
+  return wrk.format("POST", path, observer, body)
 end
 
 function response(status, headers, body)
