@@ -26,10 +26,11 @@ def test_pages_carry_a_content_security_policy_and_security_headers(client):
 def unreachable_sessions(monkeypatch):
     """Every session lookup fails as if PostgreSQL had gone away."""
 
-    def load(self):
+    def read_from_database(self):
         raise OperationalError("could not connect to server: Connection refused")
 
-    monkeypatch.setattr(SessionStore, "load", load)
+    # Both the database and the cached_db engine read through this on a cache miss.
+    monkeypatch.setattr(SessionStore, "_get_session_from_db", read_from_database)
 
 
 def test_a_database_outage_answers_503_json_on_the_api(unreachable_sessions):
