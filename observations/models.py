@@ -215,7 +215,11 @@ class Visit(ScoredModel):
 
     objects = VisitQuerySet.as_manager()
     # Audit trail: reviews and corrections, with who and when.
-    history = HistoricalRecords(excluded_fields=["content_hash"])
+    # The audit trail is read per visit (by id); indexes on its copies of the foreign keys would
+    # only be written, once more per submission.
+    history = HistoricalRecords(
+        excluded_fields=["content_hash"], no_db_index=["store", "observer", "rubric", "reviewed_by"]
+    )
 
     class Meta:
         ordering = ["-started_at"]
