@@ -15,8 +15,8 @@ from django.db.models import F, Q
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
+from project.history import HistoricalRecords
 from stores.models import Store
 
 from . import scoring
