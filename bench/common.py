@@ -71,8 +71,10 @@ def django_setup() -> None:
 
 
 @contextlib.contextmanager
-def gunicorn(workers: int = 5, **extra_env: str):
-    """gunicorn for 2 cores: 2 * cores + 1 sync workers."""
+def gunicorn(workers: int = 5, access_log: str | None = None, **extra_env: str):
+    """gunicorn for 2 cores: 2 * cores + 1 sync workers; `access_log`: a file getting one line per
+    answer, "<status> <method> <path>" (the server's own count of what it answered)."""
+    logging = ["--access-logfile", access_log, "--access-logformat", "%(s)s %(m)s %(U)s"] if access_log else []
     process = subprocess.Popen(
         [
             str(ROOT / ".venv" / "bin" / "gunicorn"),
@@ -85,6 +87,7 @@ def gunicorn(workers: int = 5, **extra_env: str):
             "warning",
             "--timeout",
             "60",
+            *logging,
         ],
         cwd=ROOT,
         env=env(**extra_env),
@@ -111,7 +114,7 @@ def celery_worker(concurrency: int = 1):
     process = subprocess.Popen(
         [str(ROOT / ".venv" / "bin" / "celery"), "-A", "project", "worker", "-c", str(concurrency), "-l", "WARNING",
          "--without-gossip", "--without-mingle"],
-        cwd=ROOT, env=env(), start_new_session=True,
+        cwd=ROOT, env=env(), start_new_session=True, stdout=subprocess.DEVNULL,  # the results go to stdout
     )  # fmt: skip
     try:
         yield process
