@@ -23,3 +23,4 @@ unset DEBUG
 echo "== report latency";  .venv/bin/python bench/reports_latency.py --runs 30 | tee bench/results/reports.json
 echo "== rollup rebuild";  .venv/bin/python bench/rollup_rebuild.py --runs 3 | tee bench/results/rollups.json
 echo "== submissions";     .venv/bin/python bench/submissions.py --seconds "${BENCH_SECONDS:-60}" | tee bench/results/submissions.json
+echo "== one submission, phase by phase"; .venv/bin/python bench/profile_submission.py --requests 400 | tee bench/results/profile.json
