@@ -195,9 +195,6 @@ CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = 12 * 3600
-# Sessions are read from the cache (Redis in production) and written through to the database:
-# no session query on each page view, and nothing is lost when the cache is flushed.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
@@ -275,6 +272,11 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
 
 # --- Cache (throttling counters) ------------------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# With Redis, sessions are read from the cache and written through to the database: no session
+# query on each page view, and nothing is lost when the cache is flushed. Without it (one process
+# on a laptop, or per-process memory caches that could keep a logged-out session alive in another
+# process), they stay in the database only.
+SESSION_ENGINE = "django.contrib.sessions.backends." + ("cached_db" if REDIS_URL else "db")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "project.cache.RedisCache", "LOCATION": REDIS_URL}}
 else:
