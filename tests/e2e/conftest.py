@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 from urllib.parse import urlsplit
 
 import pytest
+from django.db import OperationalError
 from playwright.sync_api import expect
 
-from observations.models import Rubric
+from observations.models import Rubric, Visit
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -95,6 +97,20 @@ class Phone:
     def go_online(self):
         self.context.unroute("**/api/v1/**")
         self.context.set_offline(False)
+
+
+def stored_visits() -> int:
+    """How many visits the server has stored. On SQLite the live server shares the test's
+    in-memory database, and a request still in flight from a page the test just closed can hold
+    a table lock for a moment: wait for it rather than fail."""
+    deadline = time.monotonic() + 5
+    while True:
+        try:
+            return Visit.objects.count()
+        except OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
 
 
 def wait_for_service_worker(page) -> None:

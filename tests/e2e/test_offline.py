@@ -5,7 +5,7 @@ from playwright.sync_api import expect
 
 from observations.models import Visit
 
-from .conftest import fill_pleasant_interaction, wait_for_service_worker
+from .conftest import fill_pleasant_interaction, stored_visits, wait_for_service_worker
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -33,7 +33,7 @@ def test_visit_finished_offline_survives_reloads_and_is_stored_once_when_back_on
     page.reload()
     expect(page.locator("#visit-list li[data-state=queued]")).to_have_count(1)
     expect(page.locator("#queue-status")).to_contain_text("1 visit(s) saved on this phone")
-    assert Visit.objects.count() == 0
+    assert stored_visits() == 0
 
     phone.go_online()
     expect(page.locator("#visit-list li[data-state=synced]")).to_contain_text("SOI")
@@ -60,14 +60,14 @@ def test_lost_response_is_retried_and_stores_the_visit_once(phone, shopper, stor
     expect(page.locator("#net")).to_have_text("Offline")  # the phone saw the connection drop
     expect(page.locator("#visit-list li[data-state=queued]")).to_have_count(1)
     assert [result["status"] for result in answers[0]["results"]] == ["created"]
-    assert Visit.objects.count() == 1
+    assert stored_visits() == 1
 
     phone.context.unroute("**/api/v1/visits/sync/")
     with page.expect_response("**/api/v1/visits/sync/") as retry:
         page.get_by_role("button", name="Send now").click()
     assert [result["status"] for result in retry.value.json()["results"]] == ["already_stored"]
     expect(page.locator("#visit-list li[data-state=synced]")).to_contain_text("SOI 100.0")
-    assert Visit.objects.count() == 1
+    assert stored_visits() == 1
 
 
 def test_visit_queued_in_a_closed_tab_is_sent_when_the_form_is_next_opened(phone, shopper, store):
@@ -81,8 +81,8 @@ def test_visit_queued_in_a_closed_tab_is_sent_when_the_form_is_next_opened(phone
     page.close()
 
     phone.go_online()  # no tab is open: nothing can send it yet
-    assert Visit.objects.count() == 0
+    assert stored_visits() == 0
     page = phone.context.new_page()
     page.goto("/m/")
     expect(page.locator("#visit-list li[data-state=synced]")).to_contain_text("SOI 100.0")
-    assert Visit.objects.count() == 1
+    assert stored_visits() == 1
