@@ -14,7 +14,7 @@ import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from stores.models import Store
 
@@ -176,8 +176,6 @@ def _recompute(store_id: int, weeks: list[dt.date] | None) -> int:
     FOR NO KEY UPDATE, not FOR UPDATE: inserting a visit takes a key-share lock on its store (the
     foreign key check), which a plain FOR UPDATE would wait for, deadlocking two submissions.
     """
-    from django.db import connection
-
     Store.objects.select_for_update(no_key=True).filter(pk=store_id).values_list("pk").get()
     stale = StoreWeekRollup.objects.filter(store_id=store_id)
     if weeks is not None:
@@ -206,8 +204,6 @@ def _recompute_in_python(store_id: int, weeks: list[dt.date] | None) -> int:
 def _recompute_in_database(store_id: int, weeks: list[dt.date] | None) -> int:
     """The same figures as `_recompute_in_python`, grouped by PostgreSQL in one statement: no rows
     travel to Python, which makes a refresh after a submission a few milliseconds of database time."""
-    from django.db import connection
-
     sql = _REFRESH_STORE_SQL if weeks is None else _REFRESH_STORE_WEEKS_SQL
     with connection.cursor() as cursor:
         cursor.execute(sql, {**_SQL_PARAMS, "store": store_id, "weeks": list(weeks or [])})
@@ -228,8 +224,6 @@ def rebuild_store(store_id: int) -> int:
 
 def rebuild_all() -> int:
     """Recompute the rollups of every store; returns the number of store-weeks with visits."""
-    from django.db import connection
-
     if connection.vendor == "postgresql":
         return rebuild_all_in_database()
     return sum(rebuild_store(store_id) for store_id in Store.objects.order_by("pk").values_list("pk", flat=True))
@@ -279,7 +273,6 @@ SELECT vs.store_id, vs.week_start, vs.scope, vs.n_visits, vs.soi_sum, vs.soi_sum
        to_jsonb(coalesce(i.greeting_seconds, '{}')), to_jsonb(coalesce(i.response_seconds, '{}')), now()
 FROM visit_sums vs LEFT JOIN interaction_sums i USING (store_id, week_start, scope)
 """
-_REBUILD_SQL = _ROLLUP_SQL
 
 
 def _for_one_store(condition: str) -> str:
@@ -294,14 +287,12 @@ _SQL_PARAMS = {"smiling": SMILING_FROM, "hovering": HOVERING_APPROACHES_FROM}
 def rebuild_all_in_database() -> int:
     """The whole rebuild in one statement (PostgreSQL), holding every store's lock meanwhile so no
     refresh of a single store-week interleaves with it."""
-    from django.db import connection
-
     with transaction.atomic():
         list(Store.objects.select_for_update(no_key=True).values_list("pk", flat=True))
         StoreWeekRollup.objects.all().delete()
         with connection.cursor() as cursor:
             # Room to hash-aggregate two million interactions in memory rather than on disk.
             cursor.execute("SET LOCAL work_mem = '256MB'")
-            cursor.execute(_REBUILD_SQL, _SQL_PARAMS)
+            cursor.execute(_ROLLUP_SQL, _SQL_PARAMS)
         report_cache.rollups_changed(None)
         return StoreWeekRollup.objects.values("store_id", "week_start").distinct().count()

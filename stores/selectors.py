@@ -18,10 +18,12 @@ def stores_visible_to(user: User) -> QuerySet[Store]:
         return base.none()
     if user.role == Role.HEAD_OFFICE:
         return base.all()
+    # Joins through the membership tables, not subqueries of the user's related managers: the
+    # same stores (one membership row per store at most), in a query that is cheaper to build.
     if user.role == Role.SUPERVISOR:
-        return base.filter(region__in=user.regions.all())
+        return base.filter(region__supervisors=user)
     if user.role in (Role.SHOPPER, Role.MANAGER):
-        return base.filter(pk__in=user.stores.all())
+        return base.filter(people=user)
     return base.none()
 
 
@@ -34,19 +36,9 @@ def stores_observable_by(user: User) -> QuerySet[Store]:
 
 
 def observable_store(user: User, code: str) -> Store | None:
-    """The store with this code if the user may record a visit for it: the same rule as
-    `stores_observable_by`, as one lean query (every submission asks it)."""
-    if not user.is_authenticated or not user.is_active:
-        return None
-    stores = Store.objects.filter(code=code, is_active=True)
-    if user.role == Role.SUPERVISOR:
-        stores = stores.filter(region__supervisors=user)
-    elif user.role == Role.SHOPPER:
-        stores = stores.filter(people=user)
-    elif user.role != Role.HEAD_OFFICE:
-        return None
+    """The store with this code if the user may record a visit for it (every submission asks)."""
     try:
-        return stores.get()
+        return stores_observable_by(user).select_related(None).get(code=code)
     except Store.DoesNotExist:
         return None
 
