@@ -2,8 +2,9 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
+from reports.api import BranchReportView, StoreWeeklyReportView
+
 from . import views
-from .reports import BranchReportView, StoreWeeklyReportView
 
 router = SimpleRouter()
 router.register("stores", views.StoreViewSet, basename="store")

@@ -90,14 +90,14 @@ def main() -> None:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from observations import reports
+    from reports.periods import last_complete_week, week_label
     from stores.models import Store, User
 
     head = User.objects.get(username="head")
     client = Client(HTTP_HOST="localhost")
     client.force_login(head)
-    week = reports.last_complete_week()
-    label = reports.week_label(week)
+    week = last_complete_week()
+    label = week_label(week)
     store = Store.objects.order_by("code").first()
     first = week - dt.timedelta(weeks=11)
 

@@ -37,7 +37,7 @@ def main() -> None:
     from django.db import connection
 
     from observations.models import StoreWeekRollup
-    from observations.rollups import rebuild_all
+    from reports.rollups import rebuild_all
 
     def rebuild():
         return rebuild_all()

@@ -12,7 +12,10 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from observations import reports
+from reports.branches import BranchReport, branch_report
+from reports.periods import Period, week_label
+from reports.store_report import store_weekly_report
+from reports.wording import band_label, describe_changes
 from stores.models import Store
 from stores.selectors import stores_reportable_to
 
@@ -32,26 +35,24 @@ def _message(*, subject: str, template: str, context: dict, to: str, language: s
 def report_message(delivery: ReportDelivery) -> EmailMultiAlternatives:
     recipient = delivery.recipient
     approved_only = settings.OASIS_REPORTS_APPROVED_ONLY
-    week = reports.week_label(delivery.week_start)
+    week = week_label(delivery.week_start)
     with translation.override(recipient.language):
         if delivery.kind == ReportKind.STORE_WEEKLY:
             store: Store = delivery.store
-            report = reports.store_weekly_report(
-                store=store, week_start=delivery.week_start, approved_only=approved_only
-            )
+            report = store_weekly_report(store=store, week_start=delivery.week_start, approved_only=approved_only)
             link = settings.SITE_URL + reverse("reports:store", args=[store.code]) + "?" + urlencode({"week": week})
             subject = _("Service Oasis %(week)s: %(store)s") % {"week": week, "store": store.name}
             context = {
                 "report": report,
                 "link": link,
-                "changes": reports.describe_changes(report),
+                "changes": describe_changes(report),
                 "store": store,
-                "band": reports.band_label(report.figures.band),
+                "band": band_label(report.figures.band),
             }
             template = "store_weekly"
         else:
-            period = reports.Period(first=delivery.week_start, last=delivery.week_start)
-            report = reports.branch_report(
+            period = Period(first=delivery.week_start, last=delivery.week_start)
+            report = branch_report(
                 stores=stores_reportable_to(recipient), period=period, approved_only=approved_only, sort="rank"
             )
             link = settings.SITE_URL + reverse("reports:branches") + "?" + urlencode({"week": week})
@@ -69,7 +70,7 @@ def report_message(delivery: ReportDelivery) -> EmailMultiAlternatives:
         )
 
 
-def _bottom(report: reports.BranchReport) -> list:
+def _bottom(report: BranchReport) -> list:
     ranked = [row for row in report.stores if row.rank is not None]
     return sorted(ranked, key=lambda row: row.rank)[-5:][::-1] if len(ranked) > 5 else []
 
@@ -86,7 +87,7 @@ def alert_message(alert: VisitAlert) -> EmailMultiAlternatives:
             settings.SITE_URL
             + reverse("reports:store", args=[visit.store.code])
             + "?"
-            + urlencode({"week": reports.week_label(visit.week_start)})
+            + urlencode({"week": week_label(visit.week_start)})
         )
         context = {"visit": visit, "store": visit.store, "link": link, "threshold": settings.OASIS_ALERT_SOI_BELOW}
         return _message(

@@ -360,7 +360,7 @@ class RollupScope(models.TextChoices):
 class StoreWeekRollup(models.Model):
     """Everything the reports need about one store in one week, for one scope.
 
-    Maintained by `observations.rollups` (recomputed from the stored visits, never incremented)
+    Maintained by `reports.rollups` (recomputed from the stored visits, never incremented)
     so that a report reads a constant number of rows per store whatever the number of visits.
     Sums and counts merge across stores and weeks; the seconds lists merge for medians.
     """

@@ -14,9 +14,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from reports import rollups
 from stores.models import Role, Store, User
 
-from . import plausibility, rollups, scoring
+from . import plausibility, scoring
 from .models import SCORE_FIELDS, Interaction, ObserverRole, Rubric, Visit, VisitStatus
 from .validation import visit_errors
 

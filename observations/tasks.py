@@ -8,7 +8,7 @@ from celery import shared_task
 from django.conf import settings
 from django.core.cache import cache
 
-from . import rollups
+from reports import rollups
 
 
 def rollup_refresh_key(store_id: int, week_start: dt.date) -> str:

@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "axes",
     "stores",
     "observations",
+    "reports",
     "api",
     "notifications",
     "mobile",

@@ -15,7 +15,7 @@ urlpatterns = [
     path("accounts/my-data/", my_data, name="my-data"),
     path("admin/", admin.site.urls),
     path("api/", include("api.urls")),
-    path("reports/", include("observations.urls")),
+    path("reports/", include("reports.urls")),
     path("m/", include("mobile.urls")),
 ]
 

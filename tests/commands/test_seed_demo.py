@@ -9,7 +9,7 @@ from django.core.management import call_command
 
 from observations import scoring
 from observations.models import Interaction, StoreWeekRollup, Visit
-from observations.rollups import INTERACTION_VALUES, VISIT_VALUES, accumulate
+from reports.rollups import INTERACTION_VALUES, VISIT_VALUES, accumulate
 from stores.models import Store, User
 
 pytestmark = pytest.mark.django_db

@@ -20,7 +20,7 @@ def rollups_by_task(settings, eager_tasks):
 def test_rollups_follow_committed_visits_through_the_task(
     rollups_by_task, shopper, store, django_capture_on_commit_callbacks, monkeypatch
 ):
-    from observations import rollups
+    from reports import rollups
 
     refreshed = []
     original = rollups.refresh_store_week

@@ -11,7 +11,7 @@ from django.core import mail
 from django.test import Client
 
 from notifications import services as notifications
-from observations import reports
+from reports.periods import week_label
 
 from ..factories import UserFactory, interaction_input, submit_visit
 
@@ -101,6 +101,6 @@ def test_the_weekly_email_names_no_observer(store, secret_shopper, supervisor, o
         notifications.deliver_report(pk)
     [message] = [m for m in mail.outbox if m.to == ["m@store.example"]]
     content = message.body + message.alternatives[0][0]
-    assert reports.week_label(dt.date(2026, 11, 16)) in message.subject
+    assert week_label(dt.date(2026, 11, 16)) in message.subject
     for secret in identities(secret_shopper, supervisor):
         assert secret not in content

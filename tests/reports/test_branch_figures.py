@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from observations.reports import Period, branch_report, branch_stores, store_weekly_report
+from reports.branches import branch_report, branch_stores
+from reports.periods import Period
+from reports.store_report import store_weekly_report
 from stores.models import Store
 
 from ..factories import StoreFactory, UserFactory

@@ -13,7 +13,7 @@ from django.core.management.base import CommandError
 
 from observations import scoring
 from observations.models import Interaction, RollupScope, StoreWeekRollup, Visit, VisitStatus
-from observations.rollups import Totals
+from reports.rollups import Totals
 
 from ..factories import StoreFactory, UserFactory, interaction_input
 from .conftest import COLD, PERFECT, W11, review, visit

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from observations.reports import store_weekly_report
+from reports.store_report import store_weekly_report
 
 from ..factories import interaction_input
 from .conftest import COLD, COLD_SOI, MIXED, PERFECT, W10, W11, review, visit

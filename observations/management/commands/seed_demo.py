@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from observations import demo
 from observations.models import Interaction, Rubric, Visit
-from observations.rollups import rebuild_store
+from reports.rollups import rebuild_store
 from stores.models import Region, Role, Store, User
 
 BATCH = 5000

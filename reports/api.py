@@ -1,6 +1,6 @@
 """Report endpoints: `/api/v1/reports/stores/<code>/weekly/` and `/api/v1/reports/branches/`,
 as JSON or, with `?format=csv`, as CSV. Thin: parse the parameters, scope the store, call
-`observations.reports`, present. Observers appear only as "mystery shopper" or "supervisor"."""
+the report functions of `reports`, present. Observers appear only as "mystery shopper" or "supervisor"."""
 
 from __future__ import annotations
 
@@ -18,10 +18,17 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from observations import report_cache, reports
-from observations.reports import BranchReport, Figures, ReportParamError, StoreReport
+from observations import scoring
 from stores.models import Role
 from stores.selectors import stores_reportable_to
+
+from . import cache as report_cache
+from .branches import BranchReport, branch_report, branch_stores
+from .figures import FIGURE_KEYS, STORE_ROW_KEYS, Figures
+from .params import ReportParamError, parse_approved_only, parse_period, parse_sort
+from .periods import week_label
+from .store_report import StoreReport, store_weekly_report
+from .wording import describe_changes
 
 
 class CSVRenderer(BaseRenderer):
@@ -105,19 +112,19 @@ def store_report_json(report: StoreReport) -> dict:
         "store": store.code,
         "name": store.name,
         "region": store.region.code,
-        **{key: figures[key] for key in reports.FIGURE_KEYS[:6]},
-        "shrunk_soi": reports.scoring.round1(report.shrunk_soi),
+        **{key: figures[key] for key in FIGURE_KEYS[:6]},
+        "shrunk_soi": scoring.round1(report.shrunk_soi),
         "rank": report.rank,
         "n_ranked": report.n_ranked,
-        **{key: figures[key] for key in reports.FIGURE_KEYS[6:]},
+        **{key: figures[key] for key in FIGURE_KEYS[6:]},
         "few_visits": report.few_visits,
-        "previous_week": {"week": reports.week_label(report.previous_week_start), **previous.as_dict()},
+        "previous_week": {"week": week_label(report.previous_week_start), **previous.as_dict()},
         "change": {
-            change.figure: reports.scoring.round1(change.delta)
+            change.figure: scoring.round1(change.delta)
             for change in report.changes
-            if change.figure == "soi" or change.figure in reports.scoring.DIMENSIONS
+            if change.figure == "soi" or change.figure in scoring.DIMENSIONS
         },
-        "changes": reports.describe_changes(report),
+        "changes": describe_changes(report),
         "comparison": {
             "region": {"region": store.region.code, "name": store.region.name, **report.region.as_dict()},
             "company": report.company.as_dict(),
@@ -127,8 +134,8 @@ def store_report_json(report: StoreReport) -> dict:
                 "week": point.label,
                 "week_start": point.week_start,
                 **point.figures.as_dict(),
-                "region_soi": reports.scoring.round1(point.region_soi),
-                "company_soi": reports.scoring.round1(point.company_soi),
+                "region_soi": scoring.round1(point.region_soi),
+                "company_soi": scoring.round1(point.company_soi),
             }
             for point in report.trend
         ],
@@ -145,7 +152,7 @@ def store_report_json(report: StoreReport) -> dict:
     }
 
 
-STORE_CSV_HEADER = ["store", "week", "week_start", *reports.FIGURE_KEYS, "region_soi", "company_soi"]
+STORE_CSV_HEADER = ["store", "week", "week_start", *FIGURE_KEYS, "region_soi", "company_soi"]
 
 
 def store_report_csv_rows(report: StoreReport) -> list[list]:
@@ -157,9 +164,9 @@ def store_report_csv_rows(report: StoreReport) -> list[list]:
                 report.store.code,
                 point.label,
                 point.week_start.isoformat(),
-                *(figures[key] for key in reports.FIGURE_KEYS),
-                reports.scoring.round1(point.region_soi),
-                reports.scoring.round1(point.company_soi),
+                *(figures[key] for key in FIGURE_KEYS),
+                scoring.round1(point.region_soi),
+                scoring.round1(point.company_soi),
             ]
         )
     return rows
@@ -189,8 +196,8 @@ def branch_report_json(report: BranchReport) -> dict:
                 **row.as_dict(),
                 "trend": [
                     {
-                        "week": reports.week_label(point.week_start),
-                        "soi": reports.scoring.round1(point.soi),
+                        "week": week_label(point.week_start),
+                        "soi": scoring.round1(point.soi),
                         "n_visits": point.n_visits,
                     }
                     for point in row.trend
@@ -201,14 +208,14 @@ def branch_report_json(report: BranchReport) -> dict:
     }
 
 
-BRANCH_CSV_HEADER = ["period", *reports.STORE_ROW_KEYS]
+BRANCH_CSV_HEADER = ["period", *STORE_ROW_KEYS]
 
 
 def branch_report_csv_rows(report: BranchReport) -> list[list]:
     rows = []
     for row in report.stores:
         values = row.as_dict()
-        rows.append([report.period.label, *(values[key] for key in reports.STORE_ROW_KEYS)])
+        rows.append([report.period.label, *(values[key] for key in STORE_ROW_KEYS)])
     return rows
 
 
@@ -241,17 +248,17 @@ class StoreWeeklyReportView(ReportView):
         query = request.query_params
         if query.get("from") or query.get("to"):
             raise ReportParamError("week", "the store report covers one week; use week, not from/to.")
-        period = reports.parse_period(query)
-        approved_only = reports.parse_approved_only(query, may_choose=request.user.role == Role.HEAD_OFFICE)
+        period = parse_period(query)
+        approved_only = parse_approved_only(query, may_choose=request.user.role == Role.HEAD_OFFICE)
         if not self.wants_csv(request):
             return cached_json(
                 ["store", store.code, str(approved_only), get_language()],
                 period.weeks,
                 lambda: store_report_json(
-                    reports.store_weekly_report(store=store, week_start=period.first, approved_only=approved_only)
+                    store_weekly_report(store=store, week_start=period.first, approved_only=approved_only)
                 ),
             )
-        report = reports.store_weekly_report(store=store, week_start=period.first, approved_only=approved_only)
+        report = store_weekly_report(store=store, week_start=period.first, approved_only=approved_only)
         return self.csv_response(
             STORE_CSV_HEADER, store_report_csv_rows(report), f"service-oasis-{store.code}-{report.week}.csv"
         )
@@ -279,13 +286,13 @@ class BranchReportView(ReportView):
     )
     def get(self, request: Request) -> Response:
         query = request.query_params
-        stores = reports.branch_stores(request.user, query.get("region"))
-        period = reports.parse_period(query)
-        approved_only = reports.parse_approved_only(query, may_choose=request.user.role == Role.HEAD_OFFICE)
-        sort, descending = reports.parse_sort(query)
+        stores = branch_stores(request.user, query.get("region"))
+        period = parse_period(query)
+        approved_only = parse_approved_only(query, may_choose=request.user.role == Role.HEAD_OFFICE)
+        sort, descending = parse_sort(query)
 
         def build() -> BranchReport:
-            return reports.branch_report(
+            return branch_report(
                 stores=stores, period=period, approved_only=approved_only, sort=sort, descending=descending
             )
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from . import scoring
+from observations import scoring
 
 BAND_LIMITS = (50.0, 75.0)  # desert below, oasis from: version 1's rubric; the band rows are a backdrop
 

@@ -1,5 +1,5 @@
 """Report pages: the store weekly report and the branch comparison. Thin: parse, scope, call
-`observations.reports`, hand the result and its chart geometry to the templates."""
+the report functions of `reports`, hand the result and its chart geometry to the templates."""
 
 from __future__ import annotations
 
@@ -12,13 +12,20 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from observations import scoring
 from stores.models import Region, Role
 from stores.selectors import stores_reportable_to
 
-from . import charts, reports, scoring
+from . import charts
+from .branches import branch_report, branch_stores
+from .figures import FEW_VISITS
+from .params import ReportParamError, parse_approved_only, parse_period, parse_sort
+from .periods import week_label
+from .store_report import store_weekly_report
+from .wording import describe_changes
 
 
-def _bad_request(request: HttpRequest, error: reports.ReportParamError) -> HttpResponse:
+def _bad_request(request: HttpRequest, error: ReportParamError) -> HttpResponse:
     return render(request, "reports/bad_request.html", {"error": error}, status=400)
 
 
@@ -55,12 +62,12 @@ def store_report(request: HttpRequest, code: str) -> HttpResponse:
     store = get_object_or_404(stores_reportable_to(request.user), code=code)
     try:
         if request.GET.get("from") or request.GET.get("to"):
-            raise reports.ReportParamError("week", "the store report covers one week; use week, not from/to.")
-        period = reports.parse_period(request.GET)
-        approved_only = reports.parse_approved_only(request.GET, may_choose=request.user.role == Role.HEAD_OFFICE)
-    except reports.ReportParamError as error:
+            raise ReportParamError("week", "the store report covers one week; use week, not from/to.")
+        period = parse_period(request.GET)
+        approved_only = parse_approved_only(request.GET, may_choose=request.user.role == Role.HEAD_OFFICE)
+    except ReportParamError as error:
         return _bad_request(request, error)
-    report = reports.store_weekly_report(store=store, week_start=period.first, approved_only=approved_only)
+    report = store_weekly_report(store=store, week_start=period.first, approved_only=approved_only)
     labels = _dimension_labels()
     trend = charts.line_chart(
         [point.label.split("-")[1] for point in report.trend],
@@ -92,7 +99,7 @@ def store_report(request: HttpRequest, code: str) -> HttpResponse:
             "report": report,
             "store": store,
             "week": _week_context(report.week_start),
-            "changes": reports.describe_changes(report),
+            "changes": describe_changes(report),
             "dimensions": [
                 (
                     labels[name],
@@ -107,8 +114,8 @@ def store_report(request: HttpRequest, code: str) -> HttpResponse:
             "bars_height": bars_height,
             "bars_left": bars_left,
             "bars_length": bars_length,
-            "previous_week": reports.week_label(previous_week),
-            "next_week": reports.week_label(next_week),
+            "previous_week": week_label(previous_week),
+            "next_week": week_label(next_week),
             "csv_query": urlencode({"week": report.week, "format": "csv"}),
             "is_head_office": request.user.role == Role.HEAD_OFFICE,
         },
@@ -122,15 +129,13 @@ SORTABLE_COLUMNS = ("soi", *scoring.DIMENSIONS, "n_visits", "shrunk_soi")
 def branches(request: HttpRequest) -> HttpResponse:
     query = request.GET
     try:
-        stores = reports.branch_stores(request.user, query.get("region"))
-        period = reports.parse_period(query)
-        approved_only = reports.parse_approved_only(query, may_choose=request.user.role == Role.HEAD_OFFICE)
-        sort, descending = reports.parse_sort(query)
-    except reports.ReportParamError as error:
+        stores = branch_stores(request.user, query.get("region"))
+        period = parse_period(query)
+        approved_only = parse_approved_only(query, may_choose=request.user.role == Role.HEAD_OFFICE)
+        sort, descending = parse_sort(query)
+    except ReportParamError as error:
         return _bad_request(request, error)
-    report = reports.branch_report(
-        stores=stores, period=period, approved_only=approved_only, sort=sort, descending=descending
-    )
+    report = branch_report(stores=stores, period=period, approved_only=approved_only, sort=sort, descending=descending)
     regions = Region.objects.order_by("code")
     if request.user.role != Role.HEAD_OFFICE:
         regions = regions.filter(pk__in=request.user.regions.all())
@@ -171,10 +176,10 @@ def branches(request: HttpRequest) -> HttpResponse:
             "dimension_labels": [labels[name] for name in scoring.DIMENSIONS],
             "heat_rows": heat_rows,
             "multiples": multiples,
-            "link_week": reports.week_label(period.last),
-            "trend_first": reports.week_label(report.trend_weeks[0]),
-            "trend_last": reports.week_label(report.trend_weeks[-1]),
+            "link_week": week_label(period.last),
+            "trend_first": week_label(report.trend_weeks[0]),
+            "trend_last": week_label(report.trend_weeks[-1]),
             "csv_query": urlencode({**kept, "sort": ("-" if descending else "") + sort, "format": "csv"}),
-            "few_visits": reports.FEW_VISITS,
+            "few_visits": FEW_VISITS,
         },
     )

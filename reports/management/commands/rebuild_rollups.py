@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
-from observations.rollups import rebuild_store
+from reports.rollups import rebuild_store
 from stores.models import Store
 
 

@@ -16,10 +16,11 @@ from dataclasses import dataclass, field, fields
 
 from django.db import connection, transaction
 
+from observations import scoring
+from observations.models import Interaction, RollupScope, StoreWeekRollup, Visit, VisitStatus
 from stores.models import Store
 
-from . import report_cache, scoring
-from .models import Interaction, RollupScope, StoreWeekRollup, Visit, VisitStatus
+from . import cache as report_cache
 
 # The stored fields of a rollup that merge by addition.
 SUM_FIELDS: tuple[str, ...] = (

@@ -1,0 +1,103 @@
+"""Report parameters from a query string: the period, which visits count, the sort order.
+
+Raise `ReportParamError` naming the parameter and the rule; views turn it into a 400.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+
+from django.conf import settings
+
+from .figures import SORT_KEYS
+from .periods import Period, last_complete_week, monday_of
+
+MAX_PERIOD_WEEKS = 104
+
+
+class ReportParamError(ValueError):
+    """A query parameter breaks a rule; `field` names the parameter, `message` the rule."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
+
+
+_ISO_WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off"}
+
+
+def parse_week(value: str, param: str = "week") -> dt.date:
+    """`2026-W47` -> the Monday of that ISO week."""
+    match = _ISO_WEEK.match(value.strip())
+    if not match:
+        raise ReportParamError(param, "must be an ISO week like 2026-W47.")
+    try:
+        return dt.date.fromisocalendar(int(match[1]), int(match[2]), 1)
+    except ValueError:
+        raise ReportParamError(param, f"{value} is not a week of that year (weeks run 01 to 52 or 53).") from None
+
+
+def parse_week_or_date(value: str, param: str) -> dt.date:
+    """An ISO week (`2026-W47`) or a date (`2026-11-18`, meaning its week) -> that week's Monday."""
+    value = value.strip()
+    if _ISO_WEEK.match(value):
+        return parse_week(value, param)
+    if _ISO_DATE.match(value):
+        try:
+            return monday_of(dt.date.fromisoformat(value))
+        except ValueError:
+            raise ReportParamError(param, f"{value} is not a calendar date.") from None
+    raise ReportParamError(param, "must be an ISO week like 2026-W47 or a date like 2026-11-18.")
+
+
+def parse_period(query: Mapping[str, str], now: dt.datetime | None = None) -> Period:
+    """`week=2026-W47`, or `from=...&to=...` (weeks or dates, whole weeks), or the last complete week."""
+    week, first, last = query.get("week"), query.get("from"), query.get("to")
+    if week and (first or last):
+        raise ReportParamError("week", "give either week or from/to, not both.")
+    if week:
+        monday = parse_week(week)
+        return Period(monday, monday)
+    if first or last:
+        if not (first and last):
+            raise ReportParamError("from" if not first else "to", "from and to must be given together.")
+        start, end = parse_week_or_date(first, "from"), parse_week_or_date(last, "to")
+        if end < start:
+            raise ReportParamError("to", "must not be before from.")
+        period = Period(start, end)
+        if len(period.weeks) > MAX_PERIOD_WEEKS:
+            raise ReportParamError("to", f"a period spans at most {MAX_PERIOD_WEEKS} weeks.")
+        return period
+    monday = last_complete_week(now)
+    return Period(monday, monday)
+
+
+def parse_approved_only(query: Mapping[str, str], *, may_choose: bool) -> bool:
+    """The setting decides; head office may override it with `approved_only=true|false`."""
+    value = query.get("approved_only")
+    if value is None or value == "":
+        return settings.OASIS_REPORTS_APPROVED_ONLY
+    if not may_choose:
+        raise ReportParamError("approved_only", "only head office may choose which visits count.")
+    lowered = value.strip().lower()
+    if lowered in _TRUE:
+        return True
+    if lowered in _FALSE:
+        return False
+    raise ReportParamError("approved_only", "must be true or false.")
+
+
+def parse_sort(query: Mapping[str, str]) -> tuple[str, bool]:
+    """`sort=soi` ascending, `sort=-soi` descending; default: by rank."""
+    value = (query.get("sort") or "rank").strip()
+    descending = value.startswith("-")
+    key = value.removeprefix("-")
+    if key not in SORT_KEYS:
+        raise ReportParamError("sort", f"must be one of {', '.join(SORT_KEYS)} (prefix - for descending).")
+    return key, descending

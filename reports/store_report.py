@@ -1,0 +1,173 @@
+"""The weekly report of one store: its figures, last week's, its rank, the region and company
+comparison, the 12-week trend and the notes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+from observations import scoring
+from observations.models import Interaction, ObserverRole, StoreWeekRollup, Visit
+from stores.models import Store
+
+from .figures import (
+    FEW_VISITS,
+    NOTABLE_CHANGE,
+    Figures,
+    Standing,
+    figures_of,
+    mean_by_week_and_region,
+    rollup_rows,
+    rollup_scope,
+    rubric_in_force,
+    standings,
+    sum_rows,
+)
+from .periods import trend_weeks, week_label
+from .rollups import Totals
+
+
+@dataclass(frozen=True)
+class WeekPoint:
+    """One week of the store's trend, with the region and company means of that week."""
+
+    week_start: dt.date
+    figures: Figures
+    region_soi: float | None
+    company_soi: float | None
+
+    @property
+    def label(self) -> str:
+        return week_label(self.week_start)
+
+
+@dataclass(frozen=True)
+class Note:
+    """A note from a visit or one of its interactions. Whose it is stays hidden: only the kind of
+    observer and the day are kept (not the time, which could point to a person on the floor)."""
+
+    observer_role: str
+    day: dt.date
+    text: str
+    interaction: int | None = None
+
+    @property
+    def observer_label(self) -> str:
+        return _("mystery shopper") if self.observer_role == ObserverRole.SHOPPER else _("supervisor")
+
+
+@dataclass(frozen=True)
+class Change:
+    figure: str  # "soi", a dimension or a rate
+    before: float
+    after: float
+
+    @property
+    def delta(self) -> float:
+        return self.after - self.before
+
+
+@dataclass(frozen=True)
+class StoreReport:
+    store: Store
+    week_start: dt.date
+    approved_only: bool
+    figures: Figures
+    shrunk_soi: float | None
+    rank: int | None
+    n_ranked: int
+    previous: Figures
+    region: Figures
+    company: Figures
+    trend: list[WeekPoint]
+    notes: list[Note]
+
+    @property
+    def week(self) -> str:
+        return week_label(self.week_start)
+
+    @property
+    def week_end(self) -> dt.date:
+        return self.week_start + dt.timedelta(days=6)
+
+    @property
+    def previous_week_start(self) -> dt.date:
+        return self.week_start - dt.timedelta(weeks=1)
+
+    @property
+    def few_visits(self) -> bool:
+        return self.figures.n_visits < FEW_VISITS
+
+    @property
+    def changes(self) -> list[Change]:
+        """SOI, dimensions and rates that moved since last week (SOI always, when both weeks have it)."""
+        found = []
+        for name in ("soi", *scoring.DIMENSIONS, "greeting_rate", "smile_rate", "hovering_rate"):
+            before, after = getattr(self.previous, name), getattr(self.figures, name)
+            if before is None or after is None:
+                continue
+            if name == "soi" or abs(after - before) >= NOTABLE_CHANGE:
+                found.append(Change(name, before, after))
+        return found
+
+
+def notes_of(*, store: Store, week_start: dt.date, approved_only: bool) -> list[Note]:
+    counted = Visit.objects.counted(approved_only=approved_only).filter(store=store, week_start=week_start)
+    tz = store.tzinfo
+    notes = [
+        Note(role, started_at.astimezone(tz).date(), text)
+        for role, started_at, text in counted.exclude(notes="")
+        .order_by("started_at", "pk")
+        .values_list("observer_role", "started_at", "notes")
+    ]
+    notes += [
+        Note(role, started_at.astimezone(tz).date(), text, position)
+        for role, started_at, position, text in Interaction.objects.filter(visit__in=counted)
+        .exclude(notes="")
+        .order_by("visit__started_at", "visit_id", "position")
+        .values_list("visit__observer_role", "visit__started_at", "position", "notes")
+    ]
+    notes.sort(key=lambda note: (note.day, note.interaction or 0))
+    return notes
+
+
+def store_weekly_report(*, store: Store, week_start: dt.date, approved_only: bool) -> StoreReport:
+    """The weekly report of one store (already scoped). Six queries: the rubric, the store's 12
+    weeks, every store's rollups of the week (rank, region and company), region and company means
+    per week of the trend, the visits' notes and the interactions' notes."""
+    rubric = rubric_in_force()
+    scope = rollup_scope(approved_only)
+    weeks = trend_weeks(week_start)
+    own = {
+        row.week_start: Totals.of(row)
+        for row in StoreWeekRollup.objects.filter(store=store, scope=scope, week_start__in=weeks)
+    }
+    per_store, per_region, company = sum_rows(rollup_rows(scope=scope, weeks=[week_start]))
+    ranks, n_ranked = standings(per_store, company.soi)
+    region_means, company_means = mean_by_week_and_region(scope=scope, weeks=weeks)
+    standing = ranks.get(store.pk, Standing(None, None))
+    empty = Totals()
+    return StoreReport(
+        store=store,
+        week_start=week_start,
+        approved_only=approved_only,
+        figures=figures_of(own.get(week_start, empty), rubric),
+        shrunk_soi=standing.shrunk_soi,
+        rank=standing.rank,
+        n_ranked=n_ranked,
+        previous=figures_of(own.get(week_start - dt.timedelta(weeks=1), empty), rubric),
+        region=figures_of(per_region.get(store.region_id, empty), rubric),
+        company=figures_of(company, rubric),
+        trend=[
+            WeekPoint(
+                week_start=week,
+                figures=figures_of(own.get(week, empty), rubric),
+                region_soi=region_means.get((week, store.region_id)),
+                company_soi=company_means.get(week),
+            )
+            for week in weeks
+        ],
+        notes=notes_of(store=store, week_start=week_start, approved_only=approved_only),
+    )
