@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "api",
     "notifications",
     "mobile",
+    "planning",
 ]
 
 MIDDLEWARE = [
@@ -329,6 +330,8 @@ OASIS_ROLLUPS_INLINE = env_bool("OASIS_ROLLUPS_INLINE", not CELERY_BROKER_URL)
 # With the task: how long a store-week's refresh waits for more changes to ride along. Reports
 # lag a new visit by this much at most; a busy store costs one refresh per window, not one per visit.
 OASIS_ROLLUP_REFRESH_DELAY = env_int("OASIS_ROLLUP_REFRESH_DELAY", 10)
+# Planning: planned visits a shopper takes per week unless head office set their own capacity.
+OASIS_PLANNING_WEEKLY_CAPACITY = env_int("OASIS_PLANNING_WEEKLY_CAPACITY", 5)
 
 LOGGING = {
     "version": 1,
