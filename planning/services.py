@@ -1,0 +1,427 @@
+"""Writes of planning: defining and planning waves, adjusting, publishing, declining, linking
+visits. Views, the API, the admin and tasks call these; none of them holds a planning rule."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Count, F, FloatField, Q, Sum
+from django.db.models.functions import Cast
+from django.utils import timezone
+
+from observations.models import Visit
+from stores.models import Role, Store, User
+from stores.selectors import stores_observable_by
+
+from . import needed, planner
+from .models import (
+    LIVE_STATUSES,
+    Assignment,
+    AssignmentDecline,
+    AssignmentStatus,
+    ShopperCapacity,
+    TargetKind,
+    Wave,
+    WaveStatus,
+    WaveStore,
+)
+
+
+class PlanningError(Exception):
+    """A planning rule says no; `errors` maps a field to what is wrong (the API's 400)."""
+
+    def __init__(self, errors: dict[str, str]):
+        super().__init__(errors)
+        self.errors = errors
+
+
+class NotAllowed(Exception):
+    pass
+
+
+def _require_head_office(user: User) -> None:
+    if user.role != Role.HEAD_OFFICE:
+        raise NotAllowed()
+
+
+def day_bounds(first: dt.date, last: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """From the first day's midnight to the midnight after the last day, in the company's time zone."""
+    tz = timezone.get_default_timezone()
+    return (
+        dt.datetime.combine(first, dt.time(), tzinfo=tz),
+        dt.datetime.combine(last + dt.timedelta(days=1), dt.time(), tzinfo=tz),
+    )
+
+
+@dataclass(frozen=True)
+class WaveInput:
+    name: str
+    starts_on: dt.date
+    ends_on: dt.date
+    region_ids: tuple[int, ...] = ()
+    store_ids: tuple[int, ...] = ()
+    target_kind: str = TargetKind.PRECISION
+    target_half_width: float = 10.0
+    fixed_visits: int | None = None
+    min_visits: int = 2
+    max_visits: int = 12
+    lockout_days: int = 30
+    history_weeks: int = 12
+    board_enabled: bool = False
+    brief: str = ""
+
+    def errors(self) -> dict[str, str]:
+        errors = {}
+        if self.ends_on < self.starts_on:
+            errors["ends_on"] = "must not be before the first day."
+        if not self.region_ids and not self.store_ids:
+            errors["stores"] = "choose at least one region or store."
+        if self.min_visits < 1 or self.max_visits < self.min_visits:
+            errors["max_visits"] = "needs 1 <= minimum <= maximum."
+        if self.target_kind == TargetKind.PRECISION and not 0 < self.target_half_width <= 50:
+            errors["target_half_width"] = "must be more than 0 and at most 50 points."
+        if self.target_kind == TargetKind.FIXED and not self.fixed_visits:
+            errors["fixed_visits"] = "is required for a fixed number of visits."
+        return errors
+
+
+@transaction.atomic
+def wave_create(*, by: User, data: WaveInput) -> Wave:
+    _require_head_office(by)
+    errors = data.errors()
+    if errors:
+        raise PlanningError(errors)
+    wave = Wave.objects.create(
+        created_by=by,
+        **{name: getattr(data, name) for name in WaveInput.__dataclass_fields__ if not name.endswith("_ids")},
+    )
+    wave.regions.set(data.region_ids)
+    wave.chosen_stores.set(data.store_ids)
+    return wave
+
+
+def wave_store_ids(wave: Wave) -> list[int]:
+    """The active stores of the wave's regions and its single stores."""
+    chosen = Q(region__in=wave.regions.all()) | Q(pk__in=wave.chosen_stores.all())
+    return list(Store.objects.filter(chosen, is_active=True).order_by("code").values_list("pk", flat=True))
+
+
+def _samples(visits, key: str) -> dict:
+    rows = (
+        visits.exclude(soi__isnull=True)
+        .values(key)
+        .annotate(n=Count("pk"), total=Sum("soi"), squares=Sum(Cast(F("soi") * F("soi"), FloatField())))
+        .order_by()
+    )
+    return {row[key]: needed.Sample(row["n"], row["total"] or 0.0, row["squares"] or 0.0) for row in rows}
+
+
+def history_samples(*, starts_on: dt.date, weeks: int) -> tuple[dict, dict, needed.Sample]:
+    """Visit SOIs of the `weeks` before the wave, per store, per region and for the company."""
+    since, until = day_bounds(starts_on - dt.timedelta(weeks=weeks), starts_on - dt.timedelta(days=1))
+    visits = Visit.objects.counted().filter(started_at__gte=since, started_at__lt=until)
+    by_store = _samples(visits, "store_id")
+    by_region = _samples(visits, "store__region_id")
+    company = needed.Sample(
+        sum(sample.n for sample in by_store.values()),
+        sum(sample.total for sample in by_store.values()),
+        sum(sample.total_squares for sample in by_store.values()),
+    )
+    return by_store, by_region, company
+
+
+@transaction.atomic
+def wave_compute_needs(*, wave: Wave) -> list[WaveStore]:
+    """Visits needed per store of the wave, from the spread of its recent visit SOIs (planning.needed)."""
+    store_ids = wave_store_ids(wave)
+    region_of = dict(Store.objects.filter(pk__in=store_ids).values_list("pk", "region_id"))
+    by_store, by_region, company = history_samples(starts_on=wave.starts_on, weeks=wave.history_weeks)
+    rows = []
+    for store_id in store_ids:
+        spread = needed.spread(
+            by_store.get(store_id, needed.Sample()), by_region.get(region_of[store_id], needed.Sample()), company
+        )
+        result = needed.visits_needed(
+            sd=spread.sd,
+            target_half_width=wave.target_half_width if wave.target_kind == TargetKind.PRECISION else None,
+            fixed_visits=wave.fixed_visits if wave.target_kind == TargetKind.FIXED else None,
+            min_visits=wave.min_visits,
+            max_visits=wave.max_visits,
+        )
+        rows.append(
+            WaveStore(
+                wave=wave,
+                store_id=store_id,
+                visits_needed=result.n,
+                spread=spread.sd,
+                store_n=spread.store_n,
+                region_n=spread.region_n,
+                company_n=spread.company_n,
+                reason=result.reason,
+                would_need=result.would_need,
+                expected_half_width=result.expected_half_width,
+            )
+        )
+    WaveStore.objects.filter(wave=wave).delete()
+    return WaveStore.objects.bulk_create(rows)
+
+
+def capacities(shopper_ids: Iterable[int]) -> dict[int, int]:
+    default = settings.OASIS_PLANNING_WEEKLY_CAPACITY
+    own = dict(
+        ShopperCapacity.objects.filter(shopper_id__in=list(shopper_ids)).values_list("shopper_id", "visits_per_week")
+    )
+    return defaultdict(lambda: default, own)
+
+
+def _shoppers_for(store_ids: list[int]) -> list[planner.Shopper]:
+    """Active shoppers with the stores of these they may record for (their assigned stores,
+    as `stores_observable_by` decides for one shopper)."""
+    memberships = User.stores.through.objects.filter(
+        store_id__in=store_ids, user__role=Role.SHOPPER, user__is_active=True, store__is_active=True
+    ).values_list("user_id", "user__username", "store_id")
+    stores_of: dict[int, set[int]] = defaultdict(set)
+    names: dict[int, str] = {}
+    for user_id, username, store_id in memberships:
+        stores_of[user_id].add(store_id)
+        names[user_id] = username
+    capacity = capacities(stores_of)
+    return [
+        planner.Shopper(id=user_id, key=names[user_id], capacity=capacity[user_id], store_ids=frozenset(stores))
+        for user_id, stores in sorted(stores_of.items())
+    ]
+
+
+def commitments_for(
+    *, wave: Wave, shopper_ids: list[int], store_ids: list[int], exclude_ids: Iterable[int] = ()
+) -> planner.Commitments:
+    """Visits and live assignments that lock shoppers out of stores or fill their weeks."""
+    commitments = planner.Commitments()
+    lockout = dt.timedelta(days=wave.lockout_days)
+    first, last = wave.starts_on - lockout, wave.ends_on + lockout
+    since, until = day_bounds(first, last)
+    visits = Visit.objects.filter(
+        observer_id__in=shopper_ids, store_id__in=store_ids, started_at__gte=since, started_at__lt=until
+    ).values_list("observer_id", "store_id", "started_at")
+    tz = timezone.get_default_timezone()
+    for shopper_id, store_id, started_at in visits:
+        day = started_at.astimezone(tz).date()
+        commitments.add_period(shopper_id, store_id, day, day)
+    assignments = (
+        Assignment.objects.filter(
+            shopper_id__in=shopper_ids,
+            status__in=LIVE_STATUSES,
+            window_end__gte=first,
+            window_start__lte=last,
+        )
+        .exclude(pk__in=list(exclude_ids))
+        .values_list("shopper_id", "store_id", "window_start", "window_end", "visit_id")
+    )
+    for shopper_id, store_id, start, end, visit_id in assignments:
+        if visit_id is None:  # a done assignment's visit is counted above already
+            commitments.add_period(shopper_id, store_id, start, end)
+        commitments.add_load(shopper_id, planner.week_of(start))
+    return commitments
+
+
+def done_in_wave(wave: Wave, store_ids: list[int]) -> dict[int, int]:
+    """Counted visits in each store during the wave, whoever made them (supervisors' count too)."""
+    since, until = day_bounds(wave.starts_on, wave.ends_on)
+    rows = (
+        Visit.objects.counted()
+        .filter(store_id__in=store_ids, started_at__gte=since, started_at__lt=until)
+        .values("store_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return {row["store_id"]: row["n"] for row in rows}
+
+
+def _ensure_draft(wave: Wave) -> None:
+    if not wave.is_draft:
+        raise PlanningError({"wave": "is published already; only a draft is planned or adjusted."})
+
+
+@transaction.atomic
+def wave_plan(*, wave: Wave, by: User) -> list[Assignment]:
+    """Compute the visits needed and propose assignments for them. Locked assignments stay as they
+    are and count; every other assignment of the draft is proposed anew."""
+    _require_head_office(by)
+    wave = Wave.objects.select_for_update().get(pk=wave.pk)
+    _ensure_draft(wave)
+    needs = wave_compute_needs(wave=wave)
+    Assignment.objects.filter(wave=wave, locked=False).delete()
+    locked = list(Assignment.objects.filter(wave=wave, status__in=LIVE_STATUSES))
+    store_ids = [row.store_id for row in needs]
+    codes = dict(Store.objects.filter(pk__in=store_ids).values_list("pk", "code"))
+    shoppers = _shoppers_for(store_ids)
+    commitments = commitments_for(wave=wave, shopper_ids=[s.id for s in shoppers], store_ids=store_ids)
+    taken: dict[int, list[tuple[str, str]]] = defaultdict(list)
+    for assignment in locked:
+        taken[assignment.store_id].append((assignment.day_type, assignment.time_of_day))
+    done = done_in_wave(wave, store_ids)
+    all_windows = planner.windows(wave.starts_on, wave.ends_on)
+    slots = []
+    for row in needs:
+        count = row.visits_needed - len(taken[row.store_id]) - done.get(row.store_id, 0)
+        slots += planner.store_slots(
+            store_id=row.store_id,
+            store_code=codes[row.store_id],
+            count=count,
+            all_windows=all_windows,
+            taken=taken[row.store_id],
+        )
+    proposals = planner.plan(
+        slots=slots, shoppers=shoppers, commitments=commitments, lockout_days=wave.lockout_days, store_codes=codes
+    )
+    created = Assignment.objects.bulk_create(
+        [
+            Assignment(
+                wave=wave,
+                store_id=proposal.store_id,
+                shopper_id=proposal.shopper_id,
+                window_start=proposal.window.start,
+                window_end=proposal.window.end,
+                day_type=proposal.window.day_type,
+                time_of_day=proposal.time_of_day,
+                status=AssignmentStatus.ASSIGNED if proposal.shopper_id else AssignmentStatus.OPEN,
+                reason=proposal.reason,
+            )
+            for proposal in proposals
+        ],
+        batch_size=1000,
+    )
+    wave.planned_at = timezone.now()
+    wave.save(update_fields=["planned_at"])
+    return created
+
+
+def _shopper_may_go(*, assignment: Assignment, shopper: User, lockout_days: int) -> None:
+    """The rules for one shopper and one assignment: scope and lockout."""
+    if shopper.role != Role.SHOPPER or not stores_observable_by(shopper).filter(pk=assignment.store_id).exists():
+        raise PlanningError({"shopper": "may not record visits for this store."})
+    commitments = commitments_for(
+        wave=assignment.wave, shopper_ids=[shopper.pk], store_ids=[assignment.store_id], exclude_ids=[assignment.pk]
+    )
+    window = planner.Window(
+        planner.week_of(assignment.window_start),
+        assignment.day_type,
+        assignment.window_start,
+        assignment.window_end,
+    )
+    if planner.locked_out(commitments.periods.get((shopper.pk, assignment.store_id), ()), window, lockout_days):
+        raise PlanningError({"shopper": f"was or will be in this store within {lockout_days} days (lockout)."})
+
+
+@transaction.atomic
+def assignment_adjust(
+    *,
+    assignment: Assignment,
+    by: User,
+    shopper: User | None,
+    window_start: dt.date,
+    window_end: dt.date,
+    time_of_day: str,
+    locked: bool,
+) -> Assignment:
+    """Head office changes a proposed assignment of a draft wave (and may lock it)."""
+    _require_head_office(by)
+    assignment = Assignment.objects.select_for_update().select_related("wave").get(pk=assignment.pk)
+    wave = assignment.wave
+    _ensure_draft(wave)
+    if window_end < window_start:
+        raise PlanningError({"window_end": "must not be before the window's first day."})
+    if window_start < wave.starts_on or window_end > wave.ends_on:
+        raise PlanningError({"window_start": "the window must lie within the wave."})
+    assignment.window_start, assignment.window_end = window_start, window_end
+    assignment.day_type = planner.WEEKEND if window_start.weekday() >= 5 else planner.WEEKDAY
+    assignment.time_of_day = time_of_day
+    if shopper is not None:
+        _shopper_may_go(assignment=assignment, shopper=shopper, lockout_days=wave.lockout_days)
+    assignment.shopper = shopper
+    assignment.status = AssignmentStatus.ASSIGNED if shopper else AssignmentStatus.OPEN
+    assignment.locked = locked
+    assignment.reason = {"code": "adjusted", "by": by.pk}
+    assignment.save()
+    return assignment
+
+
+@transaction.atomic
+def wave_publish(*, wave: Wave, by: User) -> Wave:
+    """Shoppers see their assignments of the wave from now on."""
+    _require_head_office(by)
+    wave = Wave.objects.select_for_update().get(pk=wave.pk)
+    _ensure_draft(wave)
+    if not wave.planned_at:
+        raise PlanningError({"wave": "plan the wave before publishing it."})
+    wave.status = WaveStatus.PUBLISHED
+    wave.published_at = timezone.now()
+    wave.save(update_fields=["status", "published_at"])
+    return wave
+
+
+@transaction.atomic
+def assignment_decline(*, assignment: Assignment, shopper: User, reason: str) -> Assignment:
+    """The shopper will not go: the decline is kept with its reason, the assignment is open again."""
+    reason = reason.strip()
+    if not reason:
+        raise PlanningError({"reason": "is required."})
+    if len(reason) > 500:
+        raise PlanningError({"reason": "must be at most 500 characters."})
+    locked = Assignment.objects.select_for_update().get(pk=assignment.pk)
+    if locked.shopper_id != shopper.pk or locked.status not in (AssignmentStatus.ASSIGNED, AssignmentStatus.OVERDUE):
+        raise PlanningError({"assignment": "is not an open assignment of yours."})
+    AssignmentDecline.objects.create(assignment=locked, shopper=shopper, reason=reason)
+    locked.shopper = None
+    locked.status = AssignmentStatus.OPEN
+    locked.locked = False
+    locked.reason = {"code": "declined"}
+    locked.save()
+    return locked
+
+
+@transaction.atomic
+def assignment_take(*, assignment: Assignment, shopper: User) -> Assignment:
+    """A shopper picks an open assignment from the board of a published wave."""
+    locked = Assignment.objects.select_for_update().select_related("wave").get(pk=assignment.pk)
+    if locked.status != AssignmentStatus.OPEN or not locked.wave.board_enabled or locked.wave.is_draft:
+        raise PlanningError({"assignment": "is not on the board any more."})
+    if AssignmentDecline.objects.filter(assignment=locked, shopper=shopper).exists():
+        raise PlanningError({"assignment": "was declined by you."})
+    _shopper_may_go(assignment=locked, shopper=shopper, lockout_days=locked.wave.lockout_days)
+    locked.shopper = shopper
+    locked.status = AssignmentStatus.ASSIGNED
+    locked.reason = {"code": "taken_from_board"}
+    locked.save()
+    return locked
+
+
+def assignment_for_visit(*, observer: User, assignment_id: int, visit_id) -> Assignment | None:
+    """The observer's assignment a visit may be linked to: one of a published wave still to be
+    done, or the one this very visit is linked to already (a replay), else None."""
+    return (
+        Assignment.objects.filter(pk=assignment_id, shopper=observer, wave__status=WaveStatus.PUBLISHED)
+        .filter(Q(status__in=[AssignmentStatus.ASSIGNED, AssignmentStatus.OVERDUE]) | Q(visit_id=visit_id))
+        .first()
+    )
+
+
+@transaction.atomic
+def assignment_link_visit(*, assignment_id: int, visit: Visit) -> bool:
+    """The visit was started from the assignment: the assignment is done. Safe to repeat (a
+    replayed visit); an assignment already done with another visit stays as it is."""
+    if Assignment.objects.filter(visit=visit).exists():
+        return False
+    updated = Assignment.objects.filter(
+        pk=assignment_id,
+        shopper_id=visit.observer_id,
+        store_id=visit.store_id,
+        status__in=[AssignmentStatus.ASSIGNED, AssignmentStatus.OVERDUE],
+        visit__isnull=True,
+    ).update(status=AssignmentStatus.DONE, visit=visit, updated_at=timezone.now())
+    return bool(updated)
