@@ -13,6 +13,7 @@ from observations.models import MAX_SECONDS, OBSERVED_FIELDS, Interaction, Obser
 from observations.plausibility import flag_label
 from observations.services import InteractionInput, VisitInput
 from observations.validation import MAX_INTERACTIONS, MAX_NOTES, visit_errors
+from planning.services import assignment_for_visit
 from stores.models import Role, Store, User
 from stores.selectors import observable_store
 
@@ -102,6 +103,13 @@ class VisitInputSerializer(serializers.Serializer):
     longitude = serializers.FloatField(min_value=-180, max_value=180, allow_null=True, required=False, default=None)
     location_accuracy_m = serializers.FloatField(min_value=0, allow_null=True, required=False, default=None)
     interactions = InteractionInputSerializer(many=True, allow_empty=False, max_length=MAX_INTERACTIONS)
+    assignment = serializers.IntegerField(
+        min_value=1,
+        allow_null=True,
+        required=False,
+        default=None,
+        help_text="optional: the id of the observer's assignment this visit was started from (planning)",
+    )
 
     def validate_store(self, code: str) -> Store:
         store = observable_store(self.context["observer"], code)
@@ -122,10 +130,23 @@ class VisitInputSerializer(serializers.Serializer):
         )
         if errors:
             raise serializers.ValidationError(errors)
+        if attrs["assignment"] is not None:
+            assignment = assignment_for_visit(
+                observer=self.context["observer"], assignment_id=attrs["assignment"], visit_id=attrs["id"]
+            )
+            if assignment is None:
+                raise serializers.ValidationError({"assignment": _("is not an open assignment of yours.")})
+            if assignment.store_id != attrs["store"].pk:
+                raise serializers.ValidationError({"assignment": _("is for another store.")})
         return attrs
+
+    @property
+    def assignment_id(self) -> int | None:
+        return self.validated_data["assignment"]
 
     def to_input(self) -> tuple[Store, VisitInput]:
         data = dict(self.validated_data)
+        data.pop("assignment")
         store = data.pop("store")
         interactions = tuple(InteractionInput(**item) for item in data.pop("interactions"))
         return store, VisitInput(interactions=interactions, **data)

@@ -4,11 +4,13 @@ from rest_framework.routers import SimpleRouter
 
 from reports.api import BranchReportView, StoreWeeklyReportView
 
-from . import views
+from . import planning, views
 
 router = SimpleRouter()
 router.register("stores", views.StoreViewSet, basename="store")
 router.register("visits", views.VisitViewSet, basename="visit")
+router.register("planning/waves", planning.WaveViewSet, basename="wave")
+router.register("assignments", planning.AssignmentViewSet, basename="assignment")
 
 v1 = [
     path("auth/token/", views.TokenView.as_view(), name="token"),

@@ -22,6 +22,7 @@ from rest_framework.views import APIView
 from observations.models import Rubric, Visit, VisitStatus
 from observations.selectors import review_queue_for, visits_reviewable_by, visits_visible_to, with_interactions
 from observations.services import ReviewNotAllowed, VisitConflict, VisitInvalid, visit_review, visit_submit
+from planning.services import assignment_link_visit
 from project.middleware import locked_out
 from stores.models import Role
 from stores.selectors import stores_visible_to
@@ -153,6 +154,8 @@ class VisitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
             return "invalid", {"id": visit_id, "status": "invalid", "errors": error.errors}
         except VisitConflict:
             return "conflict", {"id": str(data.id), "status": "conflict"}
+        if serializer.assignment_id is not None:  # started from a planned assignment: link them
+            assignment_link_visit(assignment_id=serializer.assignment_id, visit=result.visit)
         if result.created:
             visit = result.visit  # just written: answer from memory, no need to read it back
             stored = visit.interactions.all()

@@ -17,6 +17,7 @@ urlpatterns = [
     path("api/", include("api.urls")),
     path("reports/", include("reports.urls")),
     path("m/", include("mobile.urls")),
+    path("planning/", include("planning.urls")),
 ]
 
 handler404 = "project.middleware.not_found"

@@ -1,0 +1,130 @@
+"""Planning pages for head office (define, plan, adjust, publish) and supervisors (read, coverage).
+Thin: scope with planning.selectors, write with planning.services. Anyone else gets 404."""
+
+from __future__ import annotations
+
+import csv
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from stores.models import Role
+
+from . import export, selectors, services
+from .forms import AssignmentForm, WaveForm
+from .models import Wave
+
+
+def _waves(request: HttpRequest):
+    if not selectors.sees_planning(request.user):
+        raise Http404
+    return selectors.waves_visible_to(request.user)
+
+
+def _head_office(request: HttpRequest) -> None:
+    if request.user.role != Role.HEAD_OFFICE:
+        raise Http404
+
+
+def _form_errors(form, errors: dict[str, str]) -> None:
+    for field, message in errors.items():
+        form.add_error(field if field in form.fields else None, message)
+
+
+@login_required
+def wave_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "planning/wave_list.html", {"waves": _waves(request)})
+
+
+@login_required
+def wave_new(request: HttpRequest) -> HttpResponse:
+    _head_office(request)
+    form = WaveForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            wave = services.wave_create(by=request.user, data=form.to_input())
+        except services.PlanningError as error:
+            _form_errors(form, error.errors)
+        else:
+            return redirect("planning:wave", pk=wave.pk)
+    return render(request, "planning/wave_form.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@login_required
+def wave_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    wave = get_object_or_404(_waves(request), pk=pk)
+    assignments = (
+        selectors.assignments_visible_to(request.user).filter(wave=wave).order_by("store__code", "window_start", "pk")
+    )
+    context = {
+        "wave": wave,
+        "wave_stores": selectors.wave_stores_visible_to(request.user, wave),
+        "assignments": assignments,
+        "may_edit": request.user.role == Role.HEAD_OFFICE and wave.is_draft,
+    }
+    return render(request, "planning/wave_detail.html", context)
+
+
+@login_required
+@require_POST
+def wave_plan(request: HttpRequest, pk: int) -> HttpResponse:
+    _head_office(request)
+    wave = get_object_or_404(Wave, pk=pk)
+    try:
+        services.wave_plan(wave=wave, by=request.user)
+    except services.PlanningError as error:
+        return render(request, "planning/error.html", {"errors": error.errors, "wave": wave}, status=400)
+    return redirect("planning:wave", pk=wave.pk)
+
+
+@login_required
+@require_POST
+def wave_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    _head_office(request)
+    wave = get_object_or_404(Wave, pk=pk)
+    try:
+        services.wave_publish(wave=wave, by=request.user)
+    except services.PlanningError as error:
+        return render(request, "planning/error.html", {"errors": error.errors, "wave": wave}, status=400)
+    return redirect("planning:wave", pk=wave.pk)
+
+
+@login_required
+def assignment_edit(request: HttpRequest, pk: int, assignment_pk: int) -> HttpResponse:
+    _head_office(request)
+    wave = get_object_or_404(Wave, pk=pk)
+    assignment = get_object_or_404(selectors.assignments_visible_to(request.user), pk=assignment_pk, wave=wave)
+    initial = {
+        "shopper": assignment.shopper,
+        "window_start": assignment.window_start,
+        "window_end": assignment.window_end,
+        "time_of_day": assignment.time_of_day,
+        "locked": True,
+    }
+    form = AssignmentForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.assignment_adjust(assignment=assignment, by=request.user, **form.cleaned_data)
+        except services.PlanningError as error:
+            _form_errors(form, error.errors)
+        else:
+            return redirect("planning:wave", pk=wave.pk)
+    context = {"form": form, "wave": wave, "assignment": assignment}
+    return render(request, "planning/assignment_form.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+def coverage(request: HttpRequest, pk: int) -> HttpResponse:
+    wave = get_object_or_404(_waves(request), pk=pk)
+    rows = selectors.wave_coverage(request.user, wave)
+    if request.GET.get("format") == "csv":
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="coverage-wave-{wave.pk}.csv"'
+        writer = csv.writer(response, lineterminator="\r\n")
+        writer.writerow(export.COVERAGE_HEADER)
+        writer.writerows(export.coverage_csv_rows(rows))
+        return response
+    at_risk = sum(1 for row in rows if row.figures.at_risk)
+    return render(request, "planning/coverage.html", {"wave": wave, "rows": rows, "at_risk": at_risk})

@@ -1,0 +1,142 @@
+"""Planning pages: head office plans, adjusts and publishes; supervisors read; managers and shoppers get 404."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from planning.models import Assignment, Wave
+from planning.services import wave_plan
+
+from .conftest import WAVE_START, make_wave
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def planned_wave(head_office, store, other_store, shoppers):
+    wave = make_wave(head_office, stores=[store, other_store], fixed_visits=2)
+    wave_plan(wave=wave, by=head_office)
+    return wave
+
+
+def test_head_office_creates_a_wave_from_the_form(client, head_office, region):
+    client.force_login(head_office)
+    response = client.post(
+        reverse("planning:wave-new"),
+        {
+            "name": "Autumn",
+            "starts_on": "2030-09-02",
+            "ends_on": "2030-09-29",
+            "regions": [region.pk],
+            "target_kind": "precision",
+            "target_half_width": "8",
+            "min_visits": "2",
+            "max_visits": "10",
+            "lockout_days": "30",
+        },
+    )
+    wave = Wave.objects.get(name="Autumn")
+    assert response.status_code == 302
+    assert (wave.target_half_width, list(wave.regions.all())) == (8.0, [region])
+
+
+def test_a_wave_without_stores_is_refused_with_the_reason(client, head_office):
+    client.force_login(head_office)
+    data = {
+        "name": "x",
+        "starts_on": "2030-09-02",
+        "ends_on": "2030-09-29",
+        "target_kind": "precision",
+        "target_half_width": "8",
+        "min_visits": "2",
+        "max_visits": "10",
+        "lockout_days": "30",
+    }
+    response = client.post(reverse("planning:wave-new"), data)
+    assert response.status_code == 400
+    assert "choose at least one region or store." in response.content.decode()
+
+
+def test_the_wave_page_shows_each_stores_computation_and_each_choice(client, head_office, planned_wave):
+    client.force_login(head_office)
+    page = client.get(reverse("planning:wave", args=[planned_wave.pk])).content.decode()
+    assert "fixed number of visits for the wave" in page
+    assert "assumed (no history anywhere)" in page
+    assert "may record here; 3 of 3 shoppers free" in page
+    assert "no shopper may record for this store" in page  # zrh-hb has no shoppers
+
+
+def test_head_office_adjusts_and_locks_an_assignment(client, head_office, planned_wave, shoppers):
+    client.force_login(head_office)
+    assignment = Assignment.objects.filter(wave=planned_wave, shopper__isnull=False).first()
+    free = next(s for s in shoppers if not Assignment.objects.filter(wave=planned_wave, shopper=s).exists())
+    response = client.post(
+        reverse("planning:assignment", args=[planned_wave.pk, assignment.pk]),
+        {
+            "shopper": free.pk,
+            "window_start": assignment.window_start,
+            "window_end": assignment.window_end,
+            "time_of_day": "evening",
+            "locked": "on",
+        },
+    )
+    assert response.status_code == 302
+    assignment.refresh_from_db()
+    assert (assignment.shopper, assignment.time_of_day, assignment.locked) == (free, "evening", True)
+
+
+def test_head_office_publishes_a_planned_wave(client, head_office, planned_wave):
+    client.force_login(head_office)
+    client.post(reverse("planning:wave-publish", args=[planned_wave.pk]))
+    planned_wave.refresh_from_db()
+    assert planned_wave.status == "published"
+
+
+def test_the_coverage_page_highlights_stores_at_risk(client, head_office, planned_wave):
+    client.force_login(head_office)
+    page = client.get(reverse("planning:coverage", args=[planned_wave.pk])).content.decode()
+    assert 'class="at-risk"' in page
+    assert "an assignment has no shopper" in page
+
+
+def test_the_coverage_page_makes_the_same_number_of_queries_for_more_stores(
+    client, head_office, region, django_assert_num_queries
+):
+    from tests.factories import StoreFactory
+
+    def wave_of(n):
+        stores = [StoreFactory(code=f"q{n}-{i:03d}", region=region) for i in range(n)]
+        wave = make_wave(head_office, stores=stores, fixed_visits=1, starts_on=WAVE_START)
+        wave_plan(wave=wave, by=head_office)
+        return wave
+
+    client.force_login(head_office)
+    client.get("/")  # session and user cached as for any page view
+    for wave in (wave_of(10), wave_of(100)):
+        # session, user, the wave, its stores, assignments by status, declines, visits
+        with django_assert_num_queries(7):
+            client.get(reverse("planning:coverage", args=[wave.pk]))
+
+
+def test_a_supervisor_reads_but_cannot_plan(client, supervisor, planned_wave):
+    client.force_login(supervisor)
+    assert client.get(reverse("planning:wave", args=[planned_wave.pk])).status_code == 200
+    assert client.get(reverse("planning:coverage", args=[planned_wave.pk])).status_code == 200
+    assert client.post(reverse("planning:wave-plan", args=[planned_wave.pk])).status_code == 404
+    assert client.get(reverse("planning:wave-new")).status_code == 404
+
+
+@pytest.mark.parametrize("who", ["manager", "shopper"])
+def test_managers_and_shoppers_find_no_planning_page(client, request, who, planned_wave):
+    client.force_login(request.getfixturevalue(who))
+    assignment = Assignment.objects.filter(wave=planned_wave).first()
+    for url in (
+        reverse("planning:waves"),
+        reverse("planning:wave", args=[planned_wave.pk]),
+        reverse("planning:coverage", args=[planned_wave.pk]),
+        reverse("planning:coverage", args=[planned_wave.pk]) + "?format=csv",
+        reverse("planning:assignment", args=[planned_wave.pk, assignment.pk]),
+        reverse("planning:wave-new"),
+    ):
+        assert client.get(url).status_code == 404, url
