@@ -21,7 +21,10 @@ class WaveForm(forms.Form):
     )
     target_kind = forms.ChoiceField(label=_("Target"), choices=TargetKind.choices, initial=TargetKind.PRECISION)
     target_half_width = forms.FloatField(
-        label=_("Precision: confidence interval (95%) no wider than ± (SOI points)"), initial=10, min_value=0.5, max_value=50
+        label=_("Precision: confidence interval (95%) no wider than ± (SOI points)"),
+        initial=10,
+        min_value=0.5,
+        max_value=50,
     )
     fixed_visits = forms.IntegerField(label=_("Fixed visits per store"), required=False, min_value=1, max_value=100)
     min_visits = forms.IntegerField(label=_("Minimum visits per store"), initial=2, min_value=1, max_value=100)
