@@ -10,7 +10,9 @@ import random
 import signal
 import subprocess
 import sys
+import threading
 import time
+import urllib.error
 import urllib.request
 import uuid
 from pathlib import Path
@@ -70,17 +72,32 @@ def django_setup() -> None:
     django.setup()
 
 
+class Server(str):
+    """The base URL of a server started here; `.pid` is its master (and session leader)."""
+
+    pid: int
+
+
 @contextlib.contextmanager
-def gunicorn(workers: int = 5, access_log: str | None = None, **extra_env: str):
+def gunicorn(
+    workers: int = 5,
+    access_log: str | None = None,
+    app: str = "project.wsgi",
+    port: int | None = None,
+    ready_path: str = "/health/",
+    **extra_env: str,
+):
     """gunicorn for 2 cores: 2 * cores + 1 sync workers; `access_log`: a file getting one line per
-    answer, "<status> <method> <path>" (the server's own count of what it answered)."""
+    answer, "<status> <method> <path>" (the server's own count of what it answered). Yields the
+    base URL; the server's processes form a session of their own (`cpu_seconds`)."""
+    port = port or PORT
     logging = ["--access-logfile", access_log, "--access-logformat", "%(s)s %(m)s %(U)s"] if access_log else []
     process = subprocess.Popen(
         [
             str(ROOT / ".venv" / "bin" / "gunicorn"),
-            "project.wsgi",
+            app,
             "--bind",
-            f"{HOST}:{PORT}",
+            f"{HOST}:{port}",
             "--workers",
             str(workers),
             "--log-level",
@@ -94,16 +111,20 @@ def gunicorn(workers: int = 5, access_log: str | None = None, **extra_env: str):
         start_new_session=True,
     )
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 60
         while True:
             try:
-                urllib.request.urlopen(f"http://{HOST}:{PORT}/health/", timeout=2)
+                urllib.request.urlopen(f"http://{HOST}:{port}{ready_path}", timeout=15)
                 break
-            except Exception:
+            except urllib.error.HTTPError:
+                break  # it answers
+            except Exception as error:
                 if time.monotonic() > deadline or process.poll() is not None:
-                    raise RuntimeError("gunicorn did not come up") from None
+                    raise RuntimeError(f"gunicorn did not come up: {error!r}") from None
                 time.sleep(0.3)
-        yield f"http://{HOST}:{PORT}"
+        server = Server(f"http://{HOST}:{port}")
+        server.pid = process.pid
+        yield server
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=30)
@@ -121,6 +142,74 @@ def celery_worker(concurrency: int = 1):
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=60)
+
+
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _cpu_by_process(sessions: dict[str, int], databases: dict[str, str]) -> dict[int, tuple[str, float]]:
+    found = {}
+    by_session = {sid: kind for kind, sid in sessions.items()}
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text()
+            command = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        fields = stat.rsplit(")", 1)[1].split()
+        kind = by_session.get(int(fields[3]))
+        if kind is None and command.startswith("postgres: "):
+            # "postgres: 15/main: <user> <database> <client> <state>"
+            words = command.split()
+            kind = next((k for k, db in databases.items() if len(words) > 4 and words[3] == db), None)
+        if kind is not None:
+            found[int(pid)] = (kind, (int(fields[11]) + int(fields[12])) / TICKS)
+    return found
+
+
+class CpuMeter:
+    """User + system CPU seconds spent while it runs by the processes of each session (a server or
+    worker started by these scripts: `{"gunicorn": pid}`), and by the PostgreSQL backends connected
+    to each database (`{"postgres": "oasis_bench"}`). It samples /proc every half second, so that
+    processes that end meanwhile (pgbench's backends) still count up to their last sample. Other
+    helpers' processes and databases on the same machine are not counted; neither are PostgreSQL's
+    shared background processes (WAL writer, checkpointer), which serve every database at once.
+
+        with CpuMeter({"gunicorn": server.pid}, {"postgres": "oasis_bench"}) as meter: ...
+        meter.spent  # {"gunicorn": 12.3, "postgres": 1.2}
+    """
+
+    def __init__(self, sessions: dict[str, int], databases: dict[str, str]):
+        self.sessions, self.databases = sessions, databases
+        self.first: dict[int, float] = {}
+        self.last: dict[int, tuple[str, float]] = {}
+        self._stop = threading.Event()
+
+    def _sample(self) -> None:
+        for pid, (kind, seconds) in _cpu_by_process(self.sessions, self.databases).items():
+            self.last[pid] = (kind, seconds)
+
+    def __enter__(self) -> CpuMeter:
+        self.first = {pid: seconds for pid, (_kind, seconds) in _cpu_by_process(self.sessions, self.databases).items()}
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+        return self
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.5):
+            self._sample()
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+        self._sample()
+
+    @property
+    def spent(self) -> dict[str, float]:
+        spent = dict.fromkeys([*self.sessions, *self.databases], 0.0)
+        for pid, (kind, seconds) in self.last.items():
+            spent[kind] += seconds - self.first.get(pid, 0.0)
+        return spent
 
 
 def bench_user_tokens(n: int = 1) -> tuple[list[str], list[str]]:
