@@ -44,7 +44,7 @@ def main() -> None:
     from observations import demo
     from observations.management.commands.seed_demo import Command
     from observations.models import Rubric, Visit
-    from observations.rollups import rebuild_all
+    from reports.rollups import rebuild_all
 
     seed = Command()
     stores = seed._stores(demo.demo_stores(args.stores))
