@@ -113,13 +113,17 @@ class CoverageRow:
 
 def wave_coverage(user: User, wave: Wave, *, today: dt.date | None = None) -> list[CoverageRow]:
     """Per store of the wave in the user's scope: planned, done, overdue, declined, precision, risk.
-    Four queries whatever the number of stores (stores, assignments, declines, visits)."""
+    Four queries whatever the number of stores (stores, assignments, declines, visits). Counts
+    are made for the whole wave and read only for the stores in scope."""
     today = today or timezone.localdate()
-    rows = list(wave_stores_visible_to(user, wave))
-    store_ids = [row.store_id for row in rows]
+    in_scope = wave_stores_visible_to(user, wave)
+    rows = list(
+        in_scope.values_list("store_id", "store__code", "store__name", "store__region__code", "visits_needed", "spread")
+    )
+    store_ids = in_scope.values("store_id")
     counts: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     by_status = (
-        Assignment.objects.filter(wave=wave, store_id__in=store_ids)
+        Assignment.objects.filter(wave=wave)
         .exclude(status=AssignmentStatus.CANCELLED)
         .values("store_id", "status")
         .annotate(n=Count("pk"), upcoming=Count("pk", filter=Q(window_end__gte=today)))
@@ -132,7 +136,7 @@ def wave_coverage(user: User, wave: Wave, *, today: dt.date | None = None) -> li
         if item["status"] == AssignmentStatus.ASSIGNED:
             store_counts["upcoming"] += item["upcoming"]
     declined = dict(
-        AssignmentDecline.objects.filter(assignment__wave=wave, assignment__store_id__in=store_ids)
+        AssignmentDecline.objects.filter(assignment__wave=wave)
         .values("assignment__store_id")
         .annotate(n=Count("pk"))
         .order_by()
@@ -148,20 +152,22 @@ def wave_coverage(user: User, wave: Wave, *, today: dt.date | None = None) -> li
         .order_by()
     }
     target = wave.target_half_width if wave.target_kind == TargetKind.PRECISION else None
+    wave_over = today > wave.ends_on
+    empty = needed.Sample()
     result = []
-    for row in rows:
-        store_counts = counts[row.store_id]
+    for store_id, code, name, region, visits_needed, spread in rows:
+        store_counts = counts[store_id]
         figures = coverage.store_coverage(
-            visits_needed=row.visits_needed,
+            visits_needed=visits_needed,
             target_half_width=target,
-            planned_sd=row.spread,
-            done=samples.get(row.store_id, needed.Sample()),
+            planned_sd=spread,
+            done=samples.get(store_id, empty),
             planned=store_counts["planned"],
             upcoming=store_counts["upcoming"],
             open_=store_counts[AssignmentStatus.OPEN],
             overdue=store_counts[AssignmentStatus.OVERDUE],
-            declined=declined.get(row.store_id, 0),
-            wave_over=today > wave.ends_on,
+            declined=declined.get(store_id, 0),
+            wave_over=wave_over,
         )
-        result.append(CoverageRow(row.store.code, row.store.name, row.store.region.code, row.spread, figures))
+        result.append(CoverageRow(code, name, region, spread, figures))
     return result

@@ -8,11 +8,12 @@ import csv
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.formats import get_format
 from django.views.decorators.http import require_POST
 
 from stores.models import Role
 
-from . import export, selectors, services
+from . import export, selectors, services, tables
 from .forms import AssignmentForm, WaveForm
 from .models import Wave
 
@@ -126,5 +127,10 @@ def coverage(request: HttpRequest, pk: int) -> HttpResponse:
         writer.writerow(export.COVERAGE_HEADER)
         writer.writerows(export.coverage_csv_rows(rows))
         return response
-    at_risk = sum(1 for row in rows if row.figures.at_risk)
-    return render(request, "planning/coverage.html", {"wave": wave, "rows": rows, "at_risk": at_risk})
+    context = {
+        "wave": wave,
+        "rows_html": tables.coverage_rows(rows, decimal_separator=get_format("DECIMAL_SEPARATOR")),
+        "n_rows": len(rows),
+        "at_risk": sum(1 for row in rows if row.figures.at_risk),
+    }
+    return render(request, "planning/coverage.html", context)

@@ -145,3 +145,15 @@ def test_managers_and_shoppers_find_no_planning_page(client, request, who, plann
         reverse("planning:wave-new"),
     ):
         assert client.get(url).status_code == 404, url
+
+
+def test_store_names_are_escaped_in_the_coverage_table(client, head_office, region, shoppers):
+    from tests.factories import StoreFactory
+
+    odd = StoreFactory(code="odd", name="<script>alert(1)</script>", region=region)
+    wave = make_wave(head_office, stores=[odd], fixed_visits=1)
+    wave_plan(wave=wave, by=head_office)
+    client.force_login(head_office)
+    page = client.get(reverse("planning:coverage", args=[wave.pk])).content.decode()
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
