@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from notifications.models import Delivery
 from observations.models import Visit
 from stores.models import Region, Store
 
@@ -157,6 +158,8 @@ class Assignment(models.Model):
     locked = models.BooleanField(
         _("locked"), default=False, help_text=_("Kept as it is when the wave is planned again.")
     )
+    # An overdue assignment whose visit was offered to someone else (a new assignment) already.
+    reoffered = models.BooleanField(_("offered again"), default=False)
     # Why the planner chose this shopper (or none): a code and its numbers, worded by the pages.
     reason = models.JSONField(_("why"), default=dict, blank=True)
     visit = models.OneToOneField(
@@ -239,3 +242,34 @@ class ShopperCapacity(models.Model):
 
     def __str__(self) -> str:
         return f"{self.shopper}: {self.visits_per_week}/week"
+
+
+class MailKind(models.TextChoices):
+    REMINDER = "reminder", _("Reminder before the window closes")
+    OVERDUE = "overdue", _("Window passed without a visit")
+    OFFER = "offer", _("New assignment offered")
+
+
+class AssignmentMail(Delivery):
+    """An e-mail about an assignment to its shopper: at most one per assignment, kind and recipient
+    (the row exists before anything is sent; see notifications.models)."""
+
+    assignment = models.ForeignKey(
+        Assignment, on_delete=models.CASCADE, related_name="mails", verbose_name=_("assignment")
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=MailKind.choices)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("recipient")
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("assignment e-mail")
+        verbose_name_plural = _("assignment e-mails")
+        constraints = [
+            models.UniqueConstraint(fields=["assignment", "kind", "recipient"], name="assignment_mail_once"),
+            models.CheckConstraint(condition=Q(kind__in=MailKind.values), name="assignment_mail_kind_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.assignment_id} → {self.recipient_id}"
