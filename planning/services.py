@@ -4,12 +4,13 @@ visits. Views, the API, the admin and tasks call these; none of them holds a pla
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, F, FloatField, Q, Sum
 from django.db.models.functions import Cast
 from django.utils import timezone
@@ -248,9 +249,9 @@ def _ensure_draft(wave: Wave) -> None:
 
 
 @transaction.atomic
-def wave_plan(*, wave: Wave, by: User) -> list[Assignment]:
+def wave_plan(*, wave: Wave, by: User) -> int:
     """Compute the visits needed and propose assignments for them. Locked assignments stay as they
-    are and count; every other assignment of the draft is proposed anew."""
+    are and count; every other assignment of the draft is proposed anew. Returns how many were proposed."""
     _require_head_office(by)
     wave = Wave.objects.select_for_update().get(pk=wave.pk)
     _ensure_draft(wave)
@@ -279,7 +280,7 @@ def wave_plan(*, wave: Wave, by: User) -> list[Assignment]:
     proposals = planner.plan(
         slots=slots, shoppers=shoppers, commitments=commitments, lockout_days=wave.lockout_days, store_codes=codes
     )
-    created = Assignment.objects.bulk_create(
+    insert_assignments(
         [
             Assignment(
                 wave=wave,
@@ -293,12 +294,37 @@ def wave_plan(*, wave: Wave, by: User) -> list[Assignment]:
                 reason=proposal.reason,
             )
             for proposal in proposals
-        ],
-        batch_size=1000,
+        ]
     )
     wave.planned_at = timezone.now()
     wave.save(update_fields=["planned_at"])
-    return created
+    return len(proposals)
+
+
+# The columns a new assignment is written with (the rest keep their defaults: no visit yet).
+COPY_COLUMNS = (
+    "wave_id", "store_id", "shopper_id", "window_start", "window_end", "day_type", "time_of_day", "status",
+    "locked", "reoffered", "reason", "created_at", "updated_at",
+)  # fmt: skip
+
+
+def insert_assignments(assignments: list[Assignment]) -> None:
+    """Write a wave's new assignments. On PostgreSQL through COPY (psycopg's copy API): for the
+    6,000 rows of a large wave it costs a fraction of the CPU of INSERTs whose every parameter is
+    quoted in Python (bench/planning.py); elsewhere with bulk_create."""
+    if connection.vendor != "postgresql":
+        Assignment.objects.bulk_create(assignments, batch_size=1000)
+        return
+    now = timezone.now()
+    columns = ", ".join(COPY_COLUMNS)
+    with connection.cursor() as cursor, cursor.copy(f"COPY {Assignment._meta.db_table} ({columns}) FROM STDIN") as copy:
+        for item in assignments:
+            copy.write_row(
+                (
+                    item.wave_id, item.store_id, item.shopper_id, item.window_start, item.window_end, item.day_type,
+                    item.time_of_day, item.status, item.locked, item.reoffered, json.dumps(item.reason), now, now,
+                )
+            )  # fmt: skip
 
 
 def _shopper_may_go(*, assignment: Assignment, shopper: User, lockout_days: int) -> None:
