@@ -2,6 +2,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
+from coaching.api import PlanViewSet
 from reports.api import BranchReportView, StoreWeeklyReportView
 
 from . import planning, views
@@ -11,6 +12,7 @@ router.register("stores", views.StoreViewSet, basename="store")
 router.register("visits", views.VisitViewSet, basename="visit")
 router.register("planning/waves", planning.WaveViewSet, basename="wave")
 router.register("assignments", planning.AssignmentViewSet, basename="assignment")
+router.register("action-plans", PlanViewSet, basename="plan")
 
 v1 = [
     path("auth/token/", views.TokenView.as_view(), name="token"),

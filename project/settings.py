@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "notifications",
     "mobile",
     "planning",
+    "coaching",
 ]
 
 MIDDLEWARE = [
@@ -312,6 +313,20 @@ CELERY_BEAT_SCHEDULE = {
     "weekly-report-emails": {
         "task": "notifications.tasks.queue_weekly_reports",
         "schedule": crontab(minute="*/15"),
+    },
+    # Action plans: the last complete week opens the plans it calls for; overdue plans remind once;
+    # plan e-mails whose queueing failed are swept up.
+    "open-action-plans": {
+        "task": "coaching.tasks.open_plans_for_last_week",
+        "schedule": crontab(day_of_week="mon", hour="6-9", minute=5),
+    },
+    "remind-overdue-action-plans": {
+        "task": "coaching.tasks.remind_overdue_plans",
+        "schedule": crontab(hour=8, minute=15),
+    },
+    "send-pending-plan-notices": {
+        "task": "coaching.tasks.send_pending_notices",
+        "schedule": crontab(minute="*/5"),
     },
     "nightly-rollup-rebuild": {
         "task": "observations.tasks.rebuild_all_rollups",

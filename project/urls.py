@@ -18,6 +18,7 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("m/", include("mobile.urls")),
     path("planning/", include("planning.urls")),
+    path("action-plans/", include("coaching.urls")),
 ]
 
 handler404 = "project.middleware.not_found"

@@ -1,0 +1,128 @@
+"""E-mails about action plans: recorded with the change, sent once, in the recipient's language.
+
+`record` writes one `PlanNotice` row per recipient in the caller's transaction (unique per plan,
+kind, round and recipient: recording twice records nothing). After commit the rows are handed to
+Celery; should that fail (broker down), the beat sweep `send_pending` finds them. `deliver` sends a
+row while holding its lock (SKIP LOCKED) and marks it sent in the same transaction, as the report
+e-mails do (see notifications.services).
+
+What a manager reads never names or dates an observer: the plan's week, behaviours, actions and
+the supervisor's note only.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from notifications.models import DeliveryStatus
+from stores.models import User
+
+from .models import ActionPlan, NoticeKind, PlanNotice
+
+logger = logging.getLogger(__name__)
+OPEN_STATES = (DeliveryStatus.PENDING, DeliveryStatus.FAILED)
+
+
+class NoticeFailed(Exception):
+    pass
+
+
+def record(plan: ActionPlan, kind: str, recipients: Iterable[User]) -> list[int]:
+    """Record the notices (in the caller's transaction) and queue them after commit."""
+    PlanNotice.objects.bulk_create(
+        [PlanNotice(plan=plan, kind=kind, round=plan.round, recipient=person) for person in recipients],
+        ignore_conflicts=True,
+    )
+    ids = list(
+        PlanNotice.objects.filter(plan=plan, kind=kind, round=plan.round, status__in=OPEN_STATES).values_list(
+            "pk", flat=True
+        )
+    )
+    if ids:
+        transaction.on_commit(lambda: _queue(ids))
+    return ids
+
+
+def _queue(ids: list[int]) -> None:
+    from .tasks import deliver_notice
+
+    for pk in ids:
+        try:
+            deliver_notice.delay(pk)
+        except Exception:  # the broker is down: the beat sweep sends it later
+            logger.warning("plan notice %s not queued; the sweep will send it", pk, exc_info=True)
+            return
+
+
+def pending() -> list[int]:
+    return list(PlanNotice.objects.filter(status__in=OPEN_STATES).order_by("pk").values_list("pk", flat=True))
+
+
+def deliver(notice_id: int) -> str:
+    error: Exception | None = None
+    with transaction.atomic():
+        notice = (
+            PlanNotice.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("plan__store", "recipient")
+            .filter(pk=notice_id, status__in=OPEN_STATES)
+            .order_by()
+            .first()
+        )
+        if notice is None:
+            return "skipped"  # sent already, or another worker is sending it
+        notice.attempts += 1
+        try:
+            message(notice).send()
+        except Exception as exc:  # any failure of the mail server is recorded and retried
+            notice.status = DeliveryStatus.FAILED
+            notice.last_error = f"{exc.__class__.__name__}: {exc}"[:2000]
+            error = exc
+        else:
+            notice.status = DeliveryStatus.SENT
+            notice.sent_at = timezone.now()
+            notice.last_error = ""
+        notice.save(update_fields=["status", "attempts", "last_error", "sent_at"])
+    if error is not None:
+        raise NoticeFailed(str(error)) from error
+    return "sent"
+
+
+def _subject(kind: str, plan: ActionPlan) -> str:
+    values = {"store": plan.store.name, "week": f"{plan.week_start:%G-W%V}"}
+    return {
+        NoticeKind.OPENED: _("Action plan needed: %(store)s, week %(week)s"),
+        NoticeKind.SUBMITTED: _("Action plan to review: %(store)s, week %(week)s"),
+        NoticeKind.ACCEPTED: _("Action plan accepted: %(store)s, week %(week)s"),
+        NoticeKind.RETURNED: _("Action plan returned for revision: %(store)s, week %(week)s"),
+        NoticeKind.REMINDER: _("Reminder: action plan overdue for %(store)s, week %(week)s"),
+    }[kind] % values
+
+
+def message(notice: PlanNotice) -> EmailMultiAlternatives:
+    plan, recipient = notice.plan, notice.recipient
+    with translation.override(recipient.language):
+        context = {
+            "plan": plan,
+            "kind": notice.kind,
+            "recipient": recipient,
+            "link": settings.SITE_URL + reverse("coaching:plan", args=[plan.pk]),
+            "week": f"{plan.week_start:%G-W%V}",
+            "focus_labels": [
+                plan.get_focus_display(),
+                *([plan.get_second_focus_display()] if plan.second_focus else []),
+            ],
+        }
+        text = render_to_string("coaching/emails/notice.txt", context)
+        html = render_to_string("coaching/emails/notice.html", context)
+        email = EmailMultiAlternatives(subject=_subject(notice.kind, plan), body=text, to=[recipient.email])
+        email.attach_alternative(html, "text/html")
+    return email

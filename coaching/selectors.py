@@ -1,0 +1,208 @@
+"""Reads for action plans and coaching, scoped to the user in one place.
+
+Managers see the plans of their own stores, supervisors those of their regions' stores, head office
+all; shoppers none. Who may read a store's plans is who may read its report
+(`stores.selectors.stores_reportable_to`), so the two can never drift apart.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from observations import scoring
+from observations.models import Interaction, Visit
+from reports.significance import Effect, Sample, effect
+from stores.models import Role, Store, User
+from stores.selectors import stores_reportable_to
+
+from .focus import RELUCTANT_FROM, SOUR_FROM, WeekCounts
+from .models import ActionPlan, PlanState
+
+# A plan's effect compares the weeks up to the one that opened it with the weeks after it was submitted.
+WEEKS_BEFORE = 4
+WEEKS_AFTER = 8
+
+
+def plans_visible_to(user: User) -> QuerySet[ActionPlan]:
+    base = ActionPlan.objects.select_related("store__region")
+    if not user.is_authenticated or user.role == Role.SHOPPER:
+        return base.none()
+    return base.filter(store__in=stores_reportable_to(user).order_by().values("pk"))
+
+
+def plans_decidable_by(user: User) -> QuerySet[ActionPlan]:
+    """Plans the user may accept or return: the region's supervisors and head office."""
+    if user.role not in (Role.SUPERVISOR, Role.HEAD_OFFICE):
+        return ActionPlan.objects.none()
+    return plans_visible_to(user)
+
+
+def plans_editable_by(user: User) -> QuerySet[ActionPlan]:
+    """Plans the user may fill in and submit: the store's managers."""
+    if user.role != Role.MANAGER:
+        return ActionPlan.objects.none()
+    return plans_visible_to(user)
+
+
+def managers_of(store: Store) -> QuerySet[User]:
+    return User.objects.filter(role=Role.MANAGER, is_active=True, stores=store).exclude(email="")
+
+
+def supervisors_of(store: Store) -> QuerySet[User]:
+    return User.objects.filter(role=Role.SUPERVISOR, is_active=True, regions=store.region_id).exclude(email="")
+
+
+def week_counts(*, store: Store, week_start: dt.date, approved_only: bool, rubric: scoring.RubricParams) -> WeekCounts:
+    """The evidence counts of a store-week, in one aggregate query over its counted visits' interactions."""
+    interactions = Interaction.objects.filter(
+        visit__in=Visit.objects.counted(approved_only=approved_only).filter(store=store, week_start=week_start)
+    )
+    asked = Q(asked=True)
+    reluctant = Q(asked=True, response_quality__lte=RELUCTANT_FROM)
+    values = interactions.aggregate(
+        interactions=Count("pk"),
+        not_greeted=Count("pk", filter=Q(greeted=False)),
+        greeted_late=Count("pk", filter=Q(greeted=True, greeting_seconds__gt=rubric.greeting_target_seconds)),
+        greeted_impersonally=Count("pk", filter=Q(greeted=True, greeting_personal=False)),
+        sour_faces=Count("pk", filter=Q(smile__lte=SOUR_FROM)),
+        smiling=Count("pk", filter=Q(smile__gte=4)),
+        followed=Count("pk", filter=Q(followed=True)),
+        approached_repeatedly=Count("pk", filter=Q(unsolicited_approaches__gte=2)),
+        questions=Count("pk", filter=asked),
+        answered_late=Count("pk", filter=asked & Q(response_seconds__gt=rubric.response_target_seconds)),
+        answered_reluctantly=Count("pk", filter=reluctant),
+        wishes=Count("pk", filter=asked & Q(special_request=True)),
+        wishes_refused=Count("pk", filter=reluctant & Q(special_request=True)),
+    )
+    return WeekCounts(**values)
+
+
+SCORE_COLUMNS = ("soi", *(f"{name}_score" for name in scoring.DIMENSIONS))
+
+
+def visit_scores_by_week(
+    *, stores: QuerySet[Store] | list[Store], weeks: list[dt.date], approved_only: bool
+) -> dict[tuple[int, dt.date], dict[str, list[float]]]:
+    """Per (store, week): the counted visits' SOI and dimension scores, for the significance tests."""
+    found: dict[tuple[int, dt.date], dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
+    rows = (
+        Visit.objects.counted(approved_only=approved_only)
+        .filter(store__in=stores, week_start__in=weeks)
+        .values_list("store_id", "week_start", *SCORE_COLUMNS)
+    )
+    for store_id, week, soi, *dimensions in rows:
+        scores = found[(store_id, week)]
+        if soi is not None:
+            scores["soi"].append(soi)
+        for name, value in zip(scoring.DIMENSIONS, dimensions, strict=True):
+            if value is not None:
+                scores[name].append(value)
+    return found
+
+
+@dataclass(frozen=True)
+class PlanEffect:
+    """A plan's focus behaviour before (the weeks up to the opening week) and after (the weeks after
+    the plan was submitted, up to the last complete week)."""
+
+    dimension: str
+    before_weeks: tuple[dt.date, dt.date]
+    after_weeks: tuple[dt.date, dt.date] | None
+    effect: Effect | None  # None until there is a week after the plan
+
+
+def _monday(day: dt.date) -> dt.date:
+    return day - dt.timedelta(days=day.weekday())
+
+
+def last_complete_week(today: dt.date | None = None) -> dt.date:
+    """The Monday of the last full week: the "after" of a plan never reaches into the week in progress."""
+    return _monday(today or timezone.localdate()) - dt.timedelta(weeks=1)
+
+
+def plan_windows(plan: ActionPlan, *, last_complete_week: dt.date) -> tuple[list[dt.date], list[dt.date]]:
+    before = [plan.week_start - dt.timedelta(weeks=i) for i in range(WEEKS_BEFORE - 1, -1, -1)]
+    if plan.submitted_at is None or plan.state == PlanState.OPEN:
+        return before, []
+    first_after = _monday(plan.submitted_at.astimezone(plan.store.tzinfo).date()) + dt.timedelta(weeks=1)
+    after = []
+    week = first_after
+    while week <= last_complete_week and len(after) < WEEKS_AFTER:
+        after.append(week)
+        week += dt.timedelta(weeks=1)
+    return before, after
+
+
+def plan_effects(
+    plans: list[ActionPlan], *, last_complete_week: dt.date, approved_only: bool
+) -> dict[int, list[PlanEffect]]:
+    """Before/after of every focus behaviour of the plans, from one query of visit scores."""
+    windows = {plan.pk: plan_windows(plan, last_complete_week=last_complete_week) for plan in plans}
+    weeks = sorted({week for before, after in windows.values() for week in (*before, *after)})
+    scores = (
+        visit_scores_by_week(stores=[plan.store_id for plan in plans], weeks=weeks, approved_only=approved_only)
+        if plans
+        else {}
+    )
+    result: dict[int, list[PlanEffect]] = {}
+    for plan in plans:
+        before, after = windows[plan.pk]
+        effects = []
+        for name in plan.focuses:
+            values_before = [v for week in before for v in scores.get((plan.store_id, week), {}).get(name, [])]
+            values_after = [v for week in after for v in scores.get((plan.store_id, week), {}).get(name, [])]
+            effects.append(
+                PlanEffect(
+                    dimension=name,
+                    before_weeks=(before[0], before[-1]),
+                    after_weeks=(after[0], after[-1]) if after else None,
+                    effect=effect(Sample.of(values_before), Sample.of(values_after)) if after else None,
+                )
+            )
+        result[plan.pk] = effects
+    return result
+
+
+@dataclass(frozen=True)
+class FocusOutcome:
+    """Across the plans that focused on a behaviour and have weeks after them."""
+
+    dimension: str
+    plans: int
+    measured: int  # with visits on both sides
+    improved: int  # a meaningful rise
+    worsened: int  # a meaningful fall
+    mean_change: float | None  # mean of the plans' differences, in points
+
+
+def focus_outcomes(effects: dict[int, list[PlanEffect]]) -> list[FocusOutcome]:
+    """Which focus behaviours improved after plans, and by how much (head office's overview)."""
+    by_dimension: dict[str, list[PlanEffect]] = defaultdict(list)
+    for plan_effects_ in effects.values():
+        for item in plan_effects_:
+            by_dimension[item.dimension].append(item)
+    outcomes = []
+    for name in scoring.DIMENSIONS:
+        items = by_dimension.get(name, [])
+        deltas = [
+            item.effect.difference.delta
+            for item in items
+            if item.effect is not None and item.effect.difference.delta is not None
+        ]
+        directions = [item.effect.difference.direction for item in items if item.effect is not None]
+        outcomes.append(
+            FocusOutcome(
+                dimension=name,
+                plans=len(items),
+                measured=len(deltas),
+                improved=directions.count("rise"),
+                worsened=directions.count("fall"),
+                mean_change=sum(deltas) / len(deltas) if deltas else None,
+            )
+        )
+    return outcomes

@@ -1,0 +1,192 @@
+"""Writes of action plans: opening them after a week, submitting, accepting or returning, reminders.
+
+Each state change records the e-mails it owes (`PlanNotice` rows, unique) in the same transaction
+and sends them after commit (`coaching.notices`), so a notice is neither lost with a rolled-back
+change nor sent twice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from observations import scoring
+from observations.models import Rubric
+from reports.significance import Sample, difference_of_means
+from stores.models import Role, Store, User
+
+from . import notices
+from .focus import WeekCounts, what_to_work_on
+from .models import MAX_TEXT, ActionPlan, Focus, NoticeKind, PlanState, Reason
+from .selectors import managers_of, supervisors_of, visit_scores_by_week
+
+
+class PlanError(Exception):
+    """A plan cannot change this way; `field` names what is wrong (or "state")."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Opening:
+    reason: str
+    focus: tuple[str, ...]
+
+
+def _rubric() -> scoring.RubricParams:
+    rubric = Rubric.in_force()
+    return rubric.params() if rubric else scoring.DEFAULT_RUBRIC
+
+
+def opening_for(
+    this_week: dict[str, list[float]], last_week: dict[str, list[float]], rubric: scoring.RubricParams
+) -> Opening | None:
+    """Whether a store-week opens a plan, why, and on which behaviours. A desert week focuses on the
+    behaviours with the most room for improvement; a meaningful fall in a dimension on the fallen ones
+    (largest fall first)."""
+    sois = this_week.get("soi", [])
+    if not sois:
+        return None
+    soi = sum(sois) / len(sois)
+    if scoring.band(soi, rubric) == "desert":
+        means = {
+            name: (sum(this_week[name]) / len(this_week[name]) if this_week.get(name) else None)
+            for name in scoring.DIMENSIONS
+        }
+        points = what_to_work_on(means, WeekCounts(), rubric)
+        if points:
+            return Opening(Reason.DESERT, tuple(point.dimension for point in points))
+        worst = min((name for name in scoring.DIMENSIONS if means[name] is not None), key=lambda n: means[n])
+        return Opening(Reason.DESERT, (worst,))
+    falls = []
+    for name in scoring.DIMENSIONS:
+        difference = difference_of_means(Sample.of(last_week.get(name, [])), Sample.of(this_week.get(name, [])))
+        if difference.direction == "fall":
+            falls.append((difference.delta, name))
+    if falls:
+        return Opening(Reason.FALL, tuple(name for _delta, name in sorted(falls)[:2]))
+    return None
+
+
+def plans_open_for_week(*, week_start: dt.date, approved_only: bool = False) -> list[ActionPlan]:
+    """Open the plans a completed week calls for (safe to run twice: one plan per store-week).
+    Two queries to decide (the stores, their visit scores of this week and the week before)."""
+    rubric = _rubric()
+    previous = week_start - dt.timedelta(weeks=1)
+    stores = list(Store.objects.filter(is_active=True, visits__week_start=week_start).distinct())
+    scores = visit_scores_by_week(stores=stores, weeks=[previous, week_start], approved_only=approved_only)
+    opened = []
+    for store in stores:
+        opening = opening_for(scores.get((store.pk, week_start), {}), scores.get((store.pk, previous), {}), rubric)
+        if opening is None:
+            continue
+        plan = plan_open(store=store, week_start=week_start, reason=opening.reason, focus=opening.focus)
+        if plan is not None:
+            opened.append(plan)
+    return opened
+
+
+@transaction.atomic
+def plan_open(*, store: Store, week_start: dt.date, reason: str, focus: tuple[str, ...]) -> ActionPlan | None:
+    """A new plan and its notice to the store's managers; None if the store-week has one already."""
+    try:
+        with transaction.atomic():
+            plan = ActionPlan.objects.create(
+                store=store,
+                week_start=week_start,
+                reason=reason,
+                focus=focus[0],
+                second_focus=focus[1] if len(focus) > 1 else "",
+            )
+    except IntegrityError:
+        return None
+    notices.record(plan, NoticeKind.OPENED, managers_of(store))
+    return plan
+
+
+def _clean_text(value: str, field: str, *, required: bool = True) -> str:
+    value = (value or "").strip()
+    if required and not value:
+        raise PlanError(field, _("must not be empty."))
+    if len(value) > MAX_TEXT:
+        raise PlanError(field, _("at most %(n)s characters.") % {"n": MAX_TEXT})
+    return value
+
+
+@transaction.atomic
+def plan_submit(
+    *,
+    plan: ActionPlan,
+    by: User,
+    focus: str,
+    second_focus: str = "",
+    actions: str,
+    owner: str,
+    due_date: dt.date,
+    today: dt.date | None = None,
+) -> ActionPlan:
+    """A manager hands the plan to the region's supervisor (first time, or revised after a return)."""
+    plan = ActionPlan.objects.select_for_update().get(pk=plan.pk)
+    if by.role != Role.MANAGER:
+        raise PlanError("state", _("only the store's managers submit plans."))
+    if not plan.is_editable:
+        raise PlanError("state", _("this plan is with the supervisor or accepted already."))
+    if focus not in Focus.values:
+        raise PlanError("focus", _("must be one of %(choices)s.") % {"choices": ", ".join(Focus.values)})
+    if second_focus and (second_focus not in Focus.values or second_focus == focus):
+        raise PlanError("second_focus", _("must be another behaviour than the first, or empty."))
+    today = today or timezone.localdate()
+    if due_date < today:
+        raise PlanError("due_date", _("must not be in the past."))
+    if due_date > today + dt.timedelta(weeks=26):
+        raise PlanError("due_date", _("must be within half a year."))
+    plan.focus, plan.second_focus = focus, second_focus
+    plan.actions = _clean_text(actions, "actions")
+    plan.owner = _clean_text(owner, "owner")[:150]
+    plan.due_date = due_date
+    plan.state = PlanState.SUBMITTED
+    plan.round += 1
+    plan.submitted_at = timezone.now()
+    plan.submitted_by = by
+    plan.save()
+    notices.record(plan, NoticeKind.SUBMITTED, supervisors_of(plan.store))
+    return plan
+
+
+@transaction.atomic
+def plan_decide(*, plan: ActionPlan, by: User, accept: bool, note: str = "") -> ActionPlan:
+    """The region's supervisor (or head office) accepts a submitted plan or returns it with a note."""
+    plan = ActionPlan.objects.select_for_update().get(pk=plan.pk)
+    if by.role not in (Role.SUPERVISOR, Role.HEAD_OFFICE):
+        raise PlanError("state", _("only the region's supervisor or head office decide on plans."))
+    if plan.state != PlanState.SUBMITTED:
+        raise PlanError("state", _("only a submitted plan can be accepted or returned."))
+    plan.supervisor_note = _clean_text(note, "note", required=not accept)
+    plan.state = PlanState.ACCEPTED if accept else PlanState.RETURNED
+    plan.decided_at = timezone.now()
+    plan.decided_by = by
+    plan.save()
+    notices.record(plan, NoticeKind.ACCEPTED if accept else NoticeKind.RETURNED, managers_of(plan.store))
+    return plan
+
+
+def plan_reminders_due(*, today: dt.date | None = None) -> int:
+    """Record one reminder per overdue plan and manager (never twice: unique per plan, round and
+    recipient). Returns how many plans were overdue."""
+    today = today or timezone.localdate()
+    overdue = [
+        plan
+        for plan in ActionPlan.objects.exclude(state=PlanState.ACCEPTED).select_related("store")
+        if plan.is_overdue(today) and plan.state != PlanState.SUBMITTED
+    ]
+    for plan in overdue:
+        with transaction.atomic():
+            notices.record(plan, NoticeKind.REMINDER, managers_of(plan.store))
+    return len(overdue)

@@ -1,0 +1,167 @@
+"""The words of coaching, in the active language: principles, evidence, a plan's effect.
+
+Plural forms through ngettext, numbers through the active locale; written for a staff briefing.
+"""
+
+from __future__ import annotations
+
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from observations.scoring import round1
+
+from .focus import Evidence, FocusPoint
+from .selectors import PlanEffect
+
+
+def behaviour_label(dimension: str) -> str:
+    return {
+        "greeting": _("Greeting"),
+        "smile": _("Smile"),
+        "hovering": _("Room to browse"),
+        "response": _("Response to questions and wishes"),
+    }[dimension]
+
+
+def principle(dimension: str) -> str:
+    """The service principle behind a behaviour."""
+    return {
+        "greeting": _("Greet every customer promptly and personally – then give them room."),
+        "smile": _("A smile is returned: meet every customer with a genuine, friendly face."),
+        "hovering": _("Greet, then give the customer room to browse: be easy to find, never follow."),
+        "response": _("An unusual wish is the job, not a personal problem: attend quickly and answer willingly."),
+    }[dimension]
+
+
+def evidence_sentence(item: Evidence) -> str:
+    values = {"count": item.count, "total": item.total}
+    n = item.total
+    return {
+        "not_greeted": ngettext(
+            "%(count)s of %(total)s customer was not greeted.",
+            "%(count)s of %(total)s customers were not greeted.",
+            n,
+        ),
+        "greeted_late": ngettext(
+            "%(count)s of %(total)s customer was greeted only after more than 30 seconds.",
+            "%(count)s of %(total)s customers were greeted only after more than 30 seconds.",
+            n,
+        ),
+        "greeted_impersonally": ngettext(
+            "%(count)s of %(total)s customer was greeted without a personal word.",
+            "%(count)s of %(total)s customers were greeted without a personal word.",
+            n,
+        ),
+        "sour_faces": ngettext(
+            "%(count)s of %(total)s customer met an unfriendly face.",
+            "%(count)s of %(total)s customers met an unfriendly face.",
+            n,
+        ),
+        "few_smiles": ngettext(
+            "%(count)s of %(total)s customer was not met with a smile.",
+            "%(count)s of %(total)s customers were not met with a smile.",
+            n,
+        ),
+        "followed": ngettext(
+            "%(count)s of %(total)s customer felt followed.",
+            "%(count)s of %(total)s customers felt followed.",
+            n,
+        ),
+        "approached_repeatedly": ngettext(
+            "%(count)s of %(total)s customer was approached twice or more without asking.",
+            "%(count)s of %(total)s customers were approached twice or more without asking.",
+            n,
+        ),
+        "answered_reluctantly": ngettext(
+            "%(count)s of %(total)s question was answered reluctantly.",
+            "%(count)s of %(total)s questions were answered reluctantly.",
+            n,
+        ),
+        "answered_late": ngettext(
+            "%(count)s of %(total)s question waited more than a minute for an answer.",
+            "%(count)s of %(total)s questions waited more than a minute for an answer.",
+            n,
+        ),
+        "wishes_refused": ngettext(
+            "%(count)s of %(total)s unusual wish was met reluctantly.",
+            "%(count)s of %(total)s unusual wishes were met reluctantly.",
+            n,
+        ),
+    }[item.kind] % values
+
+
+def points(value: float) -> str:
+    return number_format(round1(value), 1)
+
+
+def signed_points(value: float) -> str:
+    rounded = round1(value)
+    return ("+" if rounded > 0 else "") + number_format(rounded, 1)
+
+
+def focus_briefing(point: FocusPoint) -> dict:
+    """One behaviour of "what to work on", ready for a template."""
+    return {
+        "dimension": point.dimension,
+        "label": behaviour_label(point.dimension),
+        "principle": principle(point.dimension),
+        "evidence": [evidence_sentence(item) for item in point.evidence],
+        "room": _("Up to %(points)s more points on the index.") % {"points": points(point.room)},
+    }
+
+
+def effect_sentence(item: PlanEffect) -> str:
+    """Did it work? In words, with the interval and n."""
+    if item.effect is None:
+        return _("No complete week after the plan yet.")
+    difference = item.effect.difference
+    if not difference.testable:
+        return _("Too few visits to tell yet (%(before)s before, %(after)s after).") % {
+            "before": difference.n_before,
+            "after": difference.n_after,
+        }
+    values = {
+        "delta": points(abs(difference.delta)),
+        "signed": signed_points(difference.delta),
+        "low": points(difference.low),
+        "high": points(difference.high),
+        "before": difference.n_before,
+        "after": difference.n_after,
+    }
+    if difference.direction == "rise":
+        return (
+            _(
+                "Improved by %(delta)s points (95%% interval %(low)s to %(high)s; "
+                "%(before)s visits before, %(after)s after)."
+            )
+            % values
+        )
+    if difference.direction == "fall":
+        return (
+            _(
+                "Worse by %(delta)s points (95%% interval %(low)s to %(high)s; "
+                "%(before)s visits before, %(after)s after)."
+            )
+            % values
+        )
+    sentence = (
+        _(
+            "Within normal variation so far (%(signed)s points, 95%% interval %(low)s to %(high)s; "
+            "%(before)s visits before, %(after)s after)."
+        )
+        % values
+    )
+    needed = item.effect.more_visits_needed
+    if needed:
+        sentence += " " + ngettext(
+            "If the change holds, %(n)s more visit would tell.",
+            "If the change holds, %(n)s more visits would tell.",
+            needed,
+        ) % {"n": needed}
+    elif difference.delta:
+        sentence += " " + _(
+            "Even many more visits after the plan would not tell a change this small apart from chance: "
+            "the weeks before vary too much."
+        )
+    return sentence
