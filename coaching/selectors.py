@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from observations import scoring
 from observations.models import Interaction, Visit
+from reports.samples import visit_scores_by_week
 from reports.significance import Effect, Sample, effect
 from stores.models import Role, Store, User
 from stores.selectors import stores_reportable_to
@@ -80,29 +81,6 @@ def week_counts(*, store: Store, week_start: dt.date, approved_only: bool, rubri
         wishes_refused=Count("pk", filter=reluctant & Q(special_request=True)),
     )
     return WeekCounts(**values)
-
-
-SCORE_COLUMNS = ("soi", *(f"{name}_score" for name in scoring.DIMENSIONS))
-
-
-def visit_scores_by_week(
-    *, stores: QuerySet[Store] | list[Store], weeks: list[dt.date], approved_only: bool
-) -> dict[tuple[int, dt.date], dict[str, list[float]]]:
-    """Per (store, week): the counted visits' SOI and dimension scores, for the significance tests."""
-    found: dict[tuple[int, dt.date], dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
-    rows = (
-        Visit.objects.counted(approved_only=approved_only)
-        .filter(store__in=stores, week_start__in=weeks)
-        .values_list("store_id", "week_start", *SCORE_COLUMNS)
-    )
-    for store_id, week, soi, *dimensions in rows:
-        scores = found[(store_id, week)]
-        if soi is not None:
-            scores["soi"].append(soi)
-        for name, value in zip(scoring.DIMENSIONS, dimensions, strict=True):
-            if value is not None:
-                scores[name].append(value)
-    return found
 
 
 @dataclass(frozen=True)

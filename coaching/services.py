@@ -15,14 +15,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from observations import scoring
-from observations.models import Rubric
+from reports.figures import rubric_in_force
+from reports.samples import visit_scores_by_week
 from reports.significance import Sample, difference_of_means
 from stores.models import Role, Store, User
 
 from . import notices
 from .focus import WeekCounts, what_to_work_on
 from .models import MAX_TEXT, ActionPlan, Focus, NoticeKind, PlanState, Reason
-from .selectors import managers_of, supervisors_of, visit_scores_by_week
+from .selectors import managers_of, supervisors_of
 
 
 class PlanError(Exception):
@@ -38,11 +39,6 @@ class PlanError(Exception):
 class Opening:
     reason: str
     focus: tuple[str, ...]
-
-
-def _rubric() -> scoring.RubricParams:
-    rubric = Rubric.in_force()
-    return rubric.params() if rubric else scoring.DEFAULT_RUBRIC
 
 
 def opening_for(
@@ -78,7 +74,7 @@ def opening_for(
 def plans_open_for_week(*, week_start: dt.date, approved_only: bool = False) -> list[ActionPlan]:
     """Open the plans a completed week calls for (safe to run twice: one plan per store-week).
     Two queries to decide (the stores, their visit scores of this week and the week before)."""
-    rubric = _rubric()
+    rubric = rubric_in_force()
     previous = week_start - dt.timedelta(weeks=1)
     stores = list(Store.objects.filter(is_active=True, visits__week_start=week_start).distinct())
     scores = visit_scores_by_week(stores=stores, weeks=[previous, week_start], approved_only=approved_only)

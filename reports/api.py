@@ -124,7 +124,21 @@ def store_report_json(report: StoreReport) -> dict:
             for change in report.changes
             if change.figure == "soi" or change.figure in scoring.DIMENSIONS
         },
-        "changes": describe_changes(report),
+        "changes": [line.text for line in describe_changes(report)],
+        "change_calls": {
+            call.figure: {
+                "before": scoring.round1(call.difference.before),
+                "after": scoring.round1(call.difference.after),
+                "difference": scoring.round1(call.difference.delta),
+                "ci_low": scoring.round1(call.difference.low),
+                "ci_high": scoring.round1(call.difference.high),
+                "n_before": call.difference.n_before,
+                "n_after": call.difference.n_after,
+                "call": call.difference.direction,
+                "news": call.tone,
+            }
+            for call in report.change_calls
+        },
         "comparison": {
             "region": {"region": store.region.code, "name": store.region.name, **report.region.as_dict()},
             "company": report.company.as_dict(),

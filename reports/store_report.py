@@ -4,7 +4,7 @@ comparison, the 12-week trend and the notes."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
@@ -12,6 +12,7 @@ from observations import scoring
 from observations.models import Interaction, ObserverRole, StoreWeekRollup, Visit
 from stores.models import Store
 
+from .calls import ChangeCall, change_calls
 from .figures import (
     FEW_VISITS,
     NOTABLE_CHANGE,
@@ -27,6 +28,7 @@ from .figures import (
 )
 from .periods import trend_weeks, week_label
 from .rollups import Totals
+from .samples import VisitScores, visit_scores_by_week
 
 
 @dataclass(frozen=True)
@@ -83,6 +85,8 @@ class StoreReport:
     company: Figures
     trend: list[WeekPoint]
     notes: list[Note]
+    # the counted visits' scores of this week and the week before, for the significance of changes
+    visit_scores: VisitScores = field(default_factory=dict)
 
     @property
     def week(self) -> str:
@@ -99,6 +103,16 @@ class StoreReport:
     @property
     def few_visits(self) -> bool:
         return self.figures.n_visits < FEW_VISITS
+
+    @property
+    def change_calls(self) -> list[ChangeCall]:
+        """Every figure of both weeks, with whether its change is real and good or bad news."""
+        return change_calls(
+            this=self.figures,
+            last=self.previous,
+            this_scores=self.visit_scores.get((self.store.pk, self.week_start), {}),
+            last_scores=self.visit_scores.get((self.store.pk, self.previous_week_start), {}),
+        )
 
     @property
     def changes(self) -> list[Change]:
@@ -134,9 +148,10 @@ def notes_of(*, store: Store, week_start: dt.date, approved_only: bool) -> list[
 
 
 def store_weekly_report(*, store: Store, week_start: dt.date, approved_only: bool) -> StoreReport:
-    """The weekly report of one store (already scoped). Six queries: the rubric, the store's 12
+    """The weekly report of one store (already scoped). Seven queries: the rubric, the store's 12
     weeks, every store's rollups of the week (rank, region and company), region and company means
-    per week of the trend, the visits' notes and the interactions' notes."""
+    per week of the trend, the visits' notes and the interactions' notes, and the visit scores of
+    this week and the week before (for the significance of changes)."""
     rubric = rubric_in_force()
     scope = rollup_scope(approved_only)
     weeks = trend_weeks(week_start)
@@ -170,4 +185,7 @@ def store_weekly_report(*, store: Store, week_start: dt.date, approved_only: boo
             for week in weeks
         ],
         notes=notes_of(store=store, week_start=week_start, approved_only=approved_only),
+        visit_scores=visit_scores_by_week(
+            stores=[store.pk], weeks=[week_start - dt.timedelta(weeks=1), week_start], approved_only=approved_only
+        ),
     )

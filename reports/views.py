@@ -12,13 +12,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from coaching.briefing import plan_of_week, week_briefing
 from observations import scoring
 from stores.models import Region, Role
 from stores.selectors import stores_reportable_to
 
 from . import charts
 from .branches import branch_report, branch_stores
-from .figures import FEW_VISITS
+from .figures import FEW_VISITS, rubric_in_force
 from .params import ReportParamError, parse_approved_only, parse_period, parse_sort
 from .periods import week_label
 from .store_report import store_weekly_report
@@ -100,6 +101,14 @@ def store_report(request: HttpRequest, code: str) -> HttpResponse:
             "store": store,
             "week": _week_context(report.week_start),
             "changes": describe_changes(report),
+            "briefing": week_briefing(
+                store=store,
+                week_start=report.week_start,
+                approved_only=approved_only,
+                scores={name: report.figures.dimension(name) for name in scoring.DIMENSIONS},
+                rubric=rubric_in_force(),
+            ),
+            "plan": plan_of_week(store=store, week_start=report.week_start),
             "dimensions": [
                 (
                     labels[name],

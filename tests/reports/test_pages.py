@@ -34,7 +34,12 @@ def test_manager_sees_their_store_report_with_charts_and_anonymous_notes(client,
     assert "<svg" in html and "polyline" in html
     assert "Friendly, but the till queue was long." in html
     assert "mystery shopper" in html
-    assert "The Service Oasis Index fell by 31.4 points to 68.6 (from 100.0)." in html
+    # one visit last week: no call on the change, and n shown
+    assert (
+        "The Service Oasis Index: 68.6 after 100.0; too few visits to tell a real change "
+        "(visits counted: 1 last week, 2 this week)." in html
+    )
+    assert "What to work on" in html
     for person in (shopper, supervisor):
         for identity in (person.username, person.email, person.first_name, person.last_name):
             assert identity not in html
@@ -74,7 +79,11 @@ def test_store_report_in_german_formats_numbers_and_dates_for_the_locale(client,
     assert "10.03.2026" in html
     assert "Kalenderwoche 11, 2026" in html
     assert "Mystery-Shopper" in html
-    assert "Der Service-Oasis-Index sank um 31,4 Punkte auf 68,6 (von 100,0)." in html
+    assert (
+        "Der Service-Oasis-Index: 68,6 nach 100,0; zu wenige Besuche, um eine echte Veränderung zu erkennen "
+        "(gezählte Besuche: 1 letzte Woche, 2 diese Woche)." in html
+    )
+    assert "Woran wir arbeiten" in html
     # the SVG keeps its decimal points whatever the language
     assert 'points="' in html and "," in html.split('points="')[1].split('"')[0]
 

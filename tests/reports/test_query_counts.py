@@ -34,10 +34,10 @@ def test_the_branch_report_makes_five_queries(stores, django_assert_num_queries)
     assert len(report.stores) == len(stores)
 
 
-def test_the_store_report_makes_six_queries(stores, django_assert_num_queries):
+def test_the_store_report_makes_seven_queries(stores, django_assert_num_queries):
     # rubric, the store's 12 weeks, every store's rollups of the week, region and company means per
-    # week, visit notes, interaction notes
-    with django_assert_num_queries(6):
+    # week, visit notes, interaction notes, the visit scores of this week and the week before
+    with django_assert_num_queries(7):
         report = store_weekly_report(store=stores[0], week_start=W11, approved_only=False)
     assert report.n_ranked == len(stores)
 
@@ -52,7 +52,7 @@ def test_the_branch_endpoint_makes_a_constant_number_of_queries(api, stores, hea
 
 def test_the_store_endpoint_makes_a_constant_number_of_queries(api, stores, head_office, django_assert_num_queries):
     api.force_authenticate(head_office)
-    # the store (scoped) and the report's six
-    with django_assert_num_queries(7):
+    # the store (scoped) and the report's seven
+    with django_assert_num_queries(8):
         response = api.get(reverse("report-store-weekly", kwargs={"code": stores[0].code}), {"week": "2026-W11"})
     assert response.json()["n_visits"] == 1

@@ -1,0 +1,33 @@
+"""What to work on, for a store-week's report: the behaviours, their evidence in plain words and the
+principle behind each. Reads the week's interaction counts (one query); names no observer."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from observations import scoring
+from stores.models import Store
+
+from .focus import what_to_work_on
+from .models import ActionPlan
+from .selectors import week_counts
+from .wording import focus_briefing
+
+
+def week_briefing(
+    *,
+    store: Store,
+    week_start: dt.date,
+    approved_only: bool,
+    scores: dict[str, float | None],
+    rubric: scoring.RubricParams = scoring.DEFAULT_RUBRIC,
+) -> list[dict]:
+    if all(score is None for score in scores.values()):
+        return []
+    counts = week_counts(store=store, week_start=week_start, approved_only=approved_only, rubric=rubric)
+    return [focus_briefing(point) for point in what_to_work_on(scores, counts, rubric)]
+
+
+def plan_of_week(*, store: Store, week_start: dt.date) -> ActionPlan | None:
+    """The action plan the week opened, if any (the report links to it)."""
+    return ActionPlan.objects.filter(store=store, week_start=week_start).first()
