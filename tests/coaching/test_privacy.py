@@ -51,7 +51,12 @@ def test_no_plan_page_or_api_response_names_an_observer(
 ):
     client = Client(HTTP_ACCEPT_LANGUAGE=language)
     client.force_login(plan_manager)
-    for url in ["/action-plans/", f"/action-plans/{observed_plan.pk}/", "/api/v1/action-plans/", f"/api/v1/action-plans/{observed_plan.pk}/"]:
+    for url in [
+        "/action-plans/",
+        f"/action-plans/{observed_plan.pk}/",
+        "/api/v1/action-plans/",
+        f"/api/v1/action-plans/{observed_plan.pk}/",
+    ]:
         response = client.get(url)
         assert response.status_code == 200, url
         body = response.content.decode()
