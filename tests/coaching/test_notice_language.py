@@ -21,12 +21,15 @@ GERMAN = re.compile(
 )
 
 
+URL = re.compile(r"https?://\S+")
+
+
 def english_words(text: str) -> list[str]:
-    return ENGLISH.findall(text)
+    return ENGLISH.findall(URL.sub("", text))
 
 
 def german_words(text: str) -> list[str]:
-    return GERMAN.findall(text)
+    return GERMAN.findall(URL.sub("", text))
 
 
 @pytest.mark.parametrize("kind", list(NoticeKind.values))
