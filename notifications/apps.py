@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class NotificationsConfig(AppConfig):
     name = "notifications"
     verbose_name = _("E-mails and alerts")
+
+    def ready(self) -> None:
+        from . import tasks  # noqa: F401  (registers the outbox kinds of notifications)

@@ -7,6 +7,8 @@ import datetime as dt
 from celery import shared_task
 from django.utils import timezone
 
+from observations import outbox
+
 from . import services
 
 RETRY = {
@@ -33,14 +35,26 @@ def deliver_report(delivery_id: int) -> str:
     return services.deliver_report(delivery_id)
 
 
-@shared_task(acks_late=True, ignore_result=True)
-def alert_low_soi(visit_id: str) -> int:
-    alerts = services.alerts_for_visit(visit_id)
-    for alert_id in alerts:
-        deliver_alert.delay(alert_id)
-    return len(alerts)
+LOW_SCORE_ALERT = "low_score_alert"
+ALERT_EMAIL = "alert_email"
 
 
-@shared_task(acks_late=True, ignore_result=True, **RETRY)
-def deliver_alert(alert_id: int) -> str:
-    return services.deliver_alert(alert_id)
+def low_score_alert(visit_id) -> outbox.Work:
+    """The follow-up work of a visit that counts with an SOI below the alert threshold."""
+    return outbox.Work(LOW_SCORE_ALERT, str(visit_id), {"visit": str(visit_id)})
+
+
+@outbox.handler(LOW_SCORE_ALERT)
+def _raise_alerts(payload: dict) -> None:
+    """One alert row per recipient, each to be sent as work of its own (a failed send retries alone)."""
+    alert_ids = services.alerts_for_visit(payload["visit"])
+    outbox.record(*(outbox.Work(ALERT_EMAIL, str(pk), {"alert": pk}) for pk in alert_ids))
+
+
+@outbox.handler(ALERT_EMAIL, transactional=False)
+def _send_alert(payload: dict) -> bool:
+    try:
+        services.deliver_alert(payload["alert"])
+    except services.DeliveryFailed:
+        return False  # recorded on the alert; the outbox tries again with backoff
+    return True

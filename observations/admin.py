@@ -7,7 +7,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from stores.models import Role
 
-from .models import OBSERVED_FIELDS, SCORE_FIELDS, Interaction, Rubric, Visit
+from .models import OBSERVED_FIELDS, SCORE_FIELDS, Interaction, OutboxItem, Rubric, Visit
 from .services import visit_rescore
 from .validation import interaction_errors
 
@@ -115,3 +115,19 @@ class VisitAdmin(SimpleHistoryAdmin):
         if any(formset.has_changed() for formset in formsets):
             visit_rescore(visit=form.instance, editor=request.user)
             messages.info(request, _("The visit was scored again with its rubric version."))
+
+
+@admin.register(OutboxItem)
+class OutboxItemAdmin(admin.ModelAdmin):
+    """Follow-up work not done yet: what waits, what failed and why (done work is deleted)."""
+
+    list_display = ["id", "kind", "key", "created_at", "available_at", "attempts", "last_error"]
+    list_filter = ["kind"]
+    search_fields = ["key", "last_error"]
+    readonly_fields = [f.name for f in OutboxItem._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class ObservationsConfig(AppConfig):
     name = "observations"
     verbose_name = _("Observations")
+
+    def ready(self) -> None:
+        from . import tasks  # noqa: F401  (registers the outbox kinds of observations)

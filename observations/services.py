@@ -14,10 +14,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from reports import rollups
 from stores.models import Role, Store, User
 
-from . import plausibility, scoring
+from . import outbox, plausibility, scoring
 from .models import SCORE_FIELDS, Interaction, ObserverRole, Rubric, Visit, VisitStatus
 from .validation import visit_errors
 
@@ -216,23 +215,19 @@ def visit_submit(*, observer: User, store: Store, data: VisitInput, now: dt.date
 
 
 def _after_change(visit: Visit, *, alert: bool = True) -> None:
-    """Keep what derives from counted visits current: the store-week's rollup (in this
-    transaction, or as a task once committed) and the low-score alert once the visit counts."""
-    if settings.OASIS_ROLLUPS_INLINE:
-        rollups.refresh_store_week(visit.store_id, visit.week_start)
-    else:
-        from .tasks import queue_rollup_refresh
+    """Record, in the change's own transaction, what has to follow it: the store-week's rollup
+    refresh, and the low-score alert once the visit counts (one INSERT into the outbox)."""
+    from notifications.tasks import low_score_alert
 
-        store_id, week = visit.store_id, visit.week_start
-        transaction.on_commit(lambda: queue_rollup_refresh(store_id, week))
+    from .tasks import rollup_refresh
+
+    work = [rollup_refresh(visit.store_id, visit.week_start)]
     counts_now = visit.status == VisitStatus.APPROVED or (
         visit.status == VisitStatus.SUBMITTED and not settings.OASIS_REPORTS_APPROVED_ONLY
     )
     if alert and counts_now and visit.soi is not None and visit.soi < settings.OASIS_ALERT_SOI_BELOW:
-        from notifications.tasks import alert_low_soi
-
-        visit_id = str(visit.pk)
-        transaction.on_commit(lambda: alert_low_soi.delay(visit_id))
+        work.append(low_score_alert(visit.pk))
+    outbox.record(*work)
 
 
 @transaction.atomic

@@ -1,35 +1,40 @@
-"""Celery tasks of observations: keeping the report rollups up to date."""
+"""Celery tasks of observations: doing the follow-up work of the outbox, keeping rollups current."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 from celery import shared_task
-from django.conf import settings
-from django.core.cache import cache
 
 from reports import rollups
 
+from . import outbox
 
-def rollup_refresh_key(store_id: int, week_start: dt.date) -> str:
-    return f"rollup-refresh:{store_id}:{week_start.isoformat()}"
-
-
-def queue_rollup_refresh(store_id: int, week_start: dt.date) -> None:
-    """Queue one refresh per store-week and short window (OASIS_ROLLUP_REFRESH_DELAY): while one is
-    waiting, further changes to the same store-week ride along with it (the refresh recomputes
-    from the stored rows). The marker outlives the window, so a lost task blocks nothing for long."""
-    delay = settings.OASIS_ROLLUP_REFRESH_DELAY
-    if cache.add(rollup_refresh_key(store_id, week_start), 1, timeout=delay + 60):
-        refresh_rollup.apply_async((store_id, week_start.isoformat()), countdown=delay)
+ROLLUP_REFRESH = "rollup_refresh"
 
 
-@shared_task(acks_late=True, ignore_result=True, autoretry_for=(Exception,), retry_backoff=5, max_retries=5)
-def refresh_rollup(store_id: int, week_start: str) -> None:
-    week = dt.date.fromisoformat(week_start)
-    # Clear the marker first: a change committed from now on queues a refresh of its own.
-    cache.delete(rollup_refresh_key(store_id, week))
-    rollups.refresh_store_week(store_id, week)
+def rollup_refresh(store_id: int, week_start: dt.date) -> outbox.Work:
+    """The follow-up work of a change to a store-week's visits: one refresh however many changes."""
+    return outbox.Work(
+        ROLLUP_REFRESH, f"{store_id}:{week_start.isoformat()}", {"store": store_id, "week": week_start.isoformat()}
+    )
+
+
+@outbox.handler(ROLLUP_REFRESH)
+def _refresh_rollup(payload: dict) -> None:
+    rollups.refresh_store_week(payload["store"], dt.date.fromisoformat(payload["week"]))
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def run_outbox(ids: list[int]) -> int:
+    """The kick after a commit: do the work just recorded (the sweep covers a lost kick)."""
+    return outbox.run(ids)
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def sweep_outbox() -> int:
+    """Run by beat every OASIS_OUTBOX_SWEEP_SECONDS: whatever is due and no worker is doing."""
+    return outbox.run(limit=100_000)
 
 
 @shared_task(acks_late=True, ignore_result=True, time_limit=3 * 3600, soft_time_limit=3 * 3600 - 60)

@@ -301,12 +301,21 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 300)
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 240)
 CELERY_TIMEZONE = TIME_ZONE
-# Longer than any countdown or ETA we use, so Redis does not redeliver a task that is merely waiting.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
+    # How long Redis waits before it gives an unacknowledged task (of a worker that died) to another.
     "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 6 * 3600),
     # How often a worker looks for messages of workers that died (every interval * throttle seconds).
     "unacked_restore_throttle": env_int("CELERY_UNACKED_RESTORE_THROTTLE", 10),
+    # A publish to a broker that is down fails at once instead of retrying for seconds: the
+    # request that published (the outbox kick after a commit) goes on, the sweep does the work.
+    "max_retries": 0,
+    "socket_connect_timeout": env_float("CELERY_BROKER_CONNECT_TIMEOUT", 2.0),
+    "socket_timeout": env_float("CELERY_BROKER_SOCKET_TIMEOUT", 5.0),
 }
+CELERY_BROKER_CONNECTION_TIMEOUT = env_float("CELERY_BROKER_CONNECT_TIMEOUT", 2.0)
+
+# The outbox sweep (see OASIS_OUTBOX_INLINE below).
+OASIS_OUTBOX_SWEEP_SECONDS = env_int("OASIS_OUTBOX_SWEEP_SECONDS", 60)
 
 CELERY_BEAT_SCHEDULE = {
     # Reports go out on Monday 07:00 in each store's own time zone: look every quarter hour.
@@ -328,6 +337,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "coaching.tasks.send_pending_notices",
         "schedule": crontab(minute="*/5"),
     },
+    # Follow-up work whose kick was lost (broker down, worker killed) is done by this sweep.
+    "outbox-sweep": {
+        "task": "observations.tasks.sweep_outbox",
+        "schedule": timedelta(seconds=OASIS_OUTBOX_SWEEP_SECONDS),
+        "options": {"expires": OASIS_OUTBOX_SWEEP_SECONDS},
+    },
     "nightly-rollup-rebuild": {
         "task": "observations.tasks.rebuild_all_rollups",
         "schedule": crontab(hour=3, minute=30),
@@ -339,12 +354,13 @@ CELERY_BEAT_SCHEDULE = {
 OASIS_REPORTS_APPROVED_ONLY = env_bool("OASIS_REPORTS_APPROVED_ONLY", False)
 # A counted visit whose SOI is below this notifies the store's supervisors and head office.
 OASIS_ALERT_SOI_BELOW = env_float("OASIS_ALERT_SOI_BELOW", 50.0)
-# Refresh a store-week's rollup inside the submitting transaction (exact at once, serialises
-# submissions per store) or as a coalescing task after commit (the default with a broker).
-OASIS_ROLLUPS_INLINE = env_bool("OASIS_ROLLUPS_INLINE", not CELERY_BROKER_URL)
-# With the task: how long a store-week's refresh waits for more changes to ride along. Reports
-# lag a new visit by this much at most; a busy store costs one refresh per window, not one per visit.
-OASIS_ROLLUP_REFRESH_DELAY = env_int("OASIS_ROLLUP_REFRESH_DELAY", 10)
+# Follow-up work (rollup refreshes, alerts, e-mails) is recorded in the outbox in the transaction of
+# the change (observations/outbox.py). Without a broker it is done at once, in the request; with
+# one, by workers, kicked after commit, and by a beat sweep every OASIS_OUTBOX_SWEEP_SECONDS, which
+# is the longest a lost kick, a dead broker or a killed worker delays it.
+OASIS_OUTBOX_INLINE = env_bool("OASIS_OUTBOX_INLINE", not CELERY_BROKER_URL)
+# Kick a worker after each commit (reports show a new visit within a second); off: the sweep alone.
+OASIS_OUTBOX_KICK = env_bool("OASIS_OUTBOX_KICK", True)
 # Planning: planned visits a shopper takes per week unless head office set their own capacity.
 OASIS_PLANNING_WEEKLY_CAPACITY = env_int("OASIS_PLANNING_WEEKLY_CAPACITY", 5)
 

@@ -1,0 +1,184 @@
+"""Follow-up work, recorded in the transaction of the change that needs it and done afterwards.
+
+A submission, review or correction writes what has to follow it (a store-week's rollup to refresh,
+a low-score alert to raise, an e-mail to send) as `OutboxItem` rows in its own transaction: the
+work exists exactly when the change commits, and recording it is one INSERT, which cannot fail
+because the broker is down. After the commit a "kick" asks a Celery worker to do it at once; if the
+broker cannot be reached the kick is logged and dropped, and the beat sweep
+(`OASIS_OUTBOX_SWEEP_SECONDS`, default 60) does the work instead. Nothing waits in the broker
+with a countdown.
+
+A worker claims a due row with SELECT ... FOR UPDATE SKIP LOCKED, together with every other due
+row of the same kind and key, runs the kind's handler once and deletes the rows, all in one
+transaction. That is where coalescing happens: ten visits to a store-week committed before a
+worker gets to them are one refresh. A row becomes visible only when the change that wrote it
+commits, so a refresh that claims it always sees that change. A worker killed half-way leaves
+the rows as they were (its transaction dies with it) for the next sweep. A handler that raises is
+rolled back, and its rows are tried again with backoff, the error kept on them (admin).
+
+Without a broker (`OASIS_OUTBOX_INLINE`, the laptop default) the same rows are written and done
+by the same code, at once: database work inside the recording transaction, so a report read
+right after a submission already counts it; work that talks to the outside world (e-mail) right
+after the commit.
+
+Kinds are registered by the apps that own the work (`@outbox.handler("rollup_refresh")` in a
+module imported by the app's `ready()`); a handler takes the payload, is safe to run twice, and
+returns False to keep its rows for a later attempt while keeping what it wrote.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from .models import OutboxItem
+
+logger = logging.getLogger(__name__)
+
+Handler = Callable[[dict], "bool | None"]
+
+MAX_BACKOFF = dt.timedelta(hours=1)
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str
+    handler: Handler
+    # Writes to this database only: without a broker it runs inside the recording transaction.
+    # Otherwise (e-mail, anything outside) it runs after the commit.
+    transactional: bool
+
+
+_kinds: dict[str, Kind] = {}
+
+
+def handler(kind: str, *, transactional: bool = True) -> Callable[[Handler], Handler]:
+    """Register the function doing the work of `kind`."""
+
+    def register(function: Handler) -> Handler:
+        known = _kinds.get(kind)
+        if known is not None and known.handler is not function:
+            raise ValueError(f"outbox kind {kind!r} is already handled by {known.handler!r}")
+        _kinds[kind] = Kind(kind, function, transactional)
+        return function
+
+    return register
+
+
+def kinds() -> dict[str, Kind]:
+    return dict(_kinds)
+
+
+@dataclass(frozen=True)
+class Work:
+    """One piece of follow-up work. Work of the same kind and key is the same work: it is done once
+    for all the rows recorded before a worker claims them (the payload must follow from the key)."""
+
+    kind: str
+    key: str
+    payload: dict = field(default_factory=dict)
+
+
+def record(*works: Work) -> list[int]:
+    """Record follow-up work in the current transaction (one INSERT), and have it done after the
+    commit: by a worker (kicked, and else the sweep), or, without a broker, here and now."""
+    if not works:
+        return []
+    for work in works:
+        if work.kind not in _kinds:
+            raise LookupError(f"no handler for outbox kind {work.kind!r}")
+    now = timezone.now()
+    items = OutboxItem.objects.bulk_create(
+        [OutboxItem(kind=w.kind, key=w.key, payload=w.payload, created_at=now, available_at=now) for w in works]
+    )
+    ids = [item.pk for item in items]
+    if settings.OASIS_OUTBOX_INLINE:
+        _do_inline(items)
+    elif settings.OASIS_OUTBOX_KICK:
+        transaction.on_commit(lambda: kick(ids))
+    return ids
+
+
+def _do_inline(items: Sequence[OutboxItem]) -> None:
+    now_ids = [item.pk for item in items if _kinds[item.kind].transactional]
+    later_ids = [item.pk for item in items if not _kinds[item.kind].transactional]
+    if now_ids:
+        run(now_ids)
+    if later_ids:
+        transaction.on_commit(lambda: run(later_ids))
+
+
+def kick(ids: Sequence[int]) -> None:
+    """Ask a worker to do these items now. Called after commit; never fails the caller: if the
+    broker does not answer (bounded by the broker's connect and socket timeouts, no retries), the
+    items wait for the sweep."""
+    from .tasks import run_outbox
+
+    try:
+        run_outbox.apply_async((list(ids),), retry=False)
+    except Exception:  # the broker is down or unreachable: the sweep does the work later
+        logger.warning("outbox: broker unreachable, %d item(s) left for the sweep", len(ids), exc_info=True)
+
+
+def run(ids: Iterable[int] | None = None, *, limit: int = 500) -> int:
+    """Do due work: the given items (after a kick, or inline), or any due item (the sweep), one
+    kind and key per transaction, at most `limit` of them. Returns how many were done or tried."""
+    wanted = None if ids is None else set(ids)
+    count = 0
+    while count < limit and (wanted is None or wanted):
+        # Its own transaction in a worker; inline, part of the recording one (no savepoint needed:
+        # the handler has its own).
+        with transaction.atomic(savepoint=False):
+            claimed = _claim(wanted)
+            if not claimed:
+                break
+            _do(claimed)
+        if wanted is not None:
+            wanted.difference_update(item.pk for item in claimed)
+        count += 1
+    return count
+
+
+def _claim(wanted: set[int] | None) -> list[OutboxItem]:
+    """Lock one due item (of `wanted`, if given) and every other due item of its kind and key;
+    items another worker holds are skipped."""
+    due = OutboxItem.objects.select_for_update(skip_locked=True).filter(available_at__lte=timezone.now())
+    first_of = due if wanted is None else due.filter(pk__in=wanted)
+    first = first_of.order_by("pk").first()
+    if first is None:
+        return []
+    same = list(due.filter(kind=first.kind, key=first.key).exclude(pk=first.pk).order_by("pk"))
+    return [first, *same]
+
+
+def _do(claimed: list[OutboxItem]) -> None:
+    first = claimed[0]
+    ids = [item.pk for item in claimed]
+    kind = _kinds.get(first.kind)
+    try:
+        if kind is None:
+            raise LookupError(f"no handler for outbox kind {first.kind!r}")
+        with transaction.atomic():
+            done = kind.handler(first.payload) is not False
+    except Exception as error:  # any failure of the work: rolled back, tried again later
+        logger.exception("outbox: %s %s failed", first.kind, first.key)
+        _postpone(claimed, f"{error.__class__.__name__}: {error}")
+        return
+    if done:
+        OutboxItem.objects.filter(pk__in=ids).delete()
+    else:
+        _postpone(claimed, "")
+
+
+def _postpone(claimed: list[OutboxItem], error: str) -> None:
+    attempts = max(item.attempts for item in claimed) + 1
+    delay = min(dt.timedelta(seconds=settings.OASIS_OUTBOX_SWEEP_SECONDS) * 2 ** (attempts - 1), MAX_BACKOFF)
+    OutboxItem.objects.filter(pk__in=[item.pk for item in claimed]).update(
+        attempts=attempts, last_error=error[:2000], available_at=timezone.now() + delay
+    )
