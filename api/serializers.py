@@ -12,7 +12,7 @@ from observations import scoring
 from observations.models import MAX_SECONDS, OBSERVED_FIELDS, Interaction, ObserverRole, Rubric, Visit, VisitStatus
 from observations.plausibility import flag_label
 from observations.services import InteractionInput, VisitInput
-from observations.validation import MAX_INTERACTIONS, MAX_NOTES, visit_errors
+from observations.validation import MAX_APPROACHES, MAX_INTERACTIONS, MAX_NOTES, visit_errors
 from planning.services import assignment_for_visit
 from stores.models import Role, Store, User
 from stores.selectors import observable_store
@@ -78,13 +78,19 @@ class InteractionInputSerializer(serializers.Serializer):
     greeting_seconds = serializers.IntegerField(
         min_value=0, max_value=MAX_SECONDS, allow_null=True, required=False, default=None
     )
+    greeting_typed = serializers.BooleanField(
+        required=False, default=False, help_text="greeting_seconds typed by hand rather than measured"
+    )
     greeting_personal = serializers.BooleanField(required=False, default=False)
     smile = serializers.IntegerField(min_value=1, max_value=5, help_text="1 hostile face .. 5 warm genuine smile")
-    unsolicited_approaches = serializers.IntegerField(min_value=0, max_value=1000, required=False, default=0)
+    unsolicited_approaches = serializers.IntegerField(min_value=0, max_value=MAX_APPROACHES, required=False, default=0)
     followed = serializers.BooleanField(required=False, default=False)
     asked = serializers.BooleanField(required=False, default=False)
     response_seconds = serializers.IntegerField(
         min_value=0, max_value=MAX_SECONDS, allow_null=True, required=False, default=None
+    )
+    response_typed = serializers.BooleanField(
+        required=False, default=False, help_text="response_seconds typed by hand rather than measured"
     )
     response_quality = serializers.IntegerField(min_value=1, max_value=5, allow_null=True, required=False, default=None)
     special_request = serializers.BooleanField(required=False, default=False)
@@ -95,6 +101,9 @@ class VisitInputSerializer(serializers.Serializer):
     """A finished visit as the phone sends it. `id` is chosen by the phone and makes retries safe."""
 
     id = serializers.UUIDField()
+    owner = serializers.CharField(
+        required=False, help_text="user name of who recorded it (a shared phone); must be the authenticated user"
+    )
     store = serializers.SlugField(max_length=20, help_text="store code")
     started_at = serializers.DateTimeField()
     ended_at = serializers.DateTimeField()
@@ -148,6 +157,7 @@ class VisitInputSerializer(serializers.Serializer):
         data = dict(self.validated_data)
         data.pop("assignment")
         store = data.pop("store")
+        data.pop("owner", None)
         interactions = tuple(InteractionInput(**item) for item in data.pop("interactions"))
         return store, VisitInput(interactions=interactions, **data)
 
@@ -174,12 +184,14 @@ class InteractionSerializer(serializers.Serializer):
     position = _int(min_value=1)
     greeted = serializers.BooleanField(read_only=True)
     greeting_seconds = _seconds("Seconds until greeted")
+    greeting_typed = serializers.BooleanField(read_only=True, label="Greeting seconds typed, not measured")
     greeting_personal = serializers.BooleanField(read_only=True, label="Personal greeting")
     smile = _int(min_value=1, max_value=5, label="Smile (1–5)")
     unsolicited_approaches = _int(min_value=0)
     followed = serializers.BooleanField(read_only=True, label="Staff followed the customer")
     asked = serializers.BooleanField(read_only=True, label="Customer asked")
     response_seconds = _seconds("Seconds until attended")
+    response_typed = serializers.BooleanField(read_only=True, label="Response seconds typed, not measured")
     response_quality = _int(allow_null=True, min_value=1, max_value=5, label="Answer quality (1–5)")
     special_request = serializers.BooleanField(read_only=True, label="Unusual request")
     notes = serializers.CharField(read_only=True)
@@ -252,7 +264,7 @@ class ReviewSerializer(serializers.Serializer):
 
 class SyncResultSerializer(serializers.Serializer):
     id = serializers.CharField(allow_null=True, help_text="the visit's id as sent (null if it had none)")
-    status = serializers.ChoiceField(choices=["created", "already_stored", "conflict", "invalid"])
+    status = serializers.ChoiceField(choices=["created", "already_stored", "conflict", "invalid", "wrong_owner"])
     errors = serializers.DictField(child=serializers.CharField(), required=False)
     visit = VisitSerializer(required=False)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import django_filters
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _lazy
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.authtoken.models import Token
@@ -31,6 +32,7 @@ from . import serializers as s
 from .errors import Conflict, flatten
 
 MAX_SYNC_ITEMS = 100
+WRONG_OWNER = _lazy("was recorded by another user; only they can send it.")
 
 ERRORS = {
     400: OpenApiResponse(description="Invalid input: an object from field path to message"),
@@ -144,6 +146,11 @@ class VisitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         """One visit through validation and the submit service: (status, result body)."""
         visit_id = item.get("id") if isinstance(item, dict) else None
         visit_id = visit_id if isinstance(visit_id, str) else None  # echo only what can be an id
+        owner = item.get("owner") if isinstance(item, dict) else None
+        if owner is not None and owner != request.user.get_username():
+            # A shared phone: this visit was recorded by someone else. Stored as this user's it
+            # would be credited to the wrong person, so it is refused, and nothing else is said.
+            return "wrong_owner", {"id": visit_id, "status": "wrong_owner", "errors": {"owner": WRONG_OWNER}}
         serializer = s.VisitInputSerializer(data=item, context={"observer": request.user})
         if not serializer.is_valid():
             return "invalid", {"id": visit_id, "status": "invalid", "errors": flatten(serializer.errors)}
@@ -189,6 +196,8 @@ class VisitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
             return Response(body["errors"], status=status.HTTP_400_BAD_REQUEST)
         if outcome == "conflict":
             raise Conflict()
+        if outcome == "wrong_owner":
+            raise PermissionDenied(WRONG_OWNER)
         code = status.HTTP_201_CREATED if outcome == "created" else status.HTTP_200_OK
         return Response(body["visit"], status=code)
 
@@ -199,7 +208,9 @@ class VisitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     @action(detail=False, methods=["post"])
     def sync(self, request: Request) -> Response:
         """The phone's offline queue: up to 100 visits, each answered on its own (created,
-        already_stored, conflict, or invalid with reasons); one bad item blocks no other."""
+        already_stored, conflict, wrong_owner, or invalid with reasons); one bad item blocks no other.
+        An item may name its `owner` (the user name it was recorded by): if that is not the
+        authenticated user, it is refused as wrong_owner."""
         self._require_observer(request)
         items = request.data
         if not isinstance(items, list):

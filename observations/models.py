@@ -275,12 +275,14 @@ class Visit(ScoredModel):
 OBSERVED_FIELDS = (
     "greeted",
     "greeting_seconds",
+    "greeting_typed",
     "greeting_personal",
     "smile",
     "unsolicited_approaches",
     "followed",
     "asked",
     "response_seconds",
+    "response_typed",
     "response_quality",
     "special_request",
     "notes",
@@ -295,12 +297,15 @@ class Interaction(ScoredModel):
     position = models.PositiveSmallIntegerField(_("position"))
     greeted = models.BooleanField(_("greeted"))
     greeting_seconds = models.PositiveIntegerField(_("seconds until greeted"), null=True, blank=True)
+    # Seconds typed by hand rather than measured with the phone's clock: reviewers see which.
+    greeting_typed = models.BooleanField(_("greeting seconds typed"), default=False)
     greeting_personal = models.BooleanField(_("personal greeting"), default=False)
     smile = models.PositiveSmallIntegerField(_("smile (1–5)"))
     unsolicited_approaches = models.PositiveSmallIntegerField(_("unsolicited approaches"), default=0)
     followed = models.BooleanField(_("staff followed the customer"), default=False)
     asked = models.BooleanField(_("customer asked"), default=False)
     response_seconds = models.PositiveIntegerField(_("seconds until attended"), null=True, blank=True)
+    response_typed = models.BooleanField(_("response seconds typed"), default=False)
     response_quality = models.PositiveSmallIntegerField(_("answer quality (1–5)"), null=True, blank=True)
     special_request = models.BooleanField(_("unusual request"), default=False)
     notes = models.TextField(_("notes"), blank=True, max_length=5000)
@@ -334,6 +339,12 @@ class Interaction(ScoredModel):
                 )
                 | Q(asked=False, response_seconds__isnull=True, response_quality__isnull=True),
                 name="interaction_response_consistent",
+            ),
+            models.CheckConstraint(
+                condition=Q(greeting_typed=False) | Q(greeted=True), name="interaction_greeting_typed"
+            ),
+            models.CheckConstraint(
+                condition=Q(response_typed=False) | Q(asked=True), name="interaction_response_typed"
             ),
             models.CheckConstraint(condition=Q(smile__gte=1, smile__lte=5), name="interaction_smile_range"),
             models.CheckConstraint(

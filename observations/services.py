@@ -26,14 +26,25 @@ class InteractionInput:
     greeted: bool
     smile: int
     greeting_seconds: int | None = None
+    greeting_typed: bool = False
     greeting_personal: bool = False
     unsolicited_approaches: int = 0
     followed: bool = False
     asked: bool = False
     response_seconds: int | None = None
+    response_typed: bool = False
     response_quality: int | None = None
     special_request: bool = False
     notes: str = ""
+
+    def fingerprint(self) -> dict:
+        """What the content hash covers. The typed markers enter only when set, so visits stored
+        before they existed still match a replay that sends them as false."""
+        values = asdict(self)
+        for marker in ("greeting_typed", "response_typed"):
+            if not values[marker]:
+                del values[marker]
+        return values
 
     def values(self) -> scoring.InteractionValues:
         return scoring.InteractionValues(
@@ -60,7 +71,7 @@ class VisitInput:
             "ended_at": self.ended_at.astimezone(dt.UTC).isoformat(),
             "notes": self.notes,
             "position": [self.latitude, self.longitude, self.location_accuracy_m],
-            "interactions": [asdict(item) for item in self.interactions],
+            "interactions": [item.fingerprint() for item in self.interactions],
         }
         return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
 

@@ -16,6 +16,7 @@ MAX_FUTURE = timedelta(minutes=5)
 MAX_AGE = timedelta(days=60)
 MAX_INTERACTIONS = 50
 MAX_NOTES = 5000
+MAX_APPROACHES = 1000
 
 
 def interaction_errors(item: dict, prefix: str) -> dict[str, str]:
@@ -29,8 +30,11 @@ def interaction_errors(item: dict, prefix: str) -> dict[str, str]:
     else:
         if seconds is not None:
             errors[f"{prefix}.greeting_seconds"] = _("must be null when greeted is false.")
-        if item.get("greeting_personal"):
-            errors[f"{prefix}.greeting_personal"] = _("must be false when greeted is false.")
+        for field in ("greeting_personal", "greeting_typed"):
+            if item.get(field):
+                errors[f"{prefix}.{field}"] = _("must be false when greeted is false.")
+    if item.get("response_typed") and not item.get("asked"):
+        errors[f"{prefix}.response_typed"] = _("must be false when asked is false.")
     for field in ("response_seconds", "response_quality"):
         value = item.get(field)
         if item.get("asked") and value is None:
