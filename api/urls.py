@@ -5,7 +5,7 @@ from rest_framework.routers import SimpleRouter
 from coaching.api import PlanViewSet
 from reports.api import BranchReportView, StoreWeeklyReportView
 
-from . import planning, views
+from . import photos, planning, views
 
 router = SimpleRouter()
 router.register("stores", views.StoreViewSet, basename="store")
@@ -20,6 +20,9 @@ v1 = [
     path("rubric/", views.RubricView.as_view(), name="rubric"),
     path("reports/stores/<slug:code>/weekly/", StoreWeeklyReportView.as_view(), name="report-store-weekly"),
     path("reports/branches/", BranchReportView.as_view(), name="report-branches"),
+    path("photos/", photos.PhotoListView.as_view(), name="photo-list"),
+    path("photos/<uuid:pk>/", photos.PhotoView.as_view(), name="photo"),
+    path("photos/<uuid:pk>/image/", photos.PhotoImageView.as_view(), name="photo-image"),
     *router.urls,
 ]
 

@@ -134,6 +134,9 @@ class RequestSizeLimitMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         declared = request.META.get("CONTENT_LENGTH") or "0"
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        for prefix, larger in settings.OASIS_BODY_LIMITS.items():
+            if request.path.startswith(prefix):
+                limit = larger
         if declared.isdigit() and limit is not None and int(declared) > limit:
             message = _("The request body is larger than %(kb)d KB.") % {"kb": limit // 1024}
             if wants_json(request):

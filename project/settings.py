@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "mobile",
     "planning",
     "coaching",
+    "photos",
 ]
 
 MIDDLEWARE = [
@@ -273,6 +274,28 @@ SPECTACULAR_SETTINGS = {
 # Bodies larger than this are refused before they are parsed (a visit is a few KB).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
 
+# --- Photos (evidence attached to a visit) ----------------------------------------------------
+# Where the files go: "local" (MEDIA_ROOT on this machine's disk) or "s3" (an S3-compatible bucket
+# through django-storages, configured with the AWS_* settings below and the usual AWS credentials).
+OASIS_PHOTO_STORAGE = os.environ.get("OASIS_PHOTO_STORAGE", "local")
+if OASIS_PHOTO_STORAGE not in ("local", "s3"):
+    raise ImproperlyConfigured(f"OASIS_PHOTO_STORAGE must be local or s3, got {OASIS_PHOTO_STORAGE!r}")
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", str(BASE_DIR / "media")))
+MEDIA_URL = "/media/"  # never served: photos are streamed by the API to those allowed to see them
+AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")
+AWS_S3_ENDPOINT_URL = os.environ.get("AWS_S3_ENDPOINT_URL") or None
+AWS_S3_REGION_NAME = os.environ.get("AWS_S3_REGION_NAME") or None
+AWS_DEFAULT_ACL = None  # private objects; the bucket's own policy applies
+AWS_S3_FILE_OVERWRITE = False
+if OASIS_PHOTO_STORAGE == "s3" and not AWS_STORAGE_BUCKET_NAME:
+    raise ImproperlyConfigured("OASIS_PHOTO_STORAGE=s3 needs AWS_STORAGE_BUCKET_NAME")
+# The largest photo accepted (the phone sends about 150-400 KB), and how long photos are kept.
+OASIS_PHOTO_MAX_BYTES = env_int("OASIS_PHOTO_MAX_BYTES", 2 * 1024 * 1024)
+OASIS_PHOTO_RETENTION_DAYS = env_int("OASIS_PHOTO_RETENTION_DAYS", 90)
+# Request bodies on these paths may be larger than DATA_UPLOAD_MAX_MEMORY_SIZE (multipart photo
+# uploads; Django streams their files to disk instead of holding them in memory).
+OASIS_BODY_LIMITS = {"/api/v1/photos/": OASIS_PHOTO_MAX_BYTES + 64 * 1024}
+
 # --- Cache (throttling counters) ------------------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
 # With Redis, sessions are read from the cache and written through to the database: no session
@@ -342,6 +365,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "observations.tasks.sweep_outbox",
         "schedule": timedelta(seconds=OASIS_OUTBOX_SWEEP_SECONDS),
         "options": {"expires": OASIS_OUTBOX_SWEEP_SECONDS},
+    },
+    "daily-photo-retention": {
+        "task": "photos.tasks.delete_expired_photos",
+        "schedule": crontab(hour=4, minute=10),
     },
     "nightly-rollup-rebuild": {
         "task": "observations.tasks.rebuild_all_rollups",

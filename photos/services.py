@@ -1,0 +1,121 @@
+"""Writes of photos: attaching one to a visit (idempotent by the photo's id) and the retention sweep."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import uuid
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from PIL import Image, UnidentifiedImageError
+
+from observations.models import Visit
+from stores.models import User
+
+from .models import Photo
+
+ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP"}
+MAX_SIDE = 1600  # the phone downscales to this; larger images are refused
+MAX_PER_VISIT = 10
+
+
+class PhotoInvalid(Exception):
+    def __init__(self, errors: dict[str, str]):
+        super().__init__(errors)
+        self.errors = errors
+
+
+class PhotoTooLarge(Exception):
+    pass
+
+
+class PhotoConflict(Exception):
+    """The photo id is taken by other bytes, another visit or another user."""
+
+
+@dataclass
+class AttachResult:
+    photo: Photo
+    created: bool
+
+
+def _reencoded(data: bytes) -> tuple[bytes, int, int]:
+    """The image re-encoded as JPEG without any metadata (no EXIF, no GPS), and its size.
+    Raises PhotoInvalid for anything that is not a JPEG, PNG or WebP image within MAX_SIDE."""
+    try:
+        with Image.open(io.BytesIO(data)) as probe:
+            kind = probe.format
+            probe.verify()
+        with Image.open(io.BytesIO(data)) as image:
+            if kind not in ACCEPTED_FORMATS:
+                raise PhotoInvalid({"image": _("must be a JPEG, PNG or WebP image.")})
+            if max(image.size) > MAX_SIDE:
+                raise PhotoInvalid(
+                    {"image": _("must be at most %(max)d pixels on its longest side.") % {"max": MAX_SIDE}}
+                )
+            out = io.BytesIO()
+            image.convert("RGB").save(out, format="JPEG", quality=85, optimize=True)
+            return out.getvalue(), image.size[0], image.size[1]
+    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError, ValueError):
+        raise PhotoInvalid({"image": _("must be a JPEG, PNG or WebP image.")}) from None
+
+
+def photo_attach(*, uploader: User, visit: Visit, photo_id: uuid.UUID, data: bytes) -> AttachResult:
+    """Store one photo of a visit, exactly once: the same id with the same bytes again answers the
+    stored photo (created=False); the same id with other bytes, another visit or another uploader
+    raises PhotoConflict. Raises PhotoTooLarge or PhotoInvalid for what the server will not keep."""
+    if len(data) > settings.OASIS_PHOTO_MAX_BYTES:
+        raise PhotoTooLarge()
+    if not data:
+        raise PhotoInvalid({"image": _("is required.")})
+    upload_hash = hashlib.sha256(data).hexdigest()
+    stored = Photo.objects.filter(pk=photo_id).first()
+    if stored is not None:
+        return _replay(stored, uploader=uploader, visit=visit, upload_hash=upload_hash)
+    if Photo.objects.filter(visit=visit).count() >= MAX_PER_VISIT:
+        raise PhotoInvalid({"image": _("A visit holds at most %(max)d photos.") % {"max": MAX_PER_VISIT}})
+    jpeg, width, height = _reencoded(data)
+    photo = Photo(
+        id=photo_id,
+        visit=visit,
+        uploaded_by=uploader,
+        upload_hash=upload_hash,
+        size_bytes=len(jpeg),
+        width=width,
+        height=height,
+    )
+    photo.image.save(f"{photo_id}.jpg", ContentFile(jpeg), save=False)
+    try:
+        with transaction.atomic():
+            photo.save(force_insert=True)
+    except IntegrityError:
+        photo.image.storage.delete(photo.image.name)
+        stored = Photo.objects.filter(pk=photo_id).first()
+        if stored is None:
+            raise
+        return _replay(stored, uploader=uploader, visit=visit, upload_hash=upload_hash)
+    return AttachResult(photo=photo, created=True)
+
+
+def _replay(stored: Photo, *, uploader: User, visit: Visit, upload_hash: str) -> AttachResult:
+    if stored.uploaded_by_id != uploader.pk or stored.visit_id != visit.pk or stored.upload_hash != upload_hash:
+        raise PhotoConflict()
+    return AttachResult(photo=stored, created=False)
+
+
+def photos_delete_expired(*, now: dt.datetime | None = None) -> int:
+    """Delete the photos (files and rows) uploaded more than OASIS_PHOTO_RETENTION_DAYS ago."""
+    cutoff = (now or timezone.now()) - dt.timedelta(days=settings.OASIS_PHOTO_RETENTION_DAYS)
+    deleted = 0
+    for photo in Photo.objects.filter(created_at__lt=cutoff).iterator():
+        # The file first: a row without its file would be shown as broken, a file without a row never.
+        photo.image.storage.delete(photo.image.name)
+        photo.delete()
+        deleted += 1
+    return deleted
