@@ -15,7 +15,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.staticfiles import finders
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.template.loader import get_template, render_to_string
+from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.translation import get_language
@@ -23,22 +23,18 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_GET
 
+from api.views import MAX_SYNC_ITEMS
+from observations.models import MAX_SECONDS
+from observations.validation import MAX_AGE, MAX_APPROACHES, MAX_FUTURE, MAX_INTERACTIONS, MAX_NOTES
+from photos.services import MAX_PER_VISIT, MAX_SIDE
+
 from .strings import client_strings, manifest_strings
 
 # The app shell's static files; the service worker caches them (and the page) when it installs.
-SHELL_ASSETS = [
-    "mobile/mobile.css",
-    "mobile/app.js",
-    "mobile/i18n.js",
-    "mobile/storage.js",
-    "mobile/sync.js",
-    "mobile/stopwatch.js",
-    "mobile/validation.js",
-    "mobile/form.js",
-    "mobile/visits.js",
-    "mobile/review.js",
-    "mobile/icon.svg",
-]
+SHELL_DIR = settings.BASE_DIR / "static" / "mobile"
+# Every script and style of the shell (a new screen's module is picked up without a list to edit).
+SHELL_ASSETS = sorted(f"mobile/{path.name}" for path in SHELL_DIR.iterdir() if path.suffix in {".js", ".css", ".svg"})
+TEMPLATES_DIR = settings.BASE_DIR / "templates" / "mobile"
 ICONS = [("mobile/icon-192.png", "192x192"), ("mobile/icon-512.png", "512x512")]
 
 
@@ -51,8 +47,8 @@ def _shell_version() -> str:
             raise FileNotFoundError(f"static file {asset} of the mobile shell is missing")
         with open(path, "rb") as handle:
             digest.update(handle.read())
-    for name in ("mobile/app.html", "mobile/sw.js"):
-        digest.update(get_template(name).template.source.encode())
+    for path in sorted(TEMPLATES_DIR.iterdir()):
+        digest.update(path.read_bytes())
     digest.update(json.dumps(client_strings(), sort_keys=True, default=str).encode())
     return digest.hexdigest()[:16]
 
@@ -62,6 +58,23 @@ _cached_shell_version = cache(_shell_version)
 
 def shell_version() -> str:
     return _shell_version() if settings.DEBUG else _cached_shell_version()
+
+
+def limits() -> dict:
+    """The server's limits, for the phone to check before it sends (never copied into the script)."""
+    return {
+        "maxBodyBytes": settings.DATA_UPLOAD_MAX_MEMORY_SIZE,
+        "maxSyncItems": MAX_SYNC_ITEMS,
+        "maxInteractions": MAX_INTERACTIONS,
+        "maxNotes": MAX_NOTES,
+        "maxSeconds": MAX_SECONDS,
+        "maxApproaches": MAX_APPROACHES,
+        "maxFutureMs": int(MAX_FUTURE.total_seconds() * 1000),
+        "maxAgeMs": int(MAX_AGE.total_seconds() * 1000),
+        "photoMaxBytes": settings.OASIS_PHOTO_MAX_BYTES,
+        "photoMaxSide": MAX_SIDE,
+        "photosPerVisit": MAX_PER_VISIT,
+    }
 
 
 @require_GET
@@ -78,9 +91,13 @@ def app(request: HttpRequest) -> HttpResponse:
         "login": f"{reverse('login')}?next={reverse('mobile:app')}",
         "logout": reverse("logout"),
         "version": shell_version(),
+        "limits": limits(),
     }
     context = {"t": strings[language], "lang": language, "strings": strings, "config": config}
-    return render(request, "mobile/app.html", context)
+    response = render(request, "mobile/app.html", context)
+    # The service worker caches a page only under the version it belongs to.
+    response["X-Oasis-Shell"] = config["version"]
+    return response
 
 
 @require_GET

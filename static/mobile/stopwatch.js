@@ -1,5 +1,5 @@
-// Stopwatches are stored as their start time, so a running watch survives a reload or a closed
-// tab; the page only redraws the elements that show one ([data-since]) once a second.
+// Running clocks are stored as their start time, so they survive a reload or a closed tab; the
+// page only redraws the elements that show one ([data-since]) once a second.
 
 export function secondsSince(iso, now = Date.now()) {
   return Math.max(0, Math.round((now - Date.parse(iso)) / 1000));

@@ -1,9 +1,10 @@
-// The home screen's list: this user's visits on the phone (draft, queued, not accepted, synced)
-// and their recent visits from the server, each with its state.
+// The home screen's list: this user's visits on the phone (in progress, queued, each with its own
+// outcome) and their recent visits from the server, newest first by instant.
 import { formatDateTime, formatNumber, t } from "./i18n.js";
-import { listVisits } from "./storage.js";
+import { photosOwnedBy, visitsOf } from "./db.js";
 
 const REVIEW_STATE = { submitted: "review_submitted", approved: "review_approved", rejected: "review_rejected" };
+const NEEDS_FIX = new Set(["invalid", "too_large"]);
 
 function element(tag, className, text) {
   const node = document.createElement(tag);
@@ -30,15 +31,22 @@ function soiText(soi) {
   return soi === null || soi === undefined ? t("soi_none") : t("soi_value", { soi: formatNumber(soi) });
 }
 
-function localItem(visit) {
+function reason(path, message) {
+  if (typeof message === "string" && message.startsWith("too_large:")) return t("err_too_large", { kb: message.slice(10) });
+  return `${path}: ${message}`;
+}
+
+function localItem(visit, photos) {
   const li = element("li", `card visit state-${visit.state}`);
   li.dataset.visitId = visit.id;
   li.dataset.state = visit.state;
   li.append(element("h3", "item-title", visit.store_name || visit.store));
   li.append(element("p", "muted", formatDateTime(visit.started_at)));
   const state = element("p", "state");
-  state.append(element("span", `badge badge-${visit.state}`, t(`state_${visit.state}`)));
+  const label = NEEDS_FIX.has(visit.state) ? "state_needs_fix" : visit.state === "synced" && visit.outcome === "already_stored" ? "state_already_stored" : `state_${visit.state}`;
+  state.append(element("span", `badge badge-${visit.state}`, t(label)));
   li.append(state);
+  const waiting = photos.filter((photo) => photo.state === "queued").length;
   if (visit.state === "draft") {
     state.append(" ", t("interactions_count", { count: visit.interactions.length }));
     li.append(button(t("continue_visit"), "continue", visit.id, "primary"));
@@ -48,16 +56,17 @@ function localItem(visit) {
     state.append(" ", soiText(visit.result?.soi));
     const review = reviewLine(visit.result);
     if (review) li.append(review);
-  } else if (visit.state === "invalid") {
+  } else if (NEEDS_FIX.has(visit.state)) {
     const reasons = element("ul", "reasons");
-    for (const [path, message] of Object.entries(visit.server_errors || {})) {
-      reasons.append(element("li", null, `${path}: ${message}`));
-    }
+    for (const [path, message] of Object.entries(visit.server_errors || {})) reasons.append(element("li", null, reason(path, message)));
     li.append(reasons, button(t("fix_and_resend"), "fix", visit.id, "primary"));
   } else if (visit.state === "conflict") {
     li.append(element("p", "reasons", t("conflict_reason")));
     li.append(button(t("send_as_new"), "resend-new", visit.id), button(t("remove_from_phone"), "remove", visit.id, "link danger"));
+  } else if (visit.state === "wrong_owner") {
+    li.append(element("p", "reasons", t("wrong_owner_reason")));
   }
+  if (waiting) li.append(element("p", "muted", t("photos_waiting", { count: waiting })));
   return li;
 }
 
@@ -76,9 +85,10 @@ function serverItem(stored, storeNames) {
 }
 
 // serverVisits: the user's visits from GET /api/v1/visits/ (empty while offline).
-export function renderVisitList({ owner, serverVisits, stores }) {
+export async function renderVisitList({ owner, serverVisits, stores }) {
   const storeNames = Object.fromEntries(stores.map((store) => [store.code, store.name]));
-  const local = listVisits(owner);
+  const local = await visitsOf(owner);
+  const photos = await photosOwnedBy(owner);
   const byId = Object.fromEntries(serverVisits.map((stored) => [stored.id, stored]));
   const items = local.map((visit) => {
     // The server's review decision is newer than what the phone remembers.
@@ -86,18 +96,19 @@ export function renderVisitList({ owner, serverVisits, stores }) {
     if (stored && visit.state === "synced") {
       visit.result = { soi: stored.scores.soi, status: stored.status, review_note: stored.review_note || "" };
     }
-    return { at: visit.started_at, node: localItem(visit) };
+    return { at: Date.parse(visit.started_at), node: localItem(visit, photos.filter((photo) => photo.visit === visit.id)) };
   });
   const localIds = new Set(local.map((visit) => visit.id));
   for (const stored of serverVisits) {
-    if (!localIds.has(stored.id)) items.push({ at: stored.started_at, node: serverItem(stored, storeNames) });
+    if (!localIds.has(stored.id)) items.push({ at: Date.parse(stored.started_at), node: serverItem(stored, storeNames) });
   }
-  items.sort((a, b) => b.at.localeCompare(a.at));
+  items.sort((a, b) => b.at - a.at);
   const list = document.getElementById("visit-list");
   list.replaceChildren(...items.slice(0, 40).map((item) => item.node));
   document.getElementById("no-visits").hidden = items.length > 0;
   const queued = local.filter((visit) => visit.state === "queued").length;
+  const photosWaiting = photos.filter((photo) => photo.state === "queued").length;
   document.getElementById("queue-status").textContent = queued ? t("queue_count", { count: queued }) : "";
-  document.getElementById("sync-now").hidden = queued === 0;
+  document.getElementById("sync-now").hidden = queued === 0 && photosWaiting === 0;
   return queued;
 }

@@ -119,8 +119,20 @@ def wait_for_service_worker(page) -> None:
 
 
 def fill_pleasant_interaction(card) -> None:
-    """Greeted after 10 s, personally, with a warm smile; nothing asked."""
+    """On the complete screen: greeted after 10 s (typed), personally, with a warm smile; nothing asked."""
     card.get_by_label("I was greeted", exact=True).check()
     card.get_by_label("Seconds until I was greeted").fill("10")
     card.get_by_label("Personal greeting").check()
-    card.get_by_label("Warm, genuine smile").check()
+    card.get_by_label("5 – warm, genuine smile").check()
+
+
+def record_pleasant_visit(page) -> None:
+    """From the home screen: a visit with one pleasant interaction, completed, not yet submitted."""
+    page.get_by_role("button", name="Start visit now").click()
+    page.get_by_role("button", name="I left").click()
+    fill_pleasant_interaction(page.locator('#contacts > li[data-index="0"]'))
+
+
+def fits_the_screen(page) -> bool:
+    """Nothing of the page lies below the fold: no scrolling needed."""
+    return page.evaluate("() => document.scrollingElement.scrollHeight <= window.innerHeight")

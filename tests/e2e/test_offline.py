@@ -5,7 +5,7 @@ from playwright.sync_api import expect
 
 from observations.models import Visit
 
-from .conftest import fill_pleasant_interaction, stored_visits, wait_for_service_worker
+from .conftest import record_pleasant_visit, stored_visits, wait_for_service_worker
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -13,19 +13,19 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_visit_finished_offline_survives_reloads_and_is_stored_once_when_back_online(phone, shopper, store):
     page = phone.login(shopper)
     wait_for_service_worker(page)
-    page.get_by_role("button", name="Start visit now").click()
-    fill_pleasant_interaction(page.locator('#interactions > li[data-index="0"]'))
+    record_pleasant_visit(page)
 
     phone.go_offline()
     response = page.reload()
     assert response.from_service_worker  # the app shell opens with no connection
     expect(page.locator("#net")).to_have_text("Offline")
-    first = page.locator('#interactions > li[data-index="0"]')
+    first = page.locator('#contacts > li[data-index="0"]')
     expect(first.get_by_label("Seconds until I was greeted")).to_have_value("10")  # the draft survived
-    expect(first.get_by_label("Warm, genuine smile")).to_be_checked()
-    page.get_by_role("button", name="+ Add another interaction").click()
-    page.locator('#interactions > li[data-index="1"]').get_by_label("Neutral").check()
-    page.get_by_role("button", name="Finish visit").click()
+    expect(first.get_by_label("5 – warm, genuine smile")).to_be_checked()
+    page.get_by_role("button", name="Back to the store screen").click()
+    page.get_by_role("button", name="+ Contact").click()
+    page.get_by_role("button", name="3 – neutral").click()
+    page.get_by_role("button", name="I left").click()
     page.get_by_role("button", name="Submit visit").click()
     queued = page.locator("#visit-list li[data-state=queued]")
     expect(queued).to_contain_text("Queued")
@@ -42,6 +42,15 @@ def test_visit_finished_offline_survives_reloads_and_is_stored_once_when_back_on
     assert phone.errors == []
 
 
+def confirm_and_submit(page):
+    page.get_by_role("button", name="Submit visit").click()
+
+
+def submit_pleasant_visit(page):
+    record_pleasant_visit(page)
+    confirm_and_submit(page)
+
+
 def test_lost_response_is_retried_and_stores_the_visit_once(phone, shopper, store):
     page = phone.login(shopper)
     answers = []
@@ -52,10 +61,7 @@ def test_lost_response_is_retried_and_stores_the_visit_once(phone, shopper, stor
         route.abort("connectionreset")
 
     phone.context.route("**/api/v1/visits/sync/", store_then_lose_the_answer)
-    page.get_by_role("button", name="Start visit now").click()
-    fill_pleasant_interaction(page.locator('#interactions > li[data-index="0"]'))
-    page.get_by_role("button", name="Finish visit").click()
-    page.get_by_role("button", name="Submit visit").click()
+    submit_pleasant_visit(page)
 
     expect(page.locator("#net")).to_have_text("Offline")  # the phone saw the connection drop
     expect(page.locator("#visit-list li[data-state=queued]")).to_have_count(1)
@@ -72,11 +78,9 @@ def test_lost_response_is_retried_and_stores_the_visit_once(phone, shopper, stor
 
 def test_visit_queued_in_a_closed_tab_is_sent_when_the_form_is_next_opened(phone, shopper, store):
     page = phone.login(shopper)
-    page.get_by_role("button", name="Start visit now").click()
-    fill_pleasant_interaction(page.locator('#interactions > li[data-index="0"]'))
-    page.get_by_role("button", name="Finish visit").click()
+    record_pleasant_visit(page)
     phone.go_offline()
-    page.get_by_role("button", name="Submit visit").click()
+    confirm_and_submit(page)
     expect(page.locator("#visit-list li[data-state=queued]")).to_have_count(1)
     page.close()
 
