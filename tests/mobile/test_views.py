@@ -69,3 +69,23 @@ def test_the_manifest_names_the_app_in_the_asked_language(client):
     assert response["Content-Type"] == "application/manifest+json"
     assert response.json()["name"] == "Service Oasis – Filialbesuche"
     assert response.json()["scope"] == "/m/"
+
+
+def test_the_language_switch_of_the_log_in_page_speaks_german(client):
+    response = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="de")
+    html = response.content.decode()
+    assert "Sprache" in html
+    assert ">Wechseln</button>" in html
+
+
+def test_the_page_configuration_carries_the_servers_limits(client, shopper, settings):
+    client.force_login(shopper)
+    limits = client.get(reverse("mobile:app")).context["config"]["limits"]
+    assert limits["maxBodyBytes"] == settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    assert (limits["maxApproaches"], limits["maxNotes"], limits["maxSeconds"], limits["maxSyncItems"]) == (
+        1000,
+        5000,
+        3600,
+        100,
+    )
+    assert (limits["photoMaxSide"], limits["photoMaxBytes"]) == (1600, settings.OASIS_PHOTO_MAX_BYTES)
