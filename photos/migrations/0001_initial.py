@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('observations', '0008_interaction_typed_seconds'),
+        ('observations', '0009_interaction_typed_seconds'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

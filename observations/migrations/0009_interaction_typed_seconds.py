@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('observations', '0007_audit_trail_without_unread_indexes'),
+        ('observations', '0008_outbox'),
     ]
 
     operations = [
