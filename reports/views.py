@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -132,6 +133,9 @@ def store_report(request: HttpRequest, code: str) -> HttpResponse:
 
 
 SORTABLE_COLUMNS = ("soi", *scoring.DIMENSIONS, "n_visits", "shrunk_soi")
+# Stores per page of the comparison: the league table, heatmap and trends of 10,000 stores on one
+# page took a browser seconds to lay out; ranks, means and band counts stay company-wide.
+BRANCH_PAGE_SIZE = 100
 
 
 @login_required
@@ -158,6 +162,12 @@ def branches(request: HttpRequest) -> HttpResponse:
             target = column if sort == column and descending else f"-{column}"
         return "?" + urlencode({**kept, "sort": target})
 
+    # get_page: a page number out of range or not a number shows the nearest page, never an error
+    page = Paginator(report.stores, BRANCH_PAGE_SIZE).get_page(query.get("page"))
+
+    def page_link(number: int) -> str:
+        return "?" + urlencode({**kept, "sort": ("-" if descending else "") + sort, "page": number})
+
     labels = _dimension_labels()
     heat_rows = [
         (
@@ -167,14 +177,17 @@ def branches(request: HttpRequest) -> HttpResponse:
                 for name in scoring.DIMENSIONS
             ],
         )
-        for row in report.stores
+        for row in page
     ]
-    multiples = [(row, charts.sparkline([point.soi for point in row.trend])) for row in report.stores]
+    multiples = [(row, charts.sparkline([point.soi for point in row.trend])) for row in page]
     return render(
         request,
         "reports/branches.html",
         {
             "report": report,
+            "page": page,
+            "previous_page": page_link(page.previous_page_number()) if page.has_previous() else None,
+            "next_page": page_link(page.next_page_number()) if page.has_next() else None,
             "week": _week_context(period.first) if period.is_single_week else None,
             "period_end": period.end,
             "regions": regions,

@@ -120,3 +120,29 @@ def test_bad_parameters_on_a_page_get_a_400_naming_the_parameter(client, head_of
     response = client.get(reverse("reports:branches"), params)
     assert response.status_code == 400
     assert f"“{field}”" in response.content.decode()
+
+
+def test_the_comparison_page_shows_one_page_of_stores_with_company_wide_counts(
+    client, head_office, week11, monkeypatch
+):
+    monkeypatch.setattr("reports.views.BRANCH_PAGE_SIZE", 1)
+    client.force_login(head_office)
+    first = client.get(reverse("reports:branches"), {"week": "2026-W11", "sort": "-hovering"}).content.decode()
+    second = client.get(reverse("reports:branches"), {"week": "2026-W11", "sort": "-hovering", "page": "2"})
+    second = second.content.decode()
+    assert first.count('class="chart sparkline"') == 1 and second.count('class="chart sparkline"') == 1
+    assert "Stores 1–1 of 2" in first and "Stores 2–2 of 2" in second
+    assert '?week=2026-W11&amp;sort=-hovering&amp;page=2" rel="next"' in first
+    assert '?week=2026-W11&amp;sort=-hovering&amp;page=1" rel="prev"' in second
+    # the league table's first row is Berlin (best room to browse), the second page's is Zürich
+    assert "Berlin Mitte</a>" in first.split("League table")[1].split("</table>")[0]
+    assert "Zürich HB</a>" in second.split("League table")[1].split("</table>")[0]
+
+
+@pytest.mark.parametrize("page", ["0", "99", "x", ""])
+def test_a_page_number_out_of_range_shows_the_nearest_page(client, head_office, week11, monkeypatch, page):
+    monkeypatch.setattr("reports.views.BRANCH_PAGE_SIZE", 1)
+    client.force_login(head_office)
+    response = client.get(reverse("reports:branches"), {"week": "2026-W11", "page": page})
+    assert response.status_code == 200
+    assert response.content.decode().count('class="chart sparkline"') == 1
