@@ -30,6 +30,7 @@ from stores.selectors import stores_visible_to
 
 from . import serializers as s
 from .errors import Conflict, flatten
+from .throttling import WriteThrottle
 
 MAX_SYNC_ITEMS = 100
 WRONG_OWNER = _lazy("was recorded by another user; only they can send it.")
@@ -39,16 +40,6 @@ ERRORS = {
     401: OpenApiResponse(s.ErrorSerializer, description="Not authenticated"),
     404: OpenApiResponse(s.ErrorSerializer, description="Unknown, or not in your scope"),
 }
-
-
-class WriteThrottle(ScopedRateThrottle):
-    """Writes share one rate per user ("writes" in DEFAULT_THROTTLE_RATES); reads are not throttled."""
-
-    def allow_request(self, request, view):
-        if request.method in ("GET", "HEAD", "OPTIONS"):
-            return True
-        view.throttle_scope = "writes"
-        return super().allow_request(request, view)
 
 
 @extend_schema(

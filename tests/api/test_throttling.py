@@ -43,3 +43,19 @@ def test_a_correct_password_gets_a_token(shopper):
     )
     assert response.status_code == 200
     assert len(response.json()["token"]) == 40
+
+
+def test_a_throttled_write_says_when_to_try_again(tight_rates, shopper, store):
+    client = as_user(shopper)
+    for _ in range(2):
+        client.post(reverse("visit-list"), visit_body(), format="json")
+    response = client.post(reverse("visit-list"), visit_body(), format="json")
+    assert response.status_code == 429
+    assert 1 <= int(response["Retry-After"]) <= 60
+
+
+def test_each_observer_has_a_write_rate_of_their_own(tight_rates, shopper, supervisor, store):
+    for user in (shopper, supervisor):
+        client = as_user(user)
+        statuses = [client.post(reverse("visit-list"), visit_body(), format="json").status_code for _ in range(3)]
+        assert statuses == [201, 201, 429]
