@@ -11,6 +11,7 @@ from rest_framework import serializers
 from observations import scoring
 from observations.models import MAX_SECONDS, OBSERVED_FIELDS, Interaction, ObserverRole, Rubric, Visit, VisitStatus
 from observations.plausibility import flag_label
+from observations.selectors import INTERACTIONS
 from observations.services import InteractionInput, VisitInput
 from observations.validation import MAX_APPROACHES, MAX_INTERACTIONS, MAX_NOTES, visit_errors
 from planning.services import assignment_for_visit
@@ -226,7 +227,8 @@ class VisitSerializer(serializers.Serializer):
     location_accuracy_m = serializers.FloatField(read_only=True, allow_null=True, label="Location accuracy (m)")
     scores = serializers.SerializerMethodField()
     flags = serializers.SerializerMethodField()
-    interactions = InteractionSerializer(many=True, read_only=True)
+    # from observations.selectors.with_interactions (or the submission that just wrote them)
+    interactions = InteractionSerializer(many=True, read_only=True, source=INTERACTIONS)
 
     def to_representation(self, visit: Visit) -> dict:
         data = super().to_representation(visit)

@@ -21,7 +21,13 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from observations.models import Rubric, Visit, VisitStatus
-from observations.selectors import review_queue_for, visits_reviewable_by, visits_visible_to, with_interactions
+from observations.selectors import (
+    INTERACTIONS,
+    review_queue_for,
+    visits_reviewable_by,
+    visits_visible_to,
+    with_interactions,
+)
 from observations.services import ReviewNotAllowed, VisitConflict, VisitInvalid, visit_review, visit_submit
 from planning.services import assignment_link_visit
 from project.middleware import locked_out
@@ -156,9 +162,7 @@ class VisitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
             assignment_link_visit(assignment_id=serializer.assignment_id, visit=result.visit)
         if result.created:
             visit = result.visit  # just written: answer from memory, no need to read it back
-            stored = visit.interactions.all()
-            stored._result_cache, stored._prefetch_done = result.interactions, True
-            visit._prefetched_objects_cache = {"interactions": stored}
+            setattr(visit, INTERACTIONS, result.interactions)
         else:
             visit = with_interactions(visits_visible_to(request.user)).get(pk=result.visit.pk)
         outcome = "created" if result.created else "already_stored"

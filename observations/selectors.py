@@ -24,8 +24,15 @@ def visits_visible_to(user: User) -> VisitQuerySet:
     return base.none()
 
 
+# Where a visit read for an answer carries its interactions, in order: set by with_interactions()
+# for visits read back, and by the submission for a visit it has just written (no read-back).
+INTERACTIONS = "interaction_list"
+
+
 def with_interactions(visits: QuerySet[Visit]) -> QuerySet[Visit]:
-    return visits.prefetch_related(Prefetch("interactions", queryset=Interaction.objects.order_by("position")))
+    return visits.prefetch_related(
+        Prefetch("interactions", queryset=Interaction.objects.order_by("position"), to_attr=INTERACTIONS)
+    )
 
 
 def review_queue_for(user: User) -> VisitQuerySet:
