@@ -186,6 +186,7 @@ async function sync({ force = false } = {}) {
       syncing = null;
       announceChange();
       scheduleSync();
+      applyUpdateIfReady(); // a sync in flight is not a safe point; its end may be
     }
     if (current === "home") await renderHome();
   })();

@@ -23,8 +23,10 @@ def test_an_update_while_a_visit_is_open_waits_for_the_home_screen_and_keeps_the
     page.get_by_role("button", name="4 – friendly").click()
 
     monkeypatch.setattr(mobile.views, "shell_version", lambda: "next-version")  # a deployment
-    page.evaluate("() => navigator.serviceWorker.getRegistration().then((registration) => registration.update())")
-    page.wait_for_function("() => navigator.serviceWorker.getRegistration().then((r) => Boolean(r.waiting))")
+    page.evaluate("async () => { await (await navigator.serviceWorker.getRegistration()).update(); }")
+    page.wait_for_function(
+        "async () => Boolean((await navigator.serviceWorker.getRegistration()).waiting)", polling=250, timeout=30_000
+    )
 
     # In the store nothing changes under the shopper's thumb: same page, clock still running.
     expect(page.locator("#capture-title")).to_have_text("Berlin Mitte")
