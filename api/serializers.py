@@ -9,7 +9,16 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from observations import scoring
-from observations.models import MAX_SECONDS, OBSERVED_FIELDS, Interaction, ObserverRole, Rubric, Visit, VisitStatus
+from observations.models import (
+    MAX_LOCATION_ACCURACY_M,
+    MAX_SECONDS,
+    OBSERVED_FIELDS,
+    Interaction,
+    ObserverRole,
+    Rubric,
+    Visit,
+    VisitStatus,
+)
 from observations.plausibility import flag_label
 from observations.selectors import INTERACTIONS
 from observations.services import InteractionInput, VisitInput
@@ -17,6 +26,8 @@ from observations.validation import MAX_APPROACHES, MAX_INTERACTIONS, MAX_NOTES,
 from planning.services import assignment_for_visit
 from stores.models import Role, Store, User
 from stores.selectors import observable_store
+
+from .fields import StrictBooleanField, StrictDateTimeField, StrictUUIDField
 
 
 class ScoresSerializer(serializers.Serializer):
@@ -75,43 +86,45 @@ class RubricSerializer(serializers.ModelSerializer):
 
 
 class InteractionInputSerializer(serializers.Serializer):
-    greeted = serializers.BooleanField()
+    greeted = StrictBooleanField()
     greeting_seconds = serializers.IntegerField(
         min_value=0, max_value=MAX_SECONDS, allow_null=True, required=False, default=None
     )
-    greeting_typed = serializers.BooleanField(
+    greeting_typed = StrictBooleanField(
         required=False, default=False, help_text="greeting_seconds typed by hand rather than measured"
     )
-    greeting_personal = serializers.BooleanField(required=False, default=False)
+    greeting_personal = StrictBooleanField(required=False, default=False)
     smile = serializers.IntegerField(min_value=1, max_value=5, help_text="1 hostile face .. 5 warm genuine smile")
     unsolicited_approaches = serializers.IntegerField(min_value=0, max_value=MAX_APPROACHES, required=False, default=0)
-    followed = serializers.BooleanField(required=False, default=False)
-    asked = serializers.BooleanField(required=False, default=False)
+    followed = StrictBooleanField(required=False, default=False)
+    asked = StrictBooleanField(required=False, default=False)
     response_seconds = serializers.IntegerField(
         min_value=0, max_value=MAX_SECONDS, allow_null=True, required=False, default=None
     )
-    response_typed = serializers.BooleanField(
+    response_typed = StrictBooleanField(
         required=False, default=False, help_text="response_seconds typed by hand rather than measured"
     )
     response_quality = serializers.IntegerField(min_value=1, max_value=5, allow_null=True, required=False, default=None)
-    special_request = serializers.BooleanField(required=False, default=False)
+    special_request = StrictBooleanField(required=False, default=False)
     notes = serializers.CharField(max_length=MAX_NOTES, allow_blank=True, required=False, default="")
 
 
 class VisitInputSerializer(serializers.Serializer):
     """A finished visit as the phone sends it. `id` is chosen by the phone and makes retries safe."""
 
-    id = serializers.UUIDField()
+    id = StrictUUIDField()
     owner = serializers.CharField(
         required=False, help_text="user name of who recorded it (a shared phone); must be the authenticated user"
     )
     store = serializers.SlugField(max_length=20, help_text="store code")
-    started_at = serializers.DateTimeField()
-    ended_at = serializers.DateTimeField()
+    started_at = StrictDateTimeField()
+    ended_at = StrictDateTimeField()
     notes = serializers.CharField(max_length=MAX_NOTES, allow_blank=True, required=False, default="")
     latitude = serializers.FloatField(min_value=-90, max_value=90, allow_null=True, required=False, default=None)
     longitude = serializers.FloatField(min_value=-180, max_value=180, allow_null=True, required=False, default=None)
-    location_accuracy_m = serializers.FloatField(min_value=0, allow_null=True, required=False, default=None)
+    location_accuracy_m = serializers.FloatField(
+        min_value=0, max_value=MAX_LOCATION_ACCURACY_M, allow_null=True, required=False, default=None
+    )
     interactions = InteractionInputSerializer(many=True, allow_empty=False, max_length=MAX_INTERACTIONS)
     assignment = serializers.IntegerField(
         min_value=1,
@@ -192,7 +205,7 @@ class InteractionSerializer(serializers.Serializer):
     followed = serializers.BooleanField(read_only=True, label="Staff followed the customer")
     asked = serializers.BooleanField(read_only=True, label="Customer asked")
     response_seconds = _seconds("Seconds until attended")
-    response_typed = serializers.BooleanField(read_only=True, label="Response seconds typed, not measured")
+    response_typed = StrictBooleanField(read_only=True, label="Response seconds typed, not measured")
     response_quality = _int(allow_null=True, min_value=1, max_value=5, label="Answer quality (1–5)")
     special_request = serializers.BooleanField(read_only=True, label="Unusual request")
     notes = serializers.CharField(read_only=True)

@@ -3,15 +3,18 @@ Every queryset comes from a selector scoped to request.user."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import django_filters
 from django.db import transaction
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _lazy
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.generics import get_object_or_404
 from rest_framework.pagination import CursorPagination
 from rest_framework.permissions import AllowAny
@@ -119,6 +122,21 @@ class VisitPagination(CursorPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
+
+    def decode_cursor(self, request):
+        """DRF checks a cursor's form, not its position: a tampered position (`p=notadate`) reached
+        the database as a bad timestamp. The position must be a time with an offset."""
+        cursor = super().decode_cursor(request)
+        if cursor is not None and cursor.position is not None:
+            try:
+                position = parse_datetime(cursor.position)
+                if position is not None:
+                    position.astimezone(dt.UTC)  # the ends of the calendar overflow here
+            except (ValueError, OverflowError):
+                position = None
+            if position is None or position.utcoffset() is None:
+                raise NotFound(self.invalid_cursor_message)
+        return cursor
 
 
 @extend_schema_view(

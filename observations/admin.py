@@ -3,8 +3,8 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
+from project.history import HistoryAdmin
 from stores.models import Role
 
 from .models import OBSERVED_FIELDS, SCORE_FIELDS, Interaction, OutboxItem, Rubric, Visit
@@ -17,7 +17,7 @@ def is_head_office(request) -> bool:
 
 
 @admin.register(Rubric)
-class RubricAdmin(SimpleHistoryAdmin):
+class RubricAdmin(HistoryAdmin):
     list_display = ["version", "created_at", "greeting_weight", "smile_weight", "hovering_weight", "response_weight"]
 
     def get_readonly_fields(self, request, obj=None):
@@ -64,7 +64,7 @@ class InteractionInline(admin.TabularInline):
 
 
 @admin.register(Visit)
-class VisitAdmin(SimpleHistoryAdmin):
+class VisitAdmin(HistoryAdmin):
     list_display = ["started_at", "store", "observer", "observer_role", "status", "soi", "n_interactions", "flagged"]
     list_filter = ["status", "observer_role", "store__region", "week_start", "rubric"]
     search_fields = ["id", "store__code", "store__name", "observer__username", "notes"]

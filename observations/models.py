@@ -23,6 +23,8 @@ from stores.models import Store
 from . import scoring
 
 MAX_SECONDS = 3600
+# A phone reports its position to within metres or a few kilometres; more is no position at all.
+MAX_LOCATION_ACCURACY_M = 10_000
 
 
 class Rubric(models.Model):
@@ -254,6 +256,10 @@ class Visit(ScoredModel):
             models.CheckConstraint(
                 condition=Q(location_accuracy_m__isnull=True) | Q(location_accuracy_m__gte=0, latitude__isnull=False),
                 name="visit_accuracy_with_position",
+            ),
+            models.CheckConstraint(
+                condition=Q(location_accuracy_m__isnull=True) | Q(location_accuracy_m__lte=MAX_LOCATION_ACCURACY_M),
+                name="visit_accuracy_bounded",
             ),
             models.CheckConstraint(
                 condition=Q(status=VisitStatus.SUBMITTED, reviewed_at__isnull=True, reviewed_by__isnull=True)

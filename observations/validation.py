@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 
 from django.utils.translation import gettext as _
 
-from .models import MAX_SECONDS
+from .models import MAX_LOCATION_ACCURACY_M, MAX_SECONDS
 
 MAX_FUTURE = timedelta(minutes=5)
 MAX_AGE = timedelta(days=60)
@@ -85,8 +85,10 @@ def visit_errors(
     if longitude is not None and not -180 <= longitude <= 180:
         errors["longitude"] = _("must be between -180 and 180.")
     if location_accuracy_m is not None:
-        if location_accuracy_m < 0:
-            errors["location_accuracy_m"] = _("must be 0 or more.")
+        if not 0 <= location_accuracy_m <= MAX_LOCATION_ACCURACY_M:
+            errors["location_accuracy_m"] = _("must be between 0 and %(max)d metres.") % {
+                "max": MAX_LOCATION_ACCURACY_M
+            }
         elif latitude is None:
             errors["location_accuracy_m"] = _("is only allowed together with a position.")
     for index, item in enumerate(interactions):

@@ -1,7 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
+
+from project.history import HistoryAdmin
 
 from .models import Region, Store, User
 
@@ -13,7 +14,7 @@ class RegionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Store)
-class StoreAdmin(SimpleHistoryAdmin):
+class StoreAdmin(HistoryAdmin):
     list_display = ["code", "name", "region", "city", "timezone", "is_active"]
     list_filter = ["region", "is_active", "timezone"]
     search_fields = ["code", "name", "city"]

@@ -52,7 +52,7 @@ def second(**overrides) -> dict:
         (visit_body(location_accuracy_m=12), {"location_accuracy_m": "is only allowed together with a position."}),
         (visit_body(latitude=52.5), {"longitude": "latitude and longitude must be given together."}),
         (visit_body(store="nowhere"), {"store": "is not a store you may record visits for."}),
-        (visit_body(id="not-a-uuid"), {"id": "Must be a valid UUID."}),
+        (visit_body(id="not-a-uuid"), {"id": "must be a UUID string such as 0f8fad5b-d9cb-469f-a165-70867728950e."}),
     ],
 )  # fmt: skip
 def test_a_broken_rule_is_a_400_naming_field_and_rule(shopper, store, body, errors):
