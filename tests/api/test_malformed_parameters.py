@@ -19,7 +19,14 @@ def cursor(text: str) -> str:
 
 @pytest.mark.parametrize(
     "position",
-    ["p=notadate", "p=0001-01-01T00:00:00+05:00", "p=2026-11-25", "p=%00", "p=2026-11-25T10:00:00", "p=9999-12-31T23:59:59-05:00"],
+    [
+        "p=notadate",
+        "p=0001-01-01T00:00:00+05:00",
+        "p=2026-11-25",
+        "p=%00",
+        "p=2026-11-25T10:00:00",
+        "p=9999-12-31T23:59:59-05:00",
+    ],
 )
 def test_a_tampered_cursor_is_a_404_for_every_role(shopper, supervisor, head_office, store, position):
     for user in (shopper, supervisor, head_office):
