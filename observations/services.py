@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from stores.models import Role, Store, User
 
@@ -213,7 +214,9 @@ def visit_submit(*, observer: User, store: Store, data: VisitInput, now: dt.date
     try:
         with transaction.atomic():
             visit.save(force_insert=True)
-            Interaction.objects.bulk_create(interactions)
+            # With their first version in the audit trail (bulk_create alone skips it), so a later
+            # correction keeps the original values: one INSERT for the rows, one for their history.
+            bulk_create_with_history(interactions, Interaction, default_user=observer, default_date=now)
             _after_change(visit)
     except IntegrityError:
         stored = Visit.objects.select_related("store__region", "observer").filter(pk=data.id).first()

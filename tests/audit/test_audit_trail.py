@@ -56,7 +56,7 @@ def test_head_office_corrects_an_interaction_in_the_admin_and_the_visit_is_score
     assert visit.smile_score == 0.0
     assert visit.soi == pytest.approx((30 + 0 + 20) / 0.7)
     changes = Interaction.history.filter(id=interaction.pk).order_by("history_date")
-    assert [record.smile for record in changes] == [1, 1]  # the correction, then the new scores
+    assert [record.smile for record in changes] == [5, 1, 1]  # as submitted, the correction, the new scores
     assert changes.last().history_user == head_office
 
 
@@ -105,3 +105,27 @@ def test_visits_cannot_be_deleted_in_the_admin(client, shopper, head_office, sto
     response = client.post(reverse("admin:observations_visit_delete", args=[visit.pk]), {"post": "yes"})
     assert response.status_code == 403
     assert Visit.objects.filter(pk=visit.pk).exists()
+
+
+def test_interactions_submitted_with_a_visit_are_on_record_with_their_observer(shopper, store):
+    visit = submit_visit(
+        observer=shopper, store=store, interactions=[interaction_input(smile=4), interaction_input(smile=2)]
+    )
+    records = Interaction.history.filter(visit_id=visit.pk).order_by("position")
+    assert [(r.position, r.smile, r.history_type, r.history_user) for r in records] == [
+        (1, 4, "+", shopper),
+        (2, 2, "+", shopper),
+    ]
+
+
+def test_a_correction_shows_the_original_values(shopper, head_office, store):
+    visit = submit_visit(observer=shopper, store=store, interactions=[interaction_input(smile=5, notes="Lovely")])
+    interaction = visit.interactions.get()
+    interaction.smile = 2
+    interaction.notes = "Corrected"
+    interaction._history_user = head_office
+    interaction.save()
+    original, correction = Interaction.history.filter(id=interaction.pk).order_by("history_date")
+    assert (original.smile, original.notes, original.history_user) == (5, "Lovely", shopper)
+    assert (correction.smile, correction.notes, correction.history_user) == (2, "Corrected", head_office)
+    assert {change.field for change in correction.diff_against(original).changes} == {"smile", "notes"}
