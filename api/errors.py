@@ -7,8 +7,10 @@ each message next to its field. Errors that concern no field keep DRF's `{"detai
 from __future__ import annotations
 
 from rest_framework import status
-from rest_framework.exceptions import APIException, ValidationError
+from rest_framework.exceptions import APIException, AuthenticationFailed, NotAuthenticated, Throttled, ValidationError
 from rest_framework.views import exception_handler
+
+from project.middleware import throttled_message
 
 
 class PayloadTooLarge(APIException):
@@ -50,4 +52,10 @@ def api_exception_handler(exc, context):
     response = exception_handler(exc, context)
     if response is not None and isinstance(exc, ValidationError):
         response.data = flatten(exc.detail)
+    elif response is not None and isinstance(exc, (AuthenticationFailed, NotAuthenticated)):
+        # A client tells "log in again" (token_invalid) from "send credentials" (not_authenticated).
+        response.data = {"detail": str(exc.detail), "code": exc.detail.code}
+    elif response is not None and isinstance(exc, Throttled):
+        # The same words as the login page's limit; DRF has set Retry-After already.
+        response.data = {"detail": throttled_message(exc.wait), "code": "throttled"}
     return response

@@ -291,10 +291,30 @@ class SyncResponseSerializer(serializers.Serializer):
 class TokenRequestSerializer(serializers.Serializer):
     username = serializers.CharField()
     password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
+    device = serializers.CharField(
+        max_length=100,
+        required=False,
+        default="",
+        allow_blank=True,
+        help_text="a name for this device (logging in again under the same name replaces its token)",
+    )
 
 
 class TokenResponseSerializer(serializers.Serializer):
-    token = serializers.CharField()
+    token = serializers.CharField(help_text="send as `Authorization: Token <token>`")
+    device_id = serializers.UUIDField(help_text="this device in /api/v1/auth/devices/")
+    expiry = serializers.DateTimeField(help_text="when the token expires unless used (each use extends it)")
+
+
+class DeviceSerializer(serializers.Serializer):
+    device_id = serializers.UUIDField(read_only=True)
+    device = serializers.CharField(read_only=True)
+    created = serializers.DateTimeField(read_only=True)
+    expiry = serializers.DateTimeField(read_only=True, help_text="when the token expires unless used")
+    current = serializers.SerializerMethodField(help_text="the token of this request")
+
+    def get_current(self, token) -> bool:
+        return token.pk == getattr(self.context["request"].auth, "pk", None)
 
 
 class ErrorSerializer(serializers.Serializer):

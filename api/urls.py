@@ -16,6 +16,9 @@ router.register("action-plans", PlanViewSet, basename="plan")
 
 v1 = [
     path("auth/token/", views.TokenView.as_view(), name="token"),
+    path("auth/logout/", views.LogoutView.as_view(), name="logout"),
+    path("auth/devices/", views.DeviceListView.as_view(), name="devices"),
+    path("auth/devices/<uuid:device_id>/", views.DeviceRevokeView.as_view(), name="device-revoke"),
     path("me/", views.MeView.as_view(), name="me"),
     path("rubric/", views.RubricView.as_view(), name="rubric"),
     path("reports/stores/<slug:code>/weekly/", StoreWeeklyReportView.as_view(), name="report-store-weekly"),

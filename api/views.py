@@ -6,12 +6,12 @@ from __future__ import annotations
 import datetime as dt
 
 import django_filters
+from django.contrib.auth import logout
 from django.db import transaction
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _lazy
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
-from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
@@ -20,7 +20,6 @@ from rest_framework.pagination import CursorPagination
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from observations.models import Rubric, Visit, VisitStatus
@@ -34,11 +33,14 @@ from observations.selectors import (
 from observations.services import ReviewNotAllowed, VisitConflict, VisitInvalid, visit_review, visit_submit
 from planning.services import assignment_link_visit
 from project.middleware import locked_out
+from project.throttling import LoginRateThrottle
 from stores.models import Role
 from stores.selectors import stores_visible_to
 
 from . import serializers as s
 from .errors import Conflict, flatten
+from .models import DeviceToken
+from .tokens import device_token_issue, device_tokens_revoke, devices_of
 from .throttling import WriteThrottle
 
 MAX_SYNC_ITEMS = 100
@@ -61,18 +63,56 @@ class TokenView(APIView):
 
     authentication_classes: list = []
     permission_classes = [AllowAny]
-    throttle_classes = [ScopedRateThrottle]
-    throttle_scope = "token"
+    throttle_classes = [LoginRateThrottle]
 
     def post(self, request: Request) -> Response:
+        if not isinstance(request.data, dict):
+            raise ValidationError({"non_field_errors": "Expected a JSON object."})
+        device = s.TokenRequestSerializer(data=request.data)
+        if not device.is_valid() and "device" in device.errors:
+            raise ValidationError({"device": device.errors["device"]})
         serializer = AuthTokenSerializer(data=request.data, context={"request": request})
         if not serializer.is_valid():
             # django-axes marks a locked-out attempt on the request it was given (DRF's wrapper).
             if getattr(request, "axes_locked_out", False):
                 return locked_out(request._request)
             raise ValidationError(serializer.errors)
-        token, _ = Token.objects.get_or_create(user=serializer.validated_data["user"])
-        return Response({"token": token.key})
+        device_token, token = device_token_issue(
+            user=serializer.validated_data["user"], device=device.validated_data.get("device", "")
+        )
+        return Response({"token": token, "device_id": device_token.device_id, "expiry": device_token.expiry})
+
+
+@extend_schema(request=None, responses={204: None, 401: ERRORS[401]})
+class LogoutView(APIView):
+    """Log this device out: its token is revoked at once (a session is ended too)."""
+
+    def post(self, request: Request) -> Response:
+        if isinstance(request.auth, DeviceToken):
+            device_tokens_revoke(user=request.user, device_id=request.auth.device_id)
+        else:
+            logout(request._request)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+@extend_schema_view(
+    get=extend_schema(responses={200: s.DeviceSerializer(many=True), 401: ERRORS[401]}),
+)
+class DeviceListView(APIView):
+    """The devices logged in to your account (each with its own token), most recently used first."""
+
+    def get(self, request: Request) -> Response:
+        return Response(s.DeviceSerializer(devices_of(request.user), many=True, context={"request": request}).data)
+
+
+@extend_schema(request=None, responses={204: None, 401: ERRORS[401], 404: ERRORS[404]})
+class DeviceRevokeView(APIView):
+    """Revoke one of your devices: its token stops working at once."""
+
+    def delete(self, request: Request, device_id) -> Response:
+        if not device_tokens_revoke(user=request.user, device_id=device_id):
+            raise NotFound()
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 @extend_schema(responses={200: s.MeSerializer, 401: ERRORS[401]})

@@ -216,8 +216,7 @@ def bench_user_tokens(n: int = 1) -> tuple[list[str], list[str]]:
     """`n` supervisors of every region (so the load spreads over all stores) and their API tokens.
     Several observers, as in the field: each one's write throttle and history stay their own."""
     django_setup()
-    from rest_framework.authtoken.models import Token
-
+    from api.tokens import device_token_issue
     from stores.models import Region, Role, Store, User
 
     regions = list(Region.objects.all())
@@ -226,7 +225,7 @@ def bench_user_tokens(n: int = 1) -> tuple[list[str], list[str]]:
         username = "bench-supervisor" if number == 1 else f"bench-supervisor-{number}"
         user, _ = User.objects.get_or_create(username=username, defaults={"role": Role.SUPERVISOR})
         user.regions.set(regions)
-        keys.append(Token.objects.get_or_create(user=user)[0].key)
+        keys.append(device_token_issue(user=user, device="bench")[1])
     stores = list(Store.objects.filter(is_active=True).values_list("code", flat=True))
     return keys, stores
 

@@ -18,9 +18,9 @@ unset CELERY_BROKER_URL  # tasks inline: the run needs no worker
 .venv/bin/python manage.py migrate --noinput -v 0
 .venv/bin/python manage.py seed_demo --stores 4 --weeks 2 --password schemathesis-pass >/dev/null 2>&1
 TOKEN=$(.venv/bin/python manage.py shell -v 0 -c "
-from rest_framework.authtoken.models import Token
+from api.tokens import device_token_issue
 from stores.models import User
-print(Token.objects.get_or_create(user=User.objects.get(username='head'))[0].key)")
+print(device_token_issue(user=User.objects.get(username='head'), device='schemathesis')[1])")
 .venv/bin/python manage.py runserver "127.0.0.1:$PORT" --noreload --nothreading >"$workdir/server.log" 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null; rm -rf "$workdir"' EXIT

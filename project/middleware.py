@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 import sys
 import time
 from collections.abc import Callable
@@ -14,6 +15,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from stores.models import Role
 
@@ -120,8 +122,32 @@ def locked_out(request: HttpRequest, credentials: dict | None = None, *args, **k
         "minutes": minutes
     }
     if wants_json(request):
-        return JsonResponse({"detail": message, "code": "locked_out"}, status=429)
-    return HttpResponse(render_to_string("503.html", {"message": message}), status=429)
+        response: HttpResponse = JsonResponse({"detail": message, "code": "locked_out"}, status=429)
+    else:
+        response = HttpResponse(render_to_string("503.html", {"message": message}), status=429)
+    response["Retry-After"] = str(int(settings.AXES_COOLOFF_TIME.total_seconds()))
+    return response
+
+
+def throttled_message(wait: float | None) -> str:
+    seconds = max(1, math.ceil(wait or 1))
+    return ngettext(
+        "Too many requests from your address. Please try again in %(seconds)d second.",
+        "Too many requests from your address. Please try again in %(seconds)d seconds.",
+        seconds,
+    ) % {"seconds": seconds}
+
+
+def too_many_requests(request: HttpRequest, wait: float | None) -> HttpResponse:
+    """The answer to a request over a rate limit: 429 with a plain reason and Retry-After, as a
+    page or as JSON (the API's throttles answer in the same shape, see api.errors)."""
+    message = throttled_message(wait)
+    if wants_json(request):
+        response: HttpResponse = JsonResponse({"detail": message, "code": "throttled"}, status=429)
+    else:
+        response = HttpResponse(render_to_string("503.html", {"message": message}), status=429)
+    response["Retry-After"] = str(max(1, math.ceil(wait or 1)))
+    return response
 
 
 class RequestSizeLimitMiddleware:

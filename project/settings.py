@@ -6,6 +6,7 @@ key, which has no default outside DEBUG. Malformed values fail loudly at start-u
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -77,7 +78,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -166,10 +167,18 @@ AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_LOCKOUT_CALLABLE = "project.middleware.locked_out"
-AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0) or None
-AXES_IPWARE_META_PRECEDENCE_ORDER = (
-    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
-)
+# One answer to "which address is the client?" (project.client_address) for axes, the attempt
+# limiter and the API's throttles.
+AXES_CLIENT_IP_CALLABLE = "project.client_address.client_address"
+
+# Proxies (addresses or networks, comma-separated) whose X-Forwarded-For is believed; default none:
+# the address a request comes from is the client. Behind a load balancer, list its address(es).
+OASIS_TRUSTED_PROXIES = env_list("OASIS_TRUSTED_PROXIES", [])
+for _proxy in OASIS_TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"OASIS_TRUSTED_PROXIES: {_proxy!r} is not an address or network") from exc
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -246,7 +255,7 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # --- REST API -------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "api.authentication.DeviceTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -255,10 +264,26 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["api.parsers.LimitedJSONParser"],
     "EXCEPTION_HANDLER": "api.errors.api_exception_handler",
+    # DRF's own address lookup believes X-Forwarded-For unless told how many proxies there are;
+    # our throttles use project.client_address, and any other sees only REMOTE_ADDR.
+    "NUM_PROXIES": 0,
     "DEFAULT_THROTTLE_RATES": {
-        "token": os.environ.get("THROTTLE_TOKEN", "10/min"),
+        # Log-in attempts per client address, login page and token endpoint together.
+        "login": os.environ.get("THROTTLE_LOGIN", os.environ.get("THROTTLE_TOKEN", "10/min")),
         "writes": os.environ.get("THROTTLE_WRITES", "600/min"),
     },
+}
+# API tokens (django-rest-knox): one per device, stored as a digest, expiring after
+# OASIS_TOKEN_IDLE_DAYS without use. Each use pushes the deadline forward, written at most once per
+# OASIS_TOKEN_REFRESH_SECONDS (not a write per request). A password change, deactivation or
+# logout revokes them; see README "API tokens".
+KNOX_TOKEN_MODEL = "api.DeviceToken"  # noqa: S105 (a model name, not a secret)
+REST_KNOX = {
+    "TOKEN_MODEL": KNOX_TOKEN_MODEL,
+    "TOKEN_TTL": timedelta(days=env_int("OASIS_TOKEN_IDLE_DAYS", 30)),
+    "AUTO_REFRESH": True,
+    "MIN_REFRESH_INTERVAL": env_int("OASIS_TOKEN_REFRESH_SECONDS", 3600),
+    "AUTH_HEADER_PREFIX": "Token",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Service Oasis API",

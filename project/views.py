@@ -1,10 +1,15 @@
 from __future__ import annotations
 
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
+from api.tokens import device_tokens_revoke
 from stores.models import Role
+
+from .middleware import too_many_requests
+from .throttling import LoginRateThrottle
 
 START_PAGE = {
     Role.SHOPPER: "mobile:app",
@@ -19,3 +24,23 @@ def home(request: HttpRequest) -> HttpResponse:
     """Send each user to the page they came for: the phone form for those who observe, the
     reports for those who read them."""
     return redirect(START_PAGE.get(request.user.role, "reports:home"))
+
+
+class LogoutView(auth_views.LogoutView):
+    """Logging out of the web pages (the phone page too) ends the session and revokes the user's
+    API tokens on every device: after "log out", nothing logged in as this user keeps working."""
+
+    def post(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            device_tokens_revoke(user=request.user)
+        return super().post(request, *args, **kwargs)
+
+
+class LoginView(auth_views.LoginView):
+    """The login page, with the per-address limit the token endpoint has (counted together)."""
+
+    def post(self, request, *args, **kwargs):
+        throttle = LoginRateThrottle()
+        if not throttle.allow_request(request, self):
+            return too_many_requests(request, throttle.wait())
+        return super().post(request, *args, **kwargs)

@@ -11,8 +11,6 @@ from .models import User
 def user_anonymize(*, user: User) -> User:
     """Remove everything that identifies a departed user while keeping their visits, so every
     store statistic stays exactly as it was. The user can no longer log in."""
-    from rest_framework.authtoken.models import Token
-
     user.username = f"departed-{user.pk}"
     user.first_name = ""
     user.last_name = ""
@@ -20,9 +18,8 @@ def user_anonymize(*, user: User) -> User:
     user.is_active = False
     user.is_staff = False
     user.is_superuser = False
-    user.set_unusable_password()
+    user.set_unusable_password()  # and with the password, every API token dies (api.models.DeviceToken)
     user.save()
     user.stores.clear()
     user.regions.clear()
-    Token.objects.filter(user=user).delete()
     return user

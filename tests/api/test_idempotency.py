@@ -8,8 +8,8 @@ import pytest
 import requests
 from django.db import connection
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 
+from api.tokens import device_token_issue
 from observations.models import Interaction, Visit
 
 from .conftest import as_user, interaction_body, visit_body
@@ -19,7 +19,7 @@ from .conftest import as_user, interaction_body, visit_body
 def test_fifty_racing_replays_store_one_visit_and_never_fail(live_server, shopper, store):
     if connection.vendor != "postgresql":
         pytest.skip("concurrent writers need PostgreSQL; SQLite serialises them with 'database is locked'")
-    token = Token.objects.create(user=shopper).key
+    token = device_token_issue(user=shopper)[1]
     body = visit_body(interactions=[interaction_body(), interaction_body(smile=2), interaction_body(smile=3)])
     url = live_server.url + reverse("visit-list")
 
