@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import unicodedata
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
@@ -47,14 +48,26 @@ class CSVRenderer(BaseRenderer):
         return buffer.getvalue().encode(self.charset)
 
 
+FORMULA_STARTS = ("=", "+", "-", "@")
+
+
 def _cell(value):
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+    if isinstance(value, str) and _reads_as_formula(value):
         return "'" + value
     return value
+
+
+def _reads_as_formula(text: str) -> bool:
+    """A spreadsheet starts a formula at `=`, `+`, `-` or `@`, also after leading whitespace and
+    in their full-width forms (`＝`), which it folds to the ASCII ones; tab and CR start one too."""
+    if text[:1] in ("\t", "\r", "\n"):
+        return True
+    first = text.lstrip()[:1]
+    return bool(first) and unicodedata.normalize("NFKC", first) in FORMULA_STARTS
 
 
 class ReportView(APIView):

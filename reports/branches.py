@@ -30,7 +30,7 @@ from .figures import (
     standings,
     sum_rows,
 )
-from .params import ReportParamError
+from .params import ReportParamError, parse_code
 from .periods import Period, trend_weeks
 from .rollups import Totals
 
@@ -41,8 +41,9 @@ def branch_stores(user: User, region_code: str | None) -> QuerySet[Store]:
     if user.role not in (Role.HEAD_OFFICE, Role.SUPERVISOR):
         raise PermissionDenied
     stores = stores_reportable_to(user)
+    region_code = parse_code(region_code, "region")
     if region_code:
-        region = Region.objects.filter(code=region_code.strip()).first()
+        region = Region.objects.filter(code=region_code).first()
         if region is None:
             raise ReportParamError("region", f"there is no region with the code {region_code!r}.")
         if user.role != Role.HEAD_OFFICE and not user.regions.filter(pk=region.pk).exists():

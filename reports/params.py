@@ -15,6 +15,10 @@ from .figures import SORT_KEYS
 from .periods import Period, last_complete_week, monday_of
 
 MAX_PERIOD_WEEKS = 104
+# Reports cover the years the service can have data for. The ends of the calendar (years 1 and
+# 9999) overflowed in time-zone arithmetic and in the weeks before and after a period.
+MIN_YEAR, MAX_YEAR = 2000, 2100
+MAX_CODE_LENGTH = 50
 
 
 class ReportParamError(ValueError):
@@ -38,9 +42,16 @@ def parse_week(value: str, param: str = "week") -> dt.date:
     if not match:
         raise ReportParamError(param, "must be an ISO week like 2026-W47.")
     try:
-        return dt.date.fromisocalendar(int(match[1]), int(match[2]), 1)
+        monday = dt.date.fromisocalendar(int(match[1]), int(match[2]), 1)
     except ValueError:
         raise ReportParamError(param, f"{value} is not a week of that year (weeks run 01 to 52 or 53).") from None
+    return _within_years(monday, value, param)
+
+
+def _within_years(monday: dt.date, value: str, param: str) -> dt.date:
+    if not MIN_YEAR <= monday.year <= MAX_YEAR:
+        raise ReportParamError(param, f"{value} is outside the years {MIN_YEAR} to {MAX_YEAR}.")
+    return monday
 
 
 def parse_week_or_date(value: str, param: str) -> dt.date:
@@ -50,9 +61,10 @@ def parse_week_or_date(value: str, param: str) -> dt.date:
         return parse_week(value, param)
     if _ISO_DATE.match(value):
         try:
-            return monday_of(dt.date.fromisoformat(value))
+            day = dt.date.fromisoformat(value)
         except ValueError:
             raise ReportParamError(param, f"{value} is not a calendar date.") from None
+        return _within_years(monday_of(day), value, param)
     raise ReportParamError(param, "must be an ISO week like 2026-W47 or a date like 2026-11-18.")
 
 
@@ -101,3 +113,14 @@ def parse_sort(query: Mapping[str, str]) -> tuple[str, bool]:
     if key not in SORT_KEYS:
         raise ReportParamError("sort", f"must be one of {', '.join(SORT_KEYS)} (prefix - for descending).")
     return key, descending
+
+
+def parse_code(value: str | None, param: str) -> str | None:
+    """A store or region code from the query string: printable text of sensible length (a NUL
+    byte reached PostgreSQL, which refuses it with an error, as a 500)."""
+    if value is None or not value.strip():
+        return None
+    value = value.strip()
+    if len(value) > MAX_CODE_LENGTH or not value.isprintable():
+        raise ReportParamError(param, "is not a code (printable text of at most 50 characters).")
+    return value

@@ -246,3 +246,16 @@ def test_another_supervisor_is_a_stranger(api, week11, other_region):
     stranger = UserFactory(username="sup-south", role="supervisor", regions=[other_region])
     api.force_authenticate(stranger)
     assert api.get(weekly("ber-mitte")).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "name",
+    ['＝HYPERLINK("http://evil")', " =1+1", "\t=1+1", "  +1", " -1", " @SUM(A1)", "＋1", "－1", "＠A1", "\u3000=1"],
+)
+def test_csv_cells_that_a_spreadsheet_would_read_as_a_formula_are_defused(api, head_office, week11, store, name):
+    store.name = name
+    store.save()
+    api.force_authenticate(head_office)
+    rows = list(csv.reader(io.StringIO(api.get(BRANCHES, {"week": "2026-W11", "format": "csv"}).content.decode())))
+    names = [dict(zip(rows[0], row, strict=True))["name"] for row in rows[1:]]
+    assert "'" + name in names
