@@ -12,6 +12,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+import redis
 from django.conf import settings
 from django.db import connection
 
@@ -101,6 +102,34 @@ def wait_for(condition, timeout: float = 60) -> None:
         time.sleep(0.25)
 
 
+def worker_idle(queue: str) -> bool:
+    """Nothing waits in the queue and nothing is being worked on (with late acks a task stays
+    in the broker's unacked set until it has finished)."""
+    client = redis.Redis.from_url(settings.CELERY_BROKER_URL)
+    try:
+        return client.llen(queue) == 0 and client.hlen("unacked") == 0
+    finally:
+        client.close()
+
+
+def wait_until_idle(queue: str, steady_for: float = 1.0, timeout: float = 60) -> None:
+    """Wait (bounded) until the worker has run everything queued, including any duplicate a
+    design fault would have queued; idle must hold for `steady_for` seconds."""
+    deadline = time.monotonic() + timeout
+    idle_since = None
+    while True:
+        now = time.monotonic()
+        if worker_idle(queue):
+            idle_since = idle_since or now
+            if now - idle_since >= steady_for:
+                return
+        else:
+            idle_since = None
+        if now > deadline:
+            raise AssertionError("timed out waiting for the worker to finish its queue")
+        time.sleep(0.1)
+
+
 def emails_to(tmp_path: Path, address: str) -> int:
     return sum(path.read_text().count(f"To: {address}") for path in tmp_path.glob("*.log"))
 
@@ -112,7 +141,7 @@ def test_a_doubled_beat_sends_one_email_per_recipient(workers, tmp_path, queue, 
     queue_weekly_reports.apply_async((moment,), queue=queue)  # beat fired twice
 
     wait_for(lambda: ReportDelivery.objects.filter(status=DeliveryStatus.SENT).count() == 1)
-    time.sleep(2)  # give a duplicate the chance to go out, if the design allowed one
+    wait_until_idle(queue)  # a duplicate, if the design allowed one, would have gone out by now
     assert emails_to(tmp_path, "greta@store.example") == 1
     assert ReportDelivery.objects.count() == 1
 
@@ -132,5 +161,5 @@ def test_a_worker_killed_mid_send_and_restarted_delivers_exactly_once(
 
     workers(slow_seconds=0)  # restarted; the unacknowledged task comes back to it
     wait_for(lambda: ReportDelivery.objects.get().status == DeliveryStatus.SENT, timeout=90)
-    time.sleep(2)
+    wait_until_idle(queue)
     assert emails_to(tmp_path, "greta@store.example") == 1

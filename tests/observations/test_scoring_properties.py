@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from observations import scoring
@@ -48,8 +48,7 @@ def test_visit_scores_lie_between_0_and_100(values):
 
 @given(interactions(), seconds)
 def test_a_faster_greeting_never_lowers_a_score(values, faster):
-    if not values.greeted or faster > values.greeting_seconds:
-        return
+    assume(values.greeted and faster <= values.greeting_seconds)
     before = scoring.interaction_scores(values)
     after = scoring.interaction_scores(replace(values, greeting_seconds=faster))
     assert after.greeting >= before.greeting
@@ -58,8 +57,7 @@ def test_a_faster_greeting_never_lowers_a_score(values, faster):
 
 @given(interactions(), seconds)
 def test_a_faster_answer_never_lowers_a_score(values, faster):
-    if not values.asked or faster > values.response_seconds:
-        return
+    assume(values.asked and faster <= values.response_seconds)
     before = scoring.interaction_scores(values)
     after = scoring.interaction_scores(replace(values, response_seconds=faster))
     assert after.response >= before.response

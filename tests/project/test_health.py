@@ -7,7 +7,17 @@ from django.urls import reverse
 pytestmark = pytest.mark.django_db
 
 
-def test_health_answers_200_when_database_and_broker_answer(client):
+@pytest.mark.broker
+def test_health_answers_200_when_database_and_broker_answer(client, settings):
+    if not settings.CELERY_BROKER_URL:
+        pytest.skip("needs a broker: set CELERY_BROKER_URL (CI uses redis://127.0.0.1:6379/0)")
+    response = client.get(reverse("health"))
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "checks": {"database": "ok", "broker": "ok"}}
+
+
+def test_without_a_broker_tasks_run_inline_and_health_checks_only_the_database(client, settings):
+    settings.CELERY_BROKER_URL = ""
     response = client.get(reverse("health"))
     assert response.status_code == 200
     assert response.json() == {"status": "ok", "checks": {"database": "ok", "broker": "ok"}}
