@@ -76,4 +76,5 @@ def visit_flags(
 
 
 def flag_label(flag: dict) -> str:
-    return str(FLAG_LABELS.get(flag.get("code"), flag.get("code", "")))
+    code = str(flag.get("code", ""))
+    return str(FLAG_LABELS.get(code, code))
