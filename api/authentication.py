@@ -13,6 +13,7 @@ from hmac import compare_digest
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from knox.auth import TokenAuthentication
 from knox.crypto import hash_token
 from knox.settings import CONSTANTS, knox_settings
@@ -55,3 +56,18 @@ class DeviceTokenAuthentication(TokenAuthentication):
         if knox_settings.AUTO_REFRESH and device_token.expiry is not None:
             self.renew_token(device_token)
         return device_token.user, device_token
+
+
+class DeviceTokenScheme(OpenApiAuthenticationExtension):
+    """The OpenAPI description of the scheme: `Authorization: Token <token>`."""
+
+    target_class = "api.authentication.DeviceTokenAuthentication"
+    name = "tokenAuth"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": "`Token <token>` with a token from POST /api/v1/auth/token/",
+        }
