@@ -16,7 +16,7 @@ router.register("action-plans", PlanViewSet, basename="plan")
 
 v1 = [
     path("auth/token/", views.TokenView.as_view(), name="token"),
-    path("auth/logout/", views.LogoutView.as_view(), name="logout"),
+    path("auth/logout/", views.LogoutView.as_view(), name="token-logout"),
     path("auth/devices/", views.DeviceListView.as_view(), name="devices"),
     path("auth/devices/<uuid:device_id>/", views.DeviceRevokeView.as_view(), name="device-revoke"),
     path("me/", views.MeView.as_view(), name="me"),

@@ -147,7 +147,7 @@ def test_deactivation_revokes_every_token(shopper):
 def test_logging_out_of_the_app_revokes_that_device_only(shopper):
     phone = log_in("shopper-anna", device="phone")["token"]
     tablet = log_in("shopper-anna", device="tablet")["token"]
-    assert with_token(phone).post(reverse("logout")).status_code == 204
+    assert with_token(phone).post(reverse("token-logout")).status_code == 204
     assert with_token(phone).get(reverse("me")).json() == REFUSED
     assert with_token(tablet).get(reverse("me")).status_code == 200
 
