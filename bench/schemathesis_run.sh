@@ -5,6 +5,10 @@
 # cross-field rules of a visit, e.g. greeting_seconds only when greeted, or dates within 60 days,
 # so schema-valid visits are rightly refused with a 400) and "negative data rejection" (the sync
 # endpoint answers 200 with a per-item "invalid" result by design, and empty filters are ignored).
+# Query parameters and path segments are fuzzed too (every parameter the schema declares, in both
+# positive and negative mode). Logging out and revoking devices are left out: they would revoke the
+# run's own token (they are tested in tests/api/test_tokens.py). Response time is bounded loosely
+# (a loaded 2-core CI machine hashes a password in seconds); timings belong to bench/.
 # Runs on the database in DATABASE_URL (default: a throw-away SQLite file) on 127.0.0.1:8181.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -29,5 +33,8 @@ for _ in $(seq 1 60); do curl -fs "http://127.0.0.1:$PORT/health/" >/dev/null &&
   -H "Authorization: Token $TOKEN" \
   --checks all \
   --exclude-checks positive_data_acceptance,negative_data_rejection \
+  --exclude-path /api/v1/auth/logout/ --exclude-method DELETE \
+  --phases examples,coverage,fuzzing --mode all \
+  --suppress-health-check too_slow --max-response-time 60 \
   --max-examples "${SCHEMATHESIS_EXAMPLES:-25}" --request-timeout 20 \
   --generation-deterministic
