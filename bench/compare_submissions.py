@@ -44,10 +44,9 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--seconds", type=int, default=30)
     args = parser.parse_args()
-    tokens = common.psql(
-        "SELECT t.key FROM authtoken_token t JOIN stores_user u ON u.id = t.user_id"
-        " WHERE u.username LIKE 'bench-supervisor%' ORDER BY u.username"
-    ).split()
+    # API tokens are stored as digests (knox): issue fresh ones for the bench supervisors.
+    observers = int(common.psql("SELECT count(*) FROM stores_user WHERE username LIKE 'bench-supervisor%'") or 1)
+    tokens, _ = common.bench_user_tokens(max(1, observers))
     stores = common.psql("SELECT code FROM stores_store WHERE is_active ORDER BY code").split()
     runs = [
         run(checkout.resolve(), args.seconds, tokens, stores)
