@@ -14,7 +14,7 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_
 from rest_framework import mixins, status, viewsets
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.exceptions import NotFound, PermissionDenied, Throttled, ValidationError
 from rest_framework.generics import get_object_or_404
 from rest_framework.pagination import CursorPagination
 from rest_framework.permissions import AllowAny
@@ -33,7 +33,7 @@ from observations.selectors import (
 from observations.services import ReviewNotAllowed, VisitConflict, VisitInvalid, visit_review, visit_submit
 from planning.services import assignment_link_visit
 from project.middleware import locked_out
-from project.throttling import LoginRateThrottle
+from project.throttling import FailedLoginThrottle
 from stores.models import Role
 from stores.selectors import stores_visible_to
 
@@ -63,9 +63,12 @@ class TokenView(APIView):
 
     authentication_classes: list = []
     permission_classes = [AllowAny]
-    throttle_classes = [LoginRateThrottle]
+    throttle_classes: list = []  # failed log-ins per address, counted in post()
 
     def post(self, request: Request) -> Response:
+        throttle = FailedLoginThrottle()
+        if not throttle.allow_request(request, self):
+            raise Throttled(throttle.wait())
         if not isinstance(request.data, dict):
             raise ValidationError({"non_field_errors": "Expected a JSON object."})
         device = s.TokenRequestSerializer(data=request.data)
@@ -73,6 +76,7 @@ class TokenView(APIView):
             raise ValidationError({"device": device.errors["device"]})
         serializer = AuthTokenSerializer(data=request.data, context={"request": request})
         if not serializer.is_valid():
+            throttle.record_failure()
             # django-axes marks a locked-out attempt on the request it was given (DRF's wrapper).
             if getattr(request, "axes_locked_out", False):
                 return locked_out(request._request)

@@ -268,7 +268,7 @@ REST_FRAMEWORK = {
     # our throttles use project.client_address, and any other sees only REMOTE_ADDR.
     "NUM_PROXIES": 0,
     "DEFAULT_THROTTLE_RATES": {
-        # Log-in attempts per client address, login page and token endpoint together.
+        # Failed log-ins per client address, login page and token endpoint together.
         "login": os.environ.get("THROTTLE_LOGIN", os.environ.get("THROTTLE_TOKEN", "10/min")),
         "writes": os.environ.get("THROTTLE_WRITES", "600/min"),
     },

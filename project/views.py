@@ -9,7 +9,7 @@ from api.tokens import device_tokens_revoke
 from stores.models import Role
 
 from .middleware import too_many_requests
-from .throttling import LoginRateThrottle
+from .throttling import FailedLoginThrottle
 
 START_PAGE = {
     Role.SHOPPER: "mobile:app",
@@ -37,10 +37,15 @@ class LogoutView(auth_views.LogoutView):
 
 
 class LoginView(auth_views.LoginView):
-    """The login page, with the per-address limit the token endpoint has (counted together)."""
+    """The login page, with the per-address limit on failed log-ins that the token endpoint has
+    (counted together)."""
 
     def post(self, request, *args, **kwargs):
-        throttle = LoginRateThrottle()
-        if not throttle.allow_request(request, self):
-            return too_many_requests(request, throttle.wait())
+        self.throttle = FailedLoginThrottle()
+        if not self.throttle.allow_request(request, self):
+            return too_many_requests(request, self.throttle.wait())
         return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form):
+        self.throttle.record_failure()
+        return super().form_invalid(form)

@@ -64,3 +64,14 @@ def test_the_token_endpoint_answers_the_same_429_as_json(client):
     body = response.json()
     assert body["code"] == "throttled"
     assert body["detail"].startswith("Too many requests from your address. Please try again in ")
+
+
+def test_successful_log_ins_from_one_address_are_not_limited(client, shopper):
+    # An office whose staff share one address: only failures count.
+    api = APIClient()
+    body = {"username": "shopper-anna", "password": "correct-horse-battery"}
+    statuses = [api.post(reverse("token"), body, format="json").status_code for _ in range(12)]
+    assert statuses == [200] * 12
+    for _ in range(12):
+        client.logout()
+        assert client.post(reverse("login"), body).status_code == 302
