@@ -118,6 +118,12 @@ class WaveViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         self.request.accepted_media_type = JSONRenderer.media_type
         return super().handle_exception(exc)
 
+    def options(self, request, *args, **kwargs):
+        # The description of the endpoint is JSON, whatever format the query asked for (a 500 before).
+        request.accepted_renderer = JSONRenderer()
+        request.accepted_media_type = JSONRenderer.media_type
+        return super().options(request, *args, **kwargs)
+
     def get_queryset(self):
         _no_managers(self.request)
         if not selectors.sees_planning(self.request.user):

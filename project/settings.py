@@ -295,6 +295,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "api.schema.document_not_found"],
 }
 # Bodies larger than this are refused before they are parsed (a visit is a few KB).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024

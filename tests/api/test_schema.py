@@ -41,3 +41,20 @@ def test_the_interactive_docs_are_served_from_this_site(client):
     assert response.status_code == 200
     assert b"swagger-ui" in response.content
     assert b"cdn.jsdelivr" not in response.content
+
+
+def test_every_operation_on_an_object_documents_404_and_token_auth(client, head_office):
+    client.force_login(head_office)
+    schema = yaml.safe_load(client.get(reverse("schema")).content)
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            if "{" in path:
+                assert "404" in operation["responses"], f"{method.upper()} {path}"
+    assert schema["components"]["securitySchemes"]["tokenAuth"]["name"] == "Authorization"
+
+
+def test_options_with_format_csv_describes_a_planning_endpoint_in_json(client, head_office):
+    client.force_login(head_office)
+    response = client.options("/api/v1/planning/waves/0/coverage/?format=csv")
+    assert response.status_code < 500
+    assert response["Content-Type"].startswith("application/json")
