@@ -1,10 +1,16 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from stores.models import Role
 
 from .factories import RegionFactory, StoreFactory, UserFactory
+
+# No per-example deadline: on a loaded 2-core CI machine a fast example can take a second, and a
+# deadline then fails a test for the machine's load, not for the code. Timings belong to bench/.
+hypothesis_settings.register_profile("oasis", deadline=None)
+hypothesis_settings.load_profile("oasis")
 
 
 @pytest.fixture
