@@ -16,6 +16,8 @@ import redis
 from django.conf import settings
 from rest_framework.throttling import ScopedRateThrottle
 
+from project.throttling import ClientAddressMixin
+
 # KEYS[1]: the user's key; ARGV[1]: the window in ms; ARGV[2]: the number of requests allowed in it.
 # Returns 0 when the request is allowed (and counts it), else the milliseconds until it would be.
 SLIDING_WINDOW = """
@@ -41,7 +43,7 @@ def _sliding_window_script(url: str):
     return redis.Redis.from_url(url).register_script(SLIDING_WINDOW)
 
 
-class WriteThrottle(ScopedRateThrottle):
+class WriteThrottle(ClientAddressMixin, ScopedRateThrottle):
     """Writes share one rate per user ("writes" in DEFAULT_THROTTLE_RATES); reads are not throttled."""
 
     scope = "writes"

@@ -40,8 +40,8 @@ from stores.selectors import stores_visible_to
 from . import serializers as s
 from .errors import Conflict, flatten
 from .models import DeviceToken
-from .tokens import device_token_issue, device_tokens_revoke, devices_of
 from .throttling import WriteThrottle
+from .tokens import device_token_issue, device_tokens_revoke, devices_of
 
 MAX_SYNC_ITEMS = 100
 WRONG_OWNER = _lazy("was recorded by another user; only they can send it.")

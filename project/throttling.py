@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rest_framework.throttling import ScopedRateThrottle, SimpleRateThrottle
+from rest_framework.throttling import SimpleRateThrottle
 
 from .client_address import client_address
 
@@ -39,7 +39,3 @@ class FailedLoginThrottle(ClientAddressMixin, SimpleRateThrottle):
             return
         self.history.insert(0, self.now)
         self.cache.set(self.key, self.history, self.duration)
-
-
-class ClientScopedRateThrottle(ClientAddressMixin, ScopedRateThrottle):
-    pass

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('observations', '0007_audit_trail_without_unread_indexes'),
+        ('observations', '0009_interaction_typed_seconds'),
         ('stores', '0002_store_history'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
