@@ -11,8 +11,8 @@ import redis
 import requests
 from django.conf import settings
 from django.db import connection
-from rest_framework.authtoken.models import Token
 
+from api.tokens import device_token_issue
 from notifications.models import DeliveryStatus, VisitAlert
 from observations.models import OutboxItem, RollupScope, StoreWeekRollup, Visit
 
@@ -102,7 +102,7 @@ def test_with_the_broker_down_every_visit_is_answered_and_counted_once_it_return
     base = f"http://127.0.0.1:{port}"
     wait_for(lambda: answers(f"{base}/api/v1/me/"), what="the app server")
     assert requests.get(f"{base}/health/", timeout=10).status_code == 503  # the broker is down indeed
-    headers = {"Authorization": f"Token {Token.objects.create(user=shopper).key}"}
+    headers = {"Authorization": f"Token {device_token_issue(user=shopper)[1]}"}
 
     single = [visit_body(), visit_body(interactions=[POOR]), visit_body(), visit_body(interactions=[POOR])]
     for body in single:
