@@ -111,7 +111,7 @@ def gunicorn(
         start_new_session=True,
     )
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 240
         while True:
             try:
                 urllib.request.urlopen(f"http://{HOST}:{port}{ready_path}", timeout=15)
@@ -127,7 +127,7 @@ def gunicorn(
         yield server
     finally:
         os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=30)
+        process.wait(timeout=120)
 
 
 @contextlib.contextmanager

@@ -144,8 +144,10 @@ def run_pgbench(args) -> dict:
             ["pgbench", "-h", "127.0.0.1", "-U", "postgres", "-n", "-M", "prepared", "-c", str(args.connections),
              "-j", "2", "-T", str(args.seconds), "-f", PGBENCH, "-D", f"smin={smin}", "-D", f"smax={smax}",
              "-D", f"observer={observer}", "-D", f"rubric={rubric}", common.BENCH_DB],
-            capture_output=True, text=True, check=True,
+            capture_output=True, text=True, check=False,
         )  # fmt: skip
+    if result.returncode:
+        raise RuntimeError(result.stdout + result.stderr)
     transactions = int(re.search(r"number of transactions actually processed: (\d+)", result.stdout).group(1))
     failed = re.search(r"number of failed transactions: (\d+)", result.stdout)
     latency = re.search(r"latency average = ([\d.]+) ms", result.stdout)
