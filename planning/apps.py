@@ -6,3 +6,6 @@ class PlanningConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "planning"
     verbose_name = _("Planning")
+
+    def ready(self) -> None:
+        from . import followup  # noqa: F401  (registers the outbox kind of planning's e-mails)

@@ -399,6 +399,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "photos.tasks.delete_expired_photos",
         "schedule": crontab(hour=4, minute=10),
     },
+    # Planning: overdue marking, reminders and re-offers of published waves' assignments.
+    "planning-sweep": {
+        "task": "planning.tasks.sweep_assignments",
+        "schedule": crontab(minute="*/15"),
+    },
     "nightly-rollup-rebuild": {
         "task": "observations.tasks.rebuild_all_rollups",
         "schedule": crontab(hour=3, minute=30),
@@ -419,6 +424,8 @@ OASIS_OUTBOX_INLINE = env_bool("OASIS_OUTBOX_INLINE", not CELERY_BROKER_URL)
 OASIS_OUTBOX_KICK = env_bool("OASIS_OUTBOX_KICK", True)
 # Planning: planned visits a shopper takes per week unless head office set their own capacity.
 OASIS_PLANNING_WEEKLY_CAPACITY = env_int("OASIS_PLANNING_WEEKLY_CAPACITY", 5)
+# Shoppers are reminded this many days before their assignment's window closes.
+OASIS_PLANNING_REMIND_DAYS = env_int("OASIS_PLANNING_REMIND_DAYS", 1)
 
 LOGGING = {
     "version": 1,
