@@ -23,7 +23,6 @@ from observations.plausibility import flag_label
 from observations.selectors import INTERACTIONS
 from observations.services import InteractionInput, VisitInput
 from observations.validation import MAX_APPROACHES, MAX_INTERACTIONS, MAX_NOTES, visit_errors
-from planning.services import assignment_for_visit
 from stores.models import Role, Store, User
 from stores.selectors import observable_store
 
@@ -131,7 +130,10 @@ class VisitInputSerializer(serializers.Serializer):
         allow_null=True,
         required=False,
         default=None,
-        help_text="optional: the id of the observer's assignment this visit was started from (planning)",
+        help_text=(
+            "optional: the id of the observer's assignment this visit was started from (planning). The visit "
+            "is linked to it if it is still the observer's open assignment in that store, else stored unlinked."
+        ),
     )
 
     def validate_store(self, code: str) -> Store:
@@ -153,14 +155,6 @@ class VisitInputSerializer(serializers.Serializer):
         )
         if errors:
             raise serializers.ValidationError(errors)
-        if attrs["assignment"] is not None:
-            assignment = assignment_for_visit(
-                observer=self.context["observer"], assignment_id=attrs["assignment"], visit_id=attrs["id"]
-            )
-            if assignment is None:
-                raise serializers.ValidationError({"assignment": _("is not an open assignment of yours.")})
-            if assignment.store_id != attrs["store"].pk:
-                raise serializers.ValidationError({"assignment": _("is for another store.")})
         return attrs
 
     @property

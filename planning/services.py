@@ -427,24 +427,17 @@ def assignment_take(*, assignment: Assignment, shopper: User) -> Assignment:
     return locked
 
 
-def assignment_for_visit(*, observer: User, assignment_id: int, visit_id) -> Assignment | None:
-    """The observer's assignment a visit may be linked to: one of a published wave still to be
-    done, or the one this very visit is linked to already (a replay), else None."""
-    return (
-        Assignment.objects.filter(pk=assignment_id, shopper=observer, wave__status=WaveStatus.PUBLISHED)
-        .filter(Q(status__in=[AssignmentStatus.ASSIGNED, AssignmentStatus.OVERDUE]) | Q(visit_id=visit_id))
-        .first()
-    )
-
-
 @transaction.atomic
 def assignment_link_visit(*, assignment_id: int, visit: Visit) -> bool:
-    """The visit was started from the assignment: the assignment is done. Safe to repeat (a
-    replayed visit); an assignment already done with another visit stays as it is."""
+    """The visit was started from the assignment: the assignment is done, if it is still the
+    observer's open assignment in the visit's store (a phone that was offline may name one that
+    was declined or offered to someone else meanwhile: the visit then simply stays unlinked; a
+    visit is never refused for its link). Safe to repeat (a replayed visit)."""
     if Assignment.objects.filter(visit=visit).exists():
         return False
     updated = Assignment.objects.filter(
         pk=assignment_id,
+        wave__status=WaveStatus.PUBLISHED,
         shopper_id=visit.observer_id,
         store_id=visit.store_id,
         status__in=[AssignmentStatus.ASSIGNED, AssignmentStatus.OVERDUE],

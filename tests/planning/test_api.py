@@ -131,11 +131,21 @@ def test_starting_a_visit_from_an_assignment_links_them_and_a_replay_stays_200(l
     assert client.post(reverse("visit-list"), body, format="json").status_code == 200
 
 
-def test_a_visit_cannot_be_linked_to_someone_elses_assignment(live_wave, shopper):
+def test_a_visit_naming_someone_elses_assignment_is_stored_unlinked(live_wave, shopper):
     other = Assignment.objects.exclude(shopper=shopper).first()
     response = as_user(shopper).post(reverse("visit-list"), visit_body(assignment=other.pk), format="json")
-    assert response.status_code == 400
-    assert response.json() == {"assignment": "is not an open assignment of yours."}
+    assert response.status_code == 201
+    other.refresh_from_db()
+    assert (other.status, other.visit) == (AssignmentStatus.ASSIGNED, None)
+
+
+def test_a_visit_started_from_an_assignment_declined_meanwhile_is_stored_unlinked(live_wave, shopper):
+    assignment = mine(shopper)
+    as_user(shopper).post(reverse("assignment-decline", args=[assignment.pk]), {"reason": "ill"}, format="json")
+    response = as_user(shopper).post(reverse("visit-list"), visit_body(assignment=assignment.pk), format="json")
+    assert response.status_code == 201
+    assignment.refresh_from_db()
+    assert (assignment.status, assignment.visit) == (AssignmentStatus.OPEN, None)
 
 
 def test_a_visit_without_an_assignment_is_stored_as_before(live_wave, shopper):
