@@ -195,3 +195,9 @@ def test_open_assignments_of_a_board_wave_can_be_taken_by_shoppers_of_the_store(
     response = as_user(second).post(reverse("assignment-take", args=[assignment.pk]))
     assert response.status_code == 200
     assert mine(second).status == AssignmentStatus.ASSIGNED
+
+
+def test_a_supervisors_own_visit_counts_as_done_in_the_coverage(live_wave, supervisor, head_office):
+    assert as_user(supervisor).post(reverse("visit-list"), visit_body(), format="json").status_code == 201
+    rows = as_user(head_office).get(reverse("wave-coverage", args=[live_wave.pk])).json()["stores"]
+    assert {row["store"]: row["done"] for row in rows} == {"ber-mitte": 1, "zrh-hb": 0}
