@@ -16,6 +16,7 @@ import { startTicking } from "./stopwatch.js";
 import { api, config, csrfToken, LoggedOut, nextRetryAt, Offline, syncQueue } from "./sync.js";
 import { newVisit } from "./visit.js";
 import { renderVisitList } from "./visits.js";
+import "./assignments.js"; // a shopper's assignments (planning): a card on the home screen
 
 const $ = (selector) => document.querySelector(selector);
 const RETRY_MS = 30000;

@@ -9,7 +9,8 @@ export const INTERACTION_FIELDS = [
   "greeted", "greeting_seconds", "greeting_typed", "greeting_personal", "smile", "unsolicited_approaches",
   "followed", "asked", "response_seconds", "response_typed", "response_quality", "special_request", "notes",
 ];
-const VISIT_FIELDS = ["id", "owner", "store", "started_at", "ended_at", "notes", "latitude", "longitude", "location_accuracy_m"];
+// "assignment": the planned assignment a visit was started from, if any (planning links them).
+const VISIT_FIELDS = ["id", "owner", "store", "started_at", "ended_at", "notes", "latitude", "longitude", "location_accuracy_m", "assignment"];
 
 export function newInteraction() {
   return {
