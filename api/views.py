@@ -7,6 +7,7 @@ import datetime as dt
 
 import django_filters
 from django.contrib.auth import logout
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _lazy
@@ -34,6 +35,7 @@ from observations.services import ReviewNotAllowed, VisitConflict, VisitInvalid,
 from planning.services import assignment_link_visit
 from project.middleware import locked_out
 from project.throttling import FailedLoginThrottle
+from reports.params import MAX_YEAR, MIN_YEAR
 from stores.models import Role
 from stores.selectors import stores_visible_to
 
@@ -146,11 +148,25 @@ class RubricView(APIView):
         return Response(s.RubricSerializer(Rubric.in_force()).data)
 
 
+def within_report_years(value: dt.datetime) -> None:
+    """A time filter within the years the service has data for: the ends of the calendar overflow
+    when the database driver converts them to UTC (SQLite), a 500 instead of a 400."""
+    if not MIN_YEAR <= value.year <= MAX_YEAR:
+        raise DjangoValidationError(
+            _lazy("Enter a time between the years %(min)s and %(max)s.") % {"min": MIN_YEAR, "max": MAX_YEAR},
+            code="out_of_range",
+        )
+
+
 class VisitFilter(django_filters.FilterSet):
     store = django_filters.CharFilter(field_name="store__code", help_text="store code")
     status = django_filters.ChoiceFilter(choices=VisitStatus.choices)
-    started_from = django_filters.IsoDateTimeFilter(field_name="started_at", lookup_expr="gte")
-    started_before = django_filters.IsoDateTimeFilter(field_name="started_at", lookup_expr="lt")
+    started_from = django_filters.IsoDateTimeFilter(
+        field_name="started_at", lookup_expr="gte", validators=[within_report_years]
+    )
+    started_before = django_filters.IsoDateTimeFilter(
+        field_name="started_at", lookup_expr="lt", validators=[within_report_years]
+    )
     mine = django_filters.BooleanFilter(method="filter_mine", help_text="only the visits I recorded")
 
     class Meta:
