@@ -13,7 +13,9 @@ from .validation import interaction_errors
 
 
 def is_head_office(request) -> bool:
-    return request.user.is_superuser or getattr(request.user, "role", None) == Role.HEAD_OFFICE
+    """Corrections are head office's, by role: a superuser of another role may look, not correct
+    (the services would refuse it, and the admin must not offer what then fails)."""
+    return request.user.is_active and request.user.role == Role.HEAD_OFFICE
 
 
 @admin.register(Rubric)

@@ -1,41 +1,196 @@
-from django.contrib import admin
+"""The admin of regions, stores and people, as head office uses it.
+
+The role is the permission: head office reaches these pages through the head_office group
+(`stores.roles`), and what a user may do follows from their role and scope, so the user form leads
+with them. Nothing here is deleted in bulk: stores are closed, people deactivated or anonymised.
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+
+from django import forms
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from project.history import HistoryAdmin
 
 from .models import Region, Store, User
+from .services import scope_errors, store_close, user_anonymize, user_apply_role, user_deactivate, user_invite
+
+
+def timezone_choices() -> list[tuple[str, str]]:
+    return [(name, name) for name in sorted(zoneinfo.available_timezones()) if "/" in name or name == "UTC"]
+
+
+class NoBulkDeleteMixin:
+    """Deleting many rows at once is never what head office means: each admin offers the action
+    that keeps the record (close, deactivate, anonymise, reject) instead."""
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
-    list_display = ["code", "name"]
+class RegionAdmin(NoBulkDeleteMixin, admin.ModelAdmin):
+    list_display = ["code", "name", "n_stores"]
     search_fields = ["code", "name"]
+
+    @admin.display(description=_("stores"))
+    def n_stores(self, obj: Region) -> int:
+        return obj.stores.count()
+
+
+class StoreForm(forms.ModelForm):
+    timezone = forms.ChoiceField(label=_("time zone"), choices=timezone_choices, initial="Europe/Berlin")
+
+    class Meta:
+        model = Store
+        fields = ["code", "name", "region", "city", "timezone", "latitude", "longitude", "is_active"]
 
 
 @admin.register(Store)
-class StoreAdmin(HistoryAdmin):
+class StoreAdmin(NoBulkDeleteMixin, HistoryAdmin):
+    form = StoreForm
     list_display = ["code", "name", "region", "city", "timezone", "is_active"]
     list_filter = ["region", "is_active", "timezone"]
     search_fields = ["code", "name", "city"]
     list_select_related = ["region"]
+    actions = ["close_stores"]
 
-    def has_delete_permission(self, request, obj=None):
-        # Stores carry history; close them with "active" instead of deleting them.
-        return False
+    @admin.action(description=_("Close the selected stores (they keep their history)"))
+    def close_stores(self, request, queryset):
+        for store in queryset:
+            store_close(store=store)
+        count = queryset.count()
+        self.message_user(request, ngettext("%d store closed.", "%d stores closed.", count) % count)
+
+
+class RoleScopeMixin:
+    """Role and scope together: a shopper or manager is given stores, a supervisor regions,
+    head office neither; the form says so instead of letting the database keep a useless scope."""
+
+    def _setup_scope_fields(self) -> None:
+        if "stores" in self.fields:
+            self.fields["stores"].queryset = Store.objects.filter(is_active=True).select_related("region")
+            self.fields["stores"].help_text = _("For shoppers (stores they visit) and store managers.")
+        if "regions" in self.fields:
+            self.fields["regions"].help_text = _("For supervisors (the regions they look after).")
+        if "role" in self.fields:
+            self.fields["role"].help_text = _(
+                "The role decides what the person may do: head office manages the program in this admin."
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        if "role" in cleaned:
+            errors = scope_errors(
+                role=cleaned["role"], stores=cleaned.get("stores") or [], regions=cleaned.get("regions") or []
+            )
+            for field, message in errors.items():
+                if field in self.fields:
+                    self.add_error(field, message)
+        return cleaned
+
+
+class OasisUserChangeForm(RoleScopeMixin, UserChangeForm):
+    class Meta(UserChangeForm.Meta):
+        model = User
+        fields = "__all__"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._setup_scope_fields()
+
+
+class OasisUserCreationForm(RoleScopeMixin, AdminUserCreationForm):
+    class Meta(AdminUserCreationForm.Meta):
+        model = User
+        fields = ["username", "email", "role", "stores", "regions", "language"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._setup_scope_fields()
+        # A new person sets their own password from the e-mail they get: no password in a file.
+        self.fields["usable_password"].initial = "false"
+        self.fields["email"].required = True
+
+
+ROLE_AND_SCOPE = (_("Role and scope"), {"fields": ["role", "stores", "regions"]})
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(NoBulkDeleteMixin, BaseUserAdmin):
+    form = OasisUserChangeForm
+    add_form = OasisUserCreationForm
     list_display = ["username", "email", "first_name", "last_name", "role", "is_active"]
     list_filter = ["role", "is_active", "regions"]
     search_fields = ["username", "email", "first_name", "last_name"]
-    filter_horizontal = ["stores", "regions", "groups", "user_permissions"]
-    fieldsets = (
-        *BaseUserAdmin.fieldsets,
-        (_("Service Oasis"), {"fields": ["role", "language", "stores", "regions"]}),
-    )
+    filter_horizontal = ["stores", "regions"]
+    readonly_fields = ["last_login", "date_joined", "is_staff"]
+    actions = ["deactivate_users", "anonymise_users", "send_set_password_email"]
     add_fieldsets = (
-        *BaseUserAdmin.add_fieldsets,
-        (_("Service Oasis"), {"fields": ["role", "language"]}),
+        (None, {"classes": ["wide"], "fields": ["username", "email"]}),
+        ROLE_AND_SCOPE,
+        (_("Password"), {"fields": ["usable_password", "password1", "password2"]}),
+        (_("Preferences"), {"fields": ["language"]}),
     )
+
+    class Media:
+        js = ["admin/js/role_scope.js"]
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:
+            return self.add_fieldsets
+        fieldsets = [
+            (None, {"fields": ["username", "password"]}),
+            ROLE_AND_SCOPE,
+            (_("Personal info"), {"fields": ["first_name", "last_name", "email", "language"]}),
+            (_("Status"), {"fields": ["is_active", "is_staff", "last_login", "date_joined"]}),
+        ]
+        if request.user.is_superuser:
+            # Only a superuser grants what no role carries; head office works through roles alone.
+            fieldsets.append((_("Permissions beyond the role"), {"fields": ["is_superuser"]}))
+        return fieldsets
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if not request.user.is_superuser:
+            # Head office manages people, not the accounts that administer the system itself.
+            queryset = queryset.filter(is_superuser=False)
+        return queryset
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        user_apply_role(user=form.instance)
+        if not change and not form.instance.has_usable_password():
+            user_invite(user=form.instance)
+            messages.info(request, _("A set-password e-mail goes to %(email)s.") % {"email": form.instance.email})
+
+    @admin.action(description=_("Deactivate the selected users (they can no longer log in)"))
+    def deactivate_users(self, request, queryset):
+        for user in queryset.exclude(pk=request.user.pk):
+            user_deactivate(user=user)
+        self.message_user(request, _("Deactivated."))
+
+    @admin.action(description=_("Anonymise the selected users (visits and statistics stay)"))
+    def anonymise_users(self, request, queryset):
+        for user in queryset.exclude(pk=request.user.pk):
+            user_anonymize(user=user)
+        self.message_user(request, _("Anonymised."))
+
+    @admin.action(description=_("Send a set-password e-mail to the selected users"))
+    def send_set_password_email(self, request, queryset):
+        sent = 0
+        for user in queryset.filter(is_active=True).exclude(email=""):
+            user_invite(user=user)
+            sent += 1
+        self.message_user(request, ngettext("%d e-mail queued.", "%d e-mails queued.", sent) % sent)

@@ -1,10 +1,60 @@
-"""Writes about people: leaving the company without leaving statistics behind."""
+"""Writes about people: their role and scope, and leaving the company without leaving statistics behind."""
 
 from __future__ import annotations
 
-from django.db import transaction
+from collections.abc import Iterable
 
-from .models import User
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from .models import Region, Role, Store, User
+from .roles import HEAD_OFFICE_GROUP, head_office_permission_codenames, scope_of
+
+
+def head_office_group() -> Group:
+    """The group whose permissions make head office; made by a data migration, rebuilt if missing."""
+    group, created = Group.objects.get_or_create(name=HEAD_OFFICE_GROUP)
+    if created:
+        wanted = Q()
+        for app_label, codename in head_office_permission_codenames():
+            wanted |= Q(content_type__app_label=app_label, codename=codename)
+        group.permissions.set(Permission.objects.filter(wanted))
+    return group
+
+
+def scope_errors(*, role: str, stores: Iterable[Store], regions: Iterable[Region]) -> dict[str, str]:
+    """What is wrong with a role's scope: shoppers and managers need stores, supervisors regions,
+    and nobody carries a scope their role does not use."""
+    errors: dict[str, str] = {}
+    stores, regions = list(stores), list(regions)
+    scope = scope_of(role)
+    if scope == "stores" and not stores:
+        errors["stores"] = _("A shopper or store manager needs at least one store.")
+    if scope == "regions" and not regions:
+        errors["regions"] = _("A supervisor needs at least one region.")
+    if scope != "stores" and stores:
+        errors["stores"] = _("Only shoppers and store managers are given stores.")
+    if scope != "regions" and regions:
+        errors["regions"] = _("Only supervisors are given regions.")
+    return errors
+
+
+def user_apply_role(*, user: User) -> User:
+    """Bring admin access in step with the role: head office is staff and in the head office group;
+    every other role is neither (a superuser stays staff, but gains no role by it)."""
+    group = head_office_group()
+    head_office = user.role == Role.HEAD_OFFICE and user.is_active
+    staff = head_office or (user.is_superuser and user.is_active)
+    if user.is_staff != staff:
+        user.is_staff = staff
+        user.save(update_fields=["is_staff"])
+    if head_office:
+        user.groups.add(group)
+    else:
+        user.groups.remove(group)
+    return user
 
 
 @transaction.atomic
@@ -22,4 +72,31 @@ def user_anonymize(*, user: User) -> User:
     user.save()
     user.stores.clear()
     user.regions.clear()
+    user.groups.clear()
     return user
+
+
+@transaction.atomic
+def user_deactivate(*, user: User) -> User:
+    """A person who leaves keeps their name on their visits but can no longer log in (their
+    device tokens die with the deactivation)."""
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    return user_apply_role(user=user)
+
+
+def store_close(*, store: Store) -> Store:
+    """A closed store keeps its history and reports; nobody records new visits for it."""
+    if store.is_active:
+        store.is_active = False
+        store.save(update_fields=["is_active"])
+    return store
+
+
+def user_invite(*, user: User) -> None:
+    """Send the user an e-mail with a link to set their password, once this transaction commits
+    (a new person never gets a password in a file). A broker that is down does not fail the caller."""
+    from .tasks import send_set_password_email
+
+    user_id = user.pk
+    transaction.on_commit(lambda: send_set_password_email.delay(user_id), robust=True)

@@ -58,7 +58,10 @@ def manager(store):
 
 @pytest.fixture
 def head_office(db):
-    return UserFactory(username="head-dora", role=Role.HEAD_OFFICE, is_staff=True)
+    """Head office by role alone, as add_user, the admin and the import make it (not a superuser)."""
+    from stores.services import user_apply_role
+
+    return user_apply_role(user=UserFactory(username="head-dora", role=Role.HEAD_OFFICE))
 
 
 @pytest.fixture

@@ -28,8 +28,6 @@ def test_a_review_is_recorded_with_who_and_when(shopper, supervisor, store):
 def test_head_office_corrects_an_interaction_in_the_admin_and_the_visit_is_scored_again(
     client, shopper, head_office, store
 ):
-    head_office.is_superuser = True
-    head_office.save()
     visit = submit_visit(observer=shopper, store=store, interactions=[interaction_input(smile=5)])
     interaction = visit.interactions.get()
     client.force_login(head_office)
@@ -61,8 +59,6 @@ def test_head_office_corrects_an_interaction_in_the_admin_and_the_visit_is_score
 
 
 def test_an_inconsistent_correction_is_refused_with_the_rule(client, shopper, head_office, store):
-    head_office.is_superuser = True
-    head_office.save()
     visit = submit_visit(observer=shopper, store=store)
     interaction = visit.interactions.get()
     client.force_login(head_office)
@@ -98,8 +94,6 @@ def test_store_and_rubric_changes_are_recorded(head_office, store):
 
 
 def test_visits_cannot_be_deleted_in_the_admin(client, shopper, head_office, store):
-    head_office.is_superuser = True
-    head_office.save()
     visit = submit_visit(observer=shopper, store=store)
     client.force_login(head_office)
     response = client.post(reverse("admin:observations_visit_delete", args=[visit.pk]), {"post": "yes"})

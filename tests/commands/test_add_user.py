@@ -82,3 +82,10 @@ def test_the_password_is_asked_twice_when_not_in_the_environment(store, monkeypa
     monkeypatch.setattr("getpass.getpass", lambda prompt: next(answers))
     with pytest.raises(CommandError, match=r"The two passwords differ\."):
         add_user("lena", "--role", "shopper", "--store", "ber-mitte")
+
+
+def test_a_head_office_made_by_add_user_may_manage_the_program():
+    add_user("hilde", "--role", "head_office")
+    user = User.objects.get(username="hilde")
+    assert user.is_staff and not user.is_superuser
+    assert user.has_perm("stores.change_store") and user.has_perm("observations.change_rubric")

@@ -37,7 +37,9 @@ def test_creates_the_four_demo_logins_with_their_roles():
         assert user is not None and user.role == role
         assert username in output
     assert User.objects.get(username="shopper").stores.count() >= 2
-    assert User.objects.get(username="head").is_superuser
+    head = User.objects.get(username="head")
+    assert head.is_staff and not head.is_superuser
+    assert head.has_perm("observations.change_rubric")
 
 
 def test_a_chosen_password_replaces_the_default():

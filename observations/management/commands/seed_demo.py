@@ -12,6 +12,7 @@ from observations import demo
 from observations.models import Interaction, Rubric, Visit
 from reports.rollups import rebuild_store
 from stores.models import Region, Role, Store, User
+from stores.services import user_apply_role
 
 BATCH = 5000
 
@@ -91,9 +92,7 @@ class Command(BaseCommand):
         by_region: dict[int, list[Store]] = {}
         for store in stores:
             by_region.setdefault(store.region_id, []).append(store)
-        accounts: dict[str, dict] = {
-            "head": {"role": Role.HEAD_OFFICE, "is_staff": True, "is_superuser": True, "first_name": "Hanna"}
-        }
+        accounts: dict[str, dict] = {"head": {"role": Role.HEAD_OFFICE, "first_name": "Hanna"}}
         supervisor_of_store: dict[str, str] = {}
         supervisor_regions: dict[str, int] = {}
         for region_index, (region_id, region_stores) in enumerate(by_region.items()):
@@ -131,6 +130,7 @@ class Command(BaseCommand):
         # The four logins always get the password asked for, also on a second run.
         User.objects.filter(username__in=["head", "supervisor", "manager", "shopper"]).update(password=hashed)
         users = {user.username: user for user in User.objects.filter(username__in=list(accounts))}
+        user_apply_role(user=users["head"])  # head office runs the program by its role, not as superuser
 
         store_links = [
             User.stores.through(user_id=users[name].pk, store_id=store.pk)

@@ -9,13 +9,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from stores.models import Region, Role, Store, User
-
-SCOPE_OF_ROLE = {
-    Role.SHOPPER: "store",
-    Role.MANAGER: "store",
-    Role.SUPERVISOR: "region",
-    Role.HEAD_OFFICE: None,
-}
+from stores.roles import scope_of
+from stores.services import user_apply_role
 
 
 class Command(BaseCommand):
@@ -35,16 +30,16 @@ class Command(BaseCommand):
     def handle(self, *args, username: str, role: str, store: list[str], region: list[str], **options):
         if role not in Role.values:
             raise CommandError(f"Unknown role {role!r}; choose one of {', '.join(Role.values)}.")
-        scope = SCOPE_OF_ROLE[Role(role)]
-        if store and scope != "store":
+        scope = scope_of(role)
+        if store and scope != "stores":
             raise CommandError(f"--store is for shoppers and managers, not for {role}.")
-        if region and scope != "region":
+        if region and scope != "regions":
             raise CommandError(f"--region is for supervisors, not for {role}.")
         stores = self._lookup(Store, store, "store")
         regions = self._lookup(Region, region, "region")
-        if scope == "store" and not stores:
+        if scope == "stores" and not stores:
             raise CommandError(f"A {role} needs at least one --store.")
-        if scope == "region" and not regions:
+        if scope == "regions" and not regions:
             raise CommandError("A supervisor needs at least one --region.")
 
         user = User.objects.filter(username=username).first()
@@ -55,12 +50,12 @@ class Command(BaseCommand):
             user.role = role
             user.email = options["email"] or user.email
             user.language = options["language"]
-            user.is_staff = role == Role.HEAD_OFFICE
             if password:
                 user.set_password(password)
             user.save()
             user.stores.set(stores)
             user.regions.set(regions)
+            user_apply_role(user=user)  # admin access follows the role
         scope_text = ", ".join(s.code for s in stores) or ", ".join(r.code for r in regions) or "all stores"
         verb = "Created" if created else "Updated"
         self.stdout.write(self.style.SUCCESS(f"{verb} {role} {username} ({scope_text})."))
