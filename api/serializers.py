@@ -19,7 +19,7 @@ from observations.models import (
     Visit,
     VisitStatus,
 )
-from observations.plausibility import flag_label
+from observations.plausibility import FLAG_LABELS, flag_label
 from observations.selectors import INTERACTIONS
 from observations.services import InteractionInput, VisitInput
 from observations.validation import MAX_APPROACHES, MAX_INTERACTIONS, MAX_NOTES, visit_errors
@@ -264,11 +264,67 @@ class VisitSerializer(serializers.Serializer):
 class ReviewSerializer(serializers.Serializer):
     decision = serializers.ChoiceField(choices=["approve", "reject"])
     note = serializers.CharField(max_length=5000, allow_blank=True, required=False, default="")
+    override = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="head office only: replace a decision someone else took (needs a note saying why)",
+    )
 
     def validate(self, attrs: dict) -> dict:
         if attrs["decision"] == "reject" and not attrs["note"].strip():
             raise serializers.ValidationError({"note": _("is required when rejecting a visit.")})
         return attrs
+
+
+class UndoSerializer(serializers.Serializer):
+    batch = serializers.UUIDField(required=False, help_text="undo every decision of a bulk approval")
+
+
+class BulkApproveSerializer(serializers.Serializer):
+    visits = serializers.ListField(child=serializers.UUIDField(), min_length=1, max_length=200)
+
+
+class BulkApproveResultSerializer(serializers.Serializer):
+    batch = serializers.UUIDField(help_text="give it to review/undo/ within five minutes to undo all")
+    approved = serializers.ListField(child=serializers.UUIDField())
+    left = serializers.ListField(child=serializers.UUIDField(), help_text="flagged, decided or not yours to review")
+
+
+class QuestionInputSerializer(serializers.Serializer):
+    question = serializers.CharField(max_length=2000)
+
+
+class AnswerInputSerializer(serializers.Serializer):
+    answer = serializers.CharField(max_length=5000)
+
+
+class QuestionSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    visit = serializers.UUIDField(source="visit_id", read_only=True)
+    store = serializers.CharField(source="visit.store.code", read_only=True)
+    visit_started_at = serializers.DateTimeField(source="visit.started_at", read_only=True)
+    question = serializers.CharField(read_only=True)
+    asked_at = serializers.DateTimeField(read_only=True)
+    answer = serializers.CharField(read_only=True)
+    answered_at = serializers.DateTimeField(read_only=True, allow_null=True)
+
+
+class QueueFilterSerializer(serializers.Serializer):
+    store = serializers.CharField(required=False, default="", allow_blank=True)
+    region = serializers.CharField(required=False, default="", allow_blank=True)
+    flag = serializers.ChoiceField(
+        choices=["", "flagged", "unflagged", *FLAG_LABELS], required=False, default="", allow_blank=True
+    )
+    min_age_days = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=0, max_value=3650)
+
+
+class ReviewQueueItemSerializer(VisitSerializer):
+    waiting_for_shopper = serializers.BooleanField(read_only=True, help_text="a question to the shopper is open")
+
+
+class ReviewQueueSerializer(serializers.Serializer):
+    count = serializers.IntegerField(help_text="visits in the queue with these filters (all of them)")
+    results = ReviewQueueItemSerializer(many=True, help_text="the first 200, flagged first, then oldest first")
 
 
 class SyncResultSerializer(serializers.Serializer):

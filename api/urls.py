@@ -13,6 +13,7 @@ router.register("visits", views.VisitViewSet, basename="visit")
 router.register("planning/waves", planning.WaveViewSet, basename="wave")
 router.register("assignments", planning.AssignmentViewSet, basename="assignment")
 router.register("action-plans", PlanViewSet, basename="plan")
+router.register("questions", views.QuestionViewSet, basename="question")
 
 v1 = [
     path("auth/token/", views.TokenView.as_view(), name="token"),

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import BooleanField, Case, Exists, OuterRef, Prefetch, QuerySet, Value, When
+from django.utils import timezone
 
 from stores.models import Role, User
 
-from .models import Interaction, Visit, VisitQuerySet
+from .models import Interaction, ObserverRole, Visit, VisitQuerySet, VisitQuestion, VisitStatus
 
 
 def visits_visible_to(user: User) -> VisitQuerySet:
@@ -35,11 +39,66 @@ def with_interactions(visits: QuerySet[Visit]) -> QuerySet[Visit]:
     )
 
 
-def review_queue_for(user: User) -> VisitQuerySet:
-    """Flagged shopper visits waiting for a decision, oldest first, for supervisors and head office."""
+@dataclass(frozen=True)
+class QueueFilters:
+    """What a reviewer narrows the queue to. `flag` is "flagged", "unflagged" or a flag code;
+    `min_age_days` keeps visits waiting at least that many days since submission."""
+
+    store: str = ""
+    region: str = ""
+    flag: str = ""
+    min_age_days: int | None = None
+    waiting_for_shopper: bool | None = None
+
+
+def review_queue_for(
+    user: User, filters: QueueFilters | None = None, *, now: dt.datetime | None = None
+) -> VisitQuerySet:
+    """Shopper visits waiting for a first decision that the user may review (never their own),
+    flagged ones first, then oldest first; each knows whether a question to the shopper is open.
+    The same queryset gives the list and its count, so they always agree."""
     if user.role not in (Role.SUPERVISOR, Role.HEAD_OFFICE):
         return Visit.objects.none()
-    return visits_visible_to(user).awaiting_review().order_by("submitted_at")
+    filters = filters or QueueFilters()
+    open_question = VisitQuestion.objects.filter(visit=OuterRef("pk"), answered_at__isnull=True)
+    queue = (
+        visits_visible_to(user)
+        .filter(observer_role=ObserverRole.SHOPPER, status=VisitStatus.SUBMITTED)
+        .exclude(observer=user)
+        .annotate(
+            waiting_for_shopper=Exists(open_question),
+            is_flagged=Case(When(flags=[], then=Value(False)), default=Value(True), output_field=BooleanField()),
+        )
+    )
+    if filters.store:
+        queue = queue.filter(store__code=filters.store)
+    if filters.region:
+        queue = queue.filter(store__region__code=filters.region)
+    if filters.flag == "flagged":
+        queue = queue.exclude(flags=[])
+    elif filters.flag == "unflagged":
+        queue = queue.filter(flags=[])
+    elif filters.flag:
+        # Flag codes are distinctive words that occur in a visit's flags only as a code.
+        queue = queue.filter(flags__icontains=f'"{filters.flag}"')
+    if filters.min_age_days:
+        queue = queue.filter(submitted_at__lte=(now or timezone.now()) - dt.timedelta(days=filters.min_age_days))
+    if filters.waiting_for_shopper is not None:
+        queue = queue.filter(waiting_for_shopper=filters.waiting_for_shopper)
+    return queue.order_by("-is_flagged", "submitted_at", "pk")
+
+
+def open_questions_for(user: User):
+    """Reviewers' questions about the user's own visits that they have not answered yet."""
+    return (
+        VisitQuestion.objects.filter(visit__observer=user, answered_at__isnull=True)
+        .select_related("visit__store")
+        .order_by("asked_at")
+    )
+
+
+def decisions_of(visit: Visit):
+    return visit.decisions.select_related("decided_by", "previous_reviewed_by").order_by("decided_at", "pk")
 
 
 def visits_reviewable_by(user: User) -> VisitQuerySet:

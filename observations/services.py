@@ -18,7 +18,17 @@ from simple_history.utils import bulk_create_with_history
 from stores.models import Role, Store, User
 
 from . import outbox, plausibility, scoring
-from .models import SCORE_FIELDS, Interaction, ObserverRole, Rubric, Visit, VisitStatus
+from .models import (
+    SCORE_FIELDS,
+    Interaction,
+    ObserverRole,
+    ReviewAction,
+    ReviewDecision,
+    Rubric,
+    Visit,
+    VisitQuestion,
+    VisitStatus,
+)
 from .validation import visit_errors
 
 
@@ -100,7 +110,19 @@ class VisitConflict(Exception):
 
 
 class ReviewNotAllowed(Exception):
-    pass
+    """The user may not review this visit (not their region, not a reviewer)."""
+
+
+class SelfReview(ReviewNotAllowed):
+    """Nobody reviews their own visit."""
+
+
+class ReviewConflict(Exception):
+    """The visit's review state does not allow this: decided by someone else, undo too late, ..."""
+
+    def __init__(self, message: str = ""):
+        super().__init__(message)
+        self.message = message
 
 
 @dataclass
@@ -244,31 +266,193 @@ def _after_change(visit: Visit, *, alert: bool = True) -> None:
     outbox.record(*work)
 
 
+UNDO_WINDOW = dt.timedelta(minutes=5)
+
+
+def _may_review(reviewer: User, store: Store) -> bool:
+    """Head office reviews every store, a supervisor those of their regions."""
+    if not reviewer.is_active:
+        return False
+    return reviewer.role == Role.HEAD_OFFICE or (
+        reviewer.role == Role.SUPERVISOR and reviewer.regions.filter(pk=store.region_id).exists()
+    )
+
+
+def _record_decision(
+    visit: Visit, *, action: str, by: User, at: dt.datetime, note: str, overrides: bool, batch: uuid.UUID | None
+) -> ReviewDecision:
+    return ReviewDecision.objects.create(
+        visit=visit,
+        action=action,
+        decided_by=by,
+        decided_at=at,
+        note=note,
+        overrides=overrides,
+        batch=batch,
+        previous_status=visit.status,
+        previous_reviewed_by_id=visit.reviewed_by_id,
+        previous_reviewed_at=visit.reviewed_at,
+        previous_review_note=visit.review_note,
+    )
+
+
 @transaction.atomic
 def visit_review(
-    *, visit: Visit, reviewer: User, decision: str, note: str = "", now: dt.datetime | None = None
+    *,
+    visit: Visit,
+    reviewer: User,
+    decision: str,
+    note: str = "",
+    override: bool = False,
+    batch: uuid.UUID | None = None,
+    now: dt.datetime | None = None,
 ) -> Visit:
-    """Approve or reject a visit. A rejection needs a note; the reviewer must supervise the
-    store's region or be head office."""
+    """Approve or reject a visit, with the decision in the audit trail.
+
+    The reviewer must supervise the store's region or be head office, and never reviews their own
+    visit. A rejection needs a note. A visit that someone else has already decided is not decided
+    again (ReviewConflict) unless head office overrides that decision explicitly, with a note; a
+    reviewer may change their own decision.
+    """
     if decision not in ("approve", "reject"):
-        raise VisitInvalid({"decision": "must be 'approve' or 'reject'."})
+        raise VisitInvalid({"decision": _("must be 'approve' or 'reject'.")})
     if decision == "reject" and not note.strip():
         raise VisitInvalid({"note": _("is required when rejecting a visit.")})
     if len(note) > 5000:
-        raise VisitInvalid({"note": "must be at most 5000 characters."})
+        raise VisitInvalid({"note": _("must be at most 5000 characters.")})
     locked = Visit.objects.select_for_update().select_related("store").get(pk=visit.pk)
-    allowed = reviewer.role == Role.HEAD_OFFICE or (
-        reviewer.role == Role.SUPERVISOR and reviewer.regions.filter(pk=locked.store.region_id).exists()
-    )
-    if not allowed:
+    if not _may_review(reviewer, locked.store):
         raise ReviewNotAllowed()
+    if locked.observer_id == reviewer.pk:
+        raise SelfReview()
+    decided_by_other = locked.status != VisitStatus.SUBMITTED and locked.reviewed_by_id != reviewer.pk
+    if decided_by_other:
+        if not override:
+            raise ReviewConflict(_("Someone else has already decided on this visit; only head office can override it."))
+        if reviewer.role != Role.HEAD_OFFICE:
+            raise ReviewConflict(_("Only head office overrides another reviewer's decision."))
+        if not note.strip():
+            raise VisitInvalid({"note": _("is required when overriding another reviewer's decision.")})
+    now = now or timezone.now()
+    _record_decision(locked, action=decision, by=reviewer, at=now, note=note, overrides=decided_by_other, batch=batch)
     locked.status = VisitStatus.APPROVED if decision == "approve" else VisitStatus.REJECTED
     locked.reviewed_by = reviewer
-    locked.reviewed_at = now or timezone.now()
+    locked.reviewed_at = now
     locked.review_note = note
     locked._history_user = reviewer  # the audit trail names the reviewer, also for API calls
     locked.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_note"])
     _after_change(locked)
+    return locked
+
+
+def visits_approve_unflagged(
+    *, visits: list[Visit], reviewer: User, now: dt.datetime | None = None
+) -> tuple[uuid.UUID, list[Visit]]:
+    """Approve, as one batch, those of `visits` that carry no flag, wait for a first decision, have
+    no open question, and that the reviewer may review (not their own). Returns the batch id (for
+    undo) and the visits approved; the others are left as they were."""
+    batch = uuid.uuid4()
+    approved = []
+    with transaction.atomic():
+        for visit in visits:
+            if visit.flags or visit.status != VisitStatus.SUBMITTED or visit.observer_id == reviewer.pk:
+                continue
+            if VisitQuestion.objects.filter(visit=visit, answered_at__isnull=True).exists():
+                continue
+            try:
+                with transaction.atomic():
+                    approved.append(
+                        visit_review(visit=visit, reviewer=reviewer, decision="approve", batch=batch, now=now)
+                    )
+            except (ReviewNotAllowed, ReviewConflict):
+                continue  # decided meanwhile, or out of scope: not part of this batch
+    return batch, approved
+
+
+@transaction.atomic
+def review_undo(
+    *, reviewer: User, visit: Visit | None = None, batch: uuid.UUID | None = None, now: dt.datetime | None = None
+) -> list[Visit]:
+    """Undo the reviewer's latest decision on a visit, or every decision of a batch, within
+    UNDO_WINDOW: each visit gets back exactly what the decision replaced. The undo is recorded too."""
+    now = now or timezone.now()
+    decisions = ReviewDecision.objects.select_for_update().filter(undone=False).exclude(action=ReviewAction.UNDO)
+    if batch is not None:
+        decisions = decisions.filter(batch=batch)
+    elif visit is not None:
+        latest = decisions.filter(visit=visit).order_by("-decided_at", "-pk").first()
+        decisions = decisions.filter(pk=latest.pk) if latest else decisions.none()
+    else:
+        raise VisitInvalid({"visit": _("Say which decision to undo.")})
+    decisions = list(decisions.order_by("-decided_at", "-pk"))
+    if not decisions:
+        raise ReviewConflict(_("There is no decision to undo."))
+    undone = []
+    for decision in decisions:
+        if decision.decided_by_id != reviewer.pk:
+            raise ReviewNotAllowed()
+        if now - decision.decided_at > UNDO_WINDOW:
+            raise ReviewConflict(_("A decision can only be undone within five minutes."))
+        locked = Visit.objects.select_for_update().get(pk=decision.visit_id)
+        newer = ReviewDecision.objects.filter(visit=locked, decided_at__gt=decision.decided_at).exists()
+        if newer or locked.reviewed_by_id != reviewer.pk:
+            raise ReviewConflict(_("The visit was decided again since; that decision can no longer be undone."))
+        _record_decision(locked, action=ReviewAction.UNDO, by=reviewer, at=now, note="", overrides=False, batch=batch)
+        locked.status = decision.previous_status
+        locked.reviewed_by_id = decision.previous_reviewed_by_id
+        locked.reviewed_at = decision.previous_reviewed_at
+        locked.review_note = decision.previous_review_note
+        locked._history_user = reviewer
+        locked.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_note"])
+        decision.undone = True
+        decision.save(update_fields=["undone"])
+        _after_change(locked, alert=False)
+        undone.append(locked)
+    return undone
+
+
+@transaction.atomic
+def visit_ask_question(*, visit: Visit, reviewer: User, question: str, now: dt.datetime | None = None) -> VisitQuestion:
+    """Send a shopper's visit back with a question; it waits in the queue until answered."""
+    question = question.strip()
+    if not question:
+        raise VisitInvalid({"question": _("must not be empty.")})
+    if len(question) > 2000:
+        raise VisitInvalid({"question": _("must be at most 2000 characters.")})
+    locked = Visit.objects.select_for_update().select_related("store").get(pk=visit.pk)
+    if not _may_review(reviewer, locked.store):
+        raise ReviewNotAllowed()
+    if locked.observer_id == reviewer.pk:
+        raise SelfReview()
+    if locked.status != VisitStatus.SUBMITTED:
+        raise ReviewConflict(_("The visit has already been decided."))
+    if locked.questions.filter(answered_at__isnull=True).exists():
+        raise ReviewConflict(_("The shopper has not yet answered the last question."))
+    return VisitQuestion.objects.create(
+        visit=locked, asked_by=reviewer, asked_at=now or timezone.now(), question=question
+    )
+
+
+@transaction.atomic
+def question_answer(
+    *, question: VisitQuestion, shopper: User, answer: str, now: dt.datetime | None = None
+) -> VisitQuestion:
+    """The shopper who made the visit answers the reviewer's question (once)."""
+    answer = answer.strip()
+    if not answer:
+        raise VisitInvalid({"answer": _("must not be empty.")})
+    if len(answer) > 5000:
+        raise VisitInvalid({"answer": _("must be at most 5000 characters.")})
+    locked = VisitQuestion.objects.select_for_update().select_related("visit").get(pk=question.pk)
+    if locked.visit.observer_id != shopper.pk:
+        raise ReviewNotAllowed()
+    if locked.answered_at is not None:
+        if locked.answer == answer:
+            return locked  # a replay from the phone's queue
+        raise ReviewConflict(_("This question has already been answered."))
+    locked.answer = answer
+    locked.answered_at = now or timezone.now()
+    locked.save(update_fields=["answer", "answered_at"])
     return locked
 
 

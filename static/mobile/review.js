@@ -1,5 +1,6 @@
 // The supervisor's review queue: flagged shopper visits of their region first, then the other
-// shopper visits nobody has reviewed yet; approve, or reject with a note.
+// shopper visits nobody has reviewed yet; approve, or reject with a note. The count on the home
+// button is the length of this same list, and follows every decision.
 import { applyTo, formatDateTime, formatNumber, t } from "./i18n.js";
 import { api, LoggedOut, Offline } from "./sync.js";
 import { brief } from "./form.js";
@@ -44,6 +45,7 @@ async function decide(node, decision) {
     const { status: code, body } = await api("POST", `visits/${node.dataset.visitId}/review/`, { decision, note: note.value });
     if (code === 200) {
       node.remove();
+      showCount(waiting - 1);
       status(t(decision === "approve" ? "review_done_approved" : "review_done_rejected"));
     } else if (body && body.note) {
       showNoteError(note, error, body.note);
@@ -63,22 +65,23 @@ function showNoteError(note, error, message) {
   note.focus();
 }
 
-async function shopperVisitsToReview() {
-  const [queue, submitted] = await Promise.all([
-    api("GET", "visits/review-queue/"),
-    api("GET", "visits/?status=submitted&page_size=100"),
-  ]);
-  const flagged = queue.status === 200 ? queue.body : [];
-  const seen = new Set(flagged.map((visit) => visit.id));
-  const rest = submitted.status === 200
-    ? submitted.body.results.filter((visit) => visit.observer_role === "shopper" && !seen.has(visit.id))
-    : [];
-  return [...flagged, ...rest];
+let waiting = 0;
+
+function showCount(value) {
+  waiting = Math.max(0, value);
+  const badge = document.getElementById("review-count");
+  if (badge) badge.textContent = waiting ? `(${waiting})` : "";
+}
+
+async function queue() {
+  const { status: code, body } = await api("GET", "visits/review-queue/");
+  return code === 200 ? body : { count: 0, results: [] };
 }
 
 export async function count() {
-  const queue = await api("GET", "visits/review-queue/");
-  return queue.status === 200 ? queue.body.length : 0;
+  const { count: value } = await queue();
+  showCount(value);
+  return value;
 }
 
 export async function openReview(stores) {
@@ -87,9 +90,10 @@ export async function openReview(stores) {
   list.replaceChildren();
   status(t("loading"));
   try {
-    const visits = await shopperVisitsToReview();
+    const { count: value, results: visits } = await queue();
     list.replaceChildren(...visits.map(item));
-    status(visits.length ? t("review_count", { count: visits.length }) : t("review_empty"));
+    showCount(value);
+    status(value ? t("review_count", { count: value }) : t("review_empty"));
   } catch (failure) {
     status(failure instanceof LoggedOut ? t("logged_out") : t(failure instanceof Offline ? "review_offline" : "error_server"));
   }

@@ -54,17 +54,18 @@ def test_head_office_reviews_anywhere(head_office, other_store):
     assert review(head_office, visit, decision="approve").status_code == 200
 
 
-def test_review_queue_lists_flagged_shopper_visits_oldest_first(supervisor, shopper, store):
+def test_review_queue_lists_flagged_shopper_visits_first_then_oldest_first(supervisor, shopper, store):
     other = UserFactory(username="shopper-two", stores=[store])
     now = timezone.now()
     newer = submit_visit(observer=shopper, store=store, minutes=1, now=now)
     older = submit_visit(observer=other, store=store, minutes=1, now=now - dt.timedelta(minutes=30),
                          started_at=now - dt.timedelta(hours=3))  # fmt: skip
-    submit_visit(observer=UserFactory(username="shopper-three", stores=[store]), store=store, minutes=25)
+    plain = submit_visit(observer=UserFactory(username="shopper-three", stores=[store]), store=store, minutes=25)
     response = as_user(supervisor).get(reverse("visit-review-queue"))
     assert response.status_code == 200
-    assert [v["id"] for v in response.json()] == [str(older.pk), str(newer.pk)]
-    assert response.json()[0]["flags"][0]["code"] == "duration_implausible"
+    assert [v["id"] for v in response.json()["results"]] == [str(older.pk), str(newer.pk), str(plain.pk)]
+    assert response.json()["count"] == 3
+    assert response.json()["results"][0]["flags"][0]["code"] == "duration_implausible"
     assert as_user(shopper).get(reverse("visit-review-queue")).status_code == 403
 
 

@@ -18,7 +18,7 @@ def test_supervisor_reviews_flagged_visits_first_and_the_shopper_sees_the_decisi
     assert rushed.flags and not calm.flags
 
     page = phone.login(supervisor)
-    expect(page.locator("#review-count")).to_have_text("(1)")
+    expect(page.locator("#review-count")).to_have_text("(2)")  # the count is the list's length
     page.get_by_role("button", name="Review shopper visits").click()
     items = page.locator("#review-list > li")
     expect(items).to_have_count(2)
@@ -33,9 +33,11 @@ def test_supervisor_reviews_flagged_visits_first_and_the_shopper_sees_the_decisi
     first.get_by_role("textbox", name="Note").fill("Two minutes is not a visit.")
     first.get_by_role("button", name="Reject").click()
     expect(page.locator("#review-status")).to_have_text("Visit rejected.")
+    expect(page.locator("#review-count")).to_have_text("(1)")  # and follows each decision
     page.locator(f'#review-list > li[data-visit-id="{calm.pk}"]').get_by_role("button", name="Approve").click()
     expect(page.locator("#review-status")).to_have_text("Visit approved.")
     expect(items).to_have_count(0)
+    expect(page.locator("#review-count")).to_have_text("")
 
     rushed.refresh_from_db()
     calm.refresh_from_db()

@@ -58,11 +58,11 @@ def test_visits_are_scoped_by_role(shopper, supervisor, manager, head_office, st
     assert not visits_visible_to(manager).exists()
 
 
-def test_review_queue_holds_flagged_shopper_visits_of_the_region(shopper, supervisor, manager, store):
+def test_review_queue_holds_shopper_visits_of_the_region_flagged_first(shopper, supervisor, manager, store):
+    clean = submit_visit(observer=UserFactory(username="shopper-clean", stores=[store]), store=store, minutes=30)
     flagged = submit_visit(observer=shopper, store=store, minutes=1)
-    submit_visit(observer=UserFactory(username="shopper-clean", stores=[store]), store=store, minutes=30)
     submit_visit(observer=supervisor, store=store, minutes=1)  # supervisors' own visits need no review
-    assert list(review_queue_for(supervisor)) == [flagged]
+    assert list(review_queue_for(supervisor)) == [flagged, clean]
     assert not review_queue_for(shopper).exists()
     assert not review_queue_for(manager).exists()
 
