@@ -2,14 +2,55 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
+from django.template.response import TemplateResponse
+from django.utils import formats
+from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from project.history import HistoryAdmin
 from stores.models import Role
 
-from .models import OBSERVED_FIELDS, SCORE_FIELDS, Interaction, OutboxItem, Rubric, Visit
-from .services import visit_rescore
+from .models import OBSERVED_FIELDS, SCORE_FIELDS, Interaction, OutboxItem, ReviewDecision, Rubric, Visit, VisitQuestion
+from .plausibility import flag_description
+from .services import ReviewConflict, ReviewNotAllowed, VisitInvalid, visit_rescore, visit_review
 from .validation import interaction_errors
+
+
+def one_decimal(value: float | None) -> str:
+    """Scores as the reports show them: one decimal, a dash when there is none."""
+    return "–" if value is None else formats.number_format(value, 1)
+
+
+SCORE_LABELS = {
+    "soi": _("SOI"),
+    "greeting_score": _("greeting score"),
+    "smile_score": _("smile score"),
+    "hovering_score": _("hovering score"),
+    "response_score": _("response score"),
+}
+
+
+def _score_display(field: str):
+    @admin.display(description=SCORE_LABELS[field], ordering=field)
+    def show(self, obj) -> str:
+        return one_decimal(getattr(obj, field))
+
+    show.__name__ = f"{field}_display"
+    return show
+
+
+class ScoreDisplayMixin:
+    """Read-only scores, to one decimal."""
+
+    soi_display = _score_display("soi")
+    greeting_score_display = _score_display("greeting_score")
+    smile_score_display = _score_display("smile_score")
+    hovering_score_display = _score_display("hovering_score")
+    response_score_display = _score_display("response_score")
+
+
+SCORE_DISPLAYS = [f"{field}_display" for field in SCORE_FIELDS]
 
 
 def is_head_office(request) -> bool:
@@ -48,15 +89,15 @@ class InteractionForm(forms.ModelForm):
         return cleaned
 
 
-class InteractionInline(admin.TabularInline):
+class InteractionInline(ScoreDisplayMixin, admin.TabularInline):
     """Head office may correct what was recorded; the visit is then scored again."""
 
     model = Interaction
     form = InteractionForm
     extra = 0
     can_delete = False
-    readonly_fields = ["position", *SCORE_FIELDS]
-    fields = ["position", *CORRECTABLE_FIELDS, *SCORE_FIELDS]
+    readonly_fields = ["position", *SCORE_DISPLAYS]
+    fields = ["position", *CORRECTABLE_FIELDS, *SCORE_DISPLAYS]
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -65,14 +106,67 @@ class InteractionInline(admin.TabularInline):
         return is_head_office(request)
 
 
+class DecisionInline(admin.TabularInline):
+    """The visit's review decisions, in order: who, when, what, and whether it overrode someone."""
+
+    model = ReviewDecision
+    fk_name = "visit"
+    extra = 0
+    can_delete = False
+    fields = ["decided_at", "decided_by", "action", "overrides", "undone", "note", "previous_status"]
+    readonly_fields = fields
+    verbose_name_plural = _("review decisions (audit trail)")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("observations.view_visit")
+
+
+class QuestionInline(admin.TabularInline):
+    model = VisitQuestion
+    extra = 0
+    can_delete = False
+    fields = ["asked_at", "asked_by", "question", "answered_at", "answer"]
+    readonly_fields = fields
+    verbose_name_plural = _("questions to the shopper")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("observations.view_visit")
+
+
+class RejectForm(forms.Form):
+    note = forms.CharField(label=_("Why are these visits rejected?"), widget=forms.Textarea, max_length=5000)
+
+
 @admin.register(Visit)
-class VisitAdmin(HistoryAdmin):
-    list_display = ["started_at", "store", "observer", "observer_role", "status", "soi", "n_interactions", "flagged"]
+class VisitAdmin(ScoreDisplayMixin, HistoryAdmin):
+    list_display = [
+        "started_at",
+        "store",
+        "observer",
+        "observer_role",
+        "status",
+        "soi_display",
+        "n_interactions",
+        "flag_summary",
+    ]
     list_filter = ["status", "observer_role", "store__region", "week_start", "rubric"]
     search_fields = ["id", "store__code", "store__name", "observer__username", "notes"]
     list_select_related = ["store", "observer"]
     date_hierarchy = "started_at"
-    inlines = [InteractionInline]
+    inlines = [InteractionInline, DecisionInline, QuestionInline]
+    actions = ["reject_visits"]
     fields = [
         "id",
         "store",
@@ -87,8 +181,8 @@ class VisitAdmin(HistoryAdmin):
         "latitude",
         "longitude",
         "location_accuracy_m",
-        "flags",
-        *SCORE_FIELDS,
+        "flag_list",
+        *SCORE_DISPLAYS,
         "n_interactions",
         "status",
         "reviewed_by",
@@ -97,9 +191,54 @@ class VisitAdmin(HistoryAdmin):
     ]
     readonly_fields = [name for name in fields if name != "notes"]
 
-    @admin.display(boolean=True, description=_("flagged"))
-    def flagged(self, obj: Visit) -> bool:
-        return bool(obj.flags)
+    @admin.display(description=_("plausibility flags"))
+    def flag_summary(self, obj: Visit) -> str:
+        return "; ".join(flag_description(flag) for flag in obj.flags) or "–"
+
+    @admin.display(description=_("plausibility flags"))
+    def flag_list(self, obj: Visit) -> str:
+        if not obj.flags:
+            return "–"
+        return format_html_join("", "<p>{}</p>", ((flag_description(flag),) for flag in obj.flags))
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        if not is_head_office(request):
+            actions.pop("reject_visits", None)
+        return actions
+
+    @admin.action(description=_("Reject the selected visits (they stay on record, and stop counting)"))
+    def reject_visits(self, request, queryset):
+        """Rejecting with a note is how a wrong visit leaves the figures; it goes through the
+        review service, so nobody rejects their own visit or silently replaces another's decision."""
+        form = RejectForm(request.POST if "apply" in request.POST else None)
+        if not form.is_valid():
+            context = {
+                **self.admin_site.each_context(request),
+                "title": _("Reject visits"),
+                "visits": queryset,
+                "form": form,
+                "opts": self.model._meta,
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            }
+            return TemplateResponse(request, "admin/observations/visit/reject.html", context)
+        rejected, refused = 0, []
+        for visit in queryset.select_related("store"):
+            try:
+                visit_review(visit=visit, reviewer=request.user, decision="reject", note=form.cleaned_data["note"])
+                rejected += 1
+            except (ReviewNotAllowed, ReviewConflict, VisitInvalid):
+                refused.append(str(visit))
+        self.message_user(request, ngettext("%d visit rejected.", "%d visits rejected.", rejected) % rejected)
+        if refused:
+            self.message_user(
+                request,
+                _("Not rejected (your own, or decided by someone else; override in the review queue): %(visits)s")
+                % {"visits": ", ".join(refused)},
+                messages.WARNING,
+            )
+        return None
 
     def has_add_permission(self, request):
         # Visits arrive through the API so that they are validated and scored.

@@ -60,30 +60,44 @@ class Rubric(models.Model):
                     greeting_weight__gte=0, smile_weight__gte=0, hovering_weight__gte=0, response_weight__gte=0
                 ),
                 name="rubric_weights_not_negative",
+                violation_error_message=_("The weights (greeting, smile, hovering, response) must not be negative."),
             ),
             models.CheckConstraint(
                 condition=Q(greeting_weight__gt=0) | Q(smile_weight__gt=0) | Q(hovering_weight__gt=0),
                 name="rubric_some_weight_always_scored",
+                violation_error_message=_(
+                    "At least one of the greeting, smile and hovering weights must be above 0 (the response is not always scored)."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(greeting_target_seconds__lt=F("greeting_zero_seconds")),
                 name="rubric_greeting_target_before_zero",
+                violation_error_message=_("The greeting target (s) must be less than “greeting counts zero from (s)”."),
             ),
             models.CheckConstraint(
                 condition=Q(response_target_seconds__lt=F("response_zero_seconds")),
                 name="rubric_response_target_before_zero",
+                violation_error_message=_("The response target (s) must be less than “response counts zero from (s)”."),
             ),
             models.CheckConstraint(
                 condition=Q(greeting_timeliness_share__gte=0, greeting_timeliness_share__lte=1)
                 & Q(response_timeliness_share__gte=0, response_timeliness_share__lte=1),
                 name="rubric_shares_in_unit_range",
+                violation_error_message=_("The shares of timeliness (greeting and response) must lie between 0 and 1."),
             ),
             models.CheckConstraint(
-                condition=Q(follow_penalty__gte=0, approach_penalty__gte=0), name="rubric_penalties_not_negative"
+                condition=Q(follow_penalty__gte=0, approach_penalty__gte=0),
+                name="rubric_penalties_not_negative",
+                violation_error_message=_(
+                    "The penalty for following and the penalty per extra approach must not be negative."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(desert_below_soi__gte=0, oasis_min_soi__lte=100, desert_below_soi__lte=F("oasis_min_soi")),
                 name="rubric_bands_ordered",
+                violation_error_message=_(
+                    "“Desert below SOI” must lie between 0 and “oasis from SOI”, and “oasis from SOI” must be at most 100."
+                ),
             ),
         ]
 
@@ -235,27 +249,41 @@ class Visit(ScoredModel):
             models.Index(fields=["observer", "store", "started_at"], name="visit_observer_store_started"),
         ]
         constraints = [
-            models.CheckConstraint(condition=Q(ended_at__gte=F("started_at")), name="visit_ends_after_start"),
-            models.CheckConstraint(condition=Q(status__in=VisitStatus.values), name="visit_status_valid"),
             models.CheckConstraint(
-                condition=Q(observer_role__in=ObserverRole.values), name="visit_observer_role_valid"
+                condition=Q(ended_at__gte=F("started_at")),
+                name="visit_ends_after_start",
+                violation_error_message=_("“Ended at” must not be before “started at”."),
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=VisitStatus.values),
+                name="visit_status_valid",
+                violation_error_message=_("The status must be submitted, approved or rejected."),
+            ),
+            models.CheckConstraint(
+                condition=Q(observer_role__in=ObserverRole.values),
+                name="visit_observer_role_valid",
+                violation_error_message=_("The observer role must be mystery shopper or supervisor."),
             ),
             models.CheckConstraint(
                 condition=Q(latitude__isnull=True) | Q(latitude__gte=-90, latitude__lte=90),
                 name="visit_latitude_range",
+                violation_error_message=_("The latitude must lie between -90 and 90."),
             ),
             models.CheckConstraint(
                 condition=Q(longitude__isnull=True) | Q(longitude__gte=-180, longitude__lte=180),
                 name="visit_longitude_range",
+                violation_error_message=_("The longitude must lie between -180 and 180."),
             ),
             models.CheckConstraint(
                 condition=Q(latitude__isnull=True, longitude__isnull=True)
                 | Q(latitude__isnull=False, longitude__isnull=False),
                 name="visit_position_complete",
+                violation_error_message=_("Latitude and longitude are given together or not at all."),
             ),
             models.CheckConstraint(
                 condition=Q(location_accuracy_m__isnull=True) | Q(location_accuracy_m__gte=0, latitude__isnull=False),
                 name="visit_accuracy_with_position",
+                violation_error_message=_("The location accuracy must not be negative and needs a position."),
             ),
             models.CheckConstraint(
                 condition=Q(location_accuracy_m__isnull=True) | Q(location_accuracy_m__lte=MAX_LOCATION_ACCURACY_M),
@@ -265,8 +293,18 @@ class Visit(ScoredModel):
                 condition=Q(status=VisitStatus.SUBMITTED, reviewed_at__isnull=True, reviewed_by__isnull=True)
                 | Q(~Q(status=VisitStatus.SUBMITTED), reviewed_at__isnull=False, reviewed_by__isnull=False),
                 name="visit_review_matches_status",
+                violation_error_message=_(
+                    "A reviewed visit needs “reviewed by” and “reviewed at”; a submitted one has neither."
+                ),
             ),
-            *(models.CheckConstraint(condition=_score_range(f), name=f"visit_{f}_range") for f in SCORE_FIELDS),
+            *(
+                models.CheckConstraint(
+                    condition=_score_range(f),
+                    name=f"visit_{f}_range",
+                    violation_error_message=_("Scores lie between 0 and 100."),
+                )
+                for f in SCORE_FIELDS
+            ),
         ]
 
     def __str__(self) -> str:
@@ -323,7 +361,11 @@ class Interaction(ScoredModel):
         verbose_name = _("interaction")
         verbose_name_plural = _("interactions")
         constraints = [
-            models.UniqueConstraint(fields=["visit", "position"], name="interaction_position_unique"),
+            models.UniqueConstraint(
+                fields=["visit", "position"],
+                name="interaction_position_unique",
+                violation_error_message=_("Each interaction of a visit has its own position."),
+            ),
             models.CheckConstraint(
                 condition=Q(
                     greeted=True,
@@ -333,6 +375,9 @@ class Interaction(ScoredModel):
                 )
                 | Q(greeted=False, greeting_seconds__isnull=True, greeting_personal=False),
                 name="interaction_greeting_consistent",
+                violation_error_message=_(
+                    "“Seconds until greeted” is required (0 to 3600) when the customer was greeted; otherwise it stays empty and the greeting is not personal."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(
@@ -345,18 +390,38 @@ class Interaction(ScoredModel):
                 )
                 | Q(asked=False, response_seconds__isnull=True, response_quality__isnull=True),
                 name="interaction_response_consistent",
+                violation_error_message=_(
+                    "“Seconds until attended” (0 to 3600) and “answer quality” (1–5) are required when the customer asked, and empty otherwise."
+                ),
             ),
             models.CheckConstraint(
-                condition=Q(greeting_typed=False) | Q(greeted=True), name="interaction_greeting_typed"
+                condition=Q(greeting_typed=False) | Q(greeted=True),
+                name="interaction_greeting_typed",
+                violation_error_message=_("A typed greeting time needs the customer to have been greeted."),
             ),
             models.CheckConstraint(
-                condition=Q(response_typed=False) | Q(asked=True), name="interaction_response_typed"
+                condition=Q(response_typed=False) | Q(asked=True),
+                name="interaction_response_typed",
+                violation_error_message=_("A typed response time needs the customer to have asked."),
             ),
-            models.CheckConstraint(condition=Q(smile__gte=1, smile__lte=5), name="interaction_smile_range"),
             models.CheckConstraint(
-                condition=Q(unsolicited_approaches__gte=0), name="interaction_approaches_not_negative"
+                condition=Q(smile__gte=1, smile__lte=5),
+                name="interaction_smile_range",
+                violation_error_message=_("The smile must be between 1 and 5."),
             ),
-            *(models.CheckConstraint(condition=_score_range(f), name=f"interaction_{f}_range") for f in SCORE_FIELDS),
+            models.CheckConstraint(
+                condition=Q(unsolicited_approaches__gte=0),
+                name="interaction_approaches_not_negative",
+                violation_error_message=_("“Unsolicited approaches” must not be negative."),
+            ),
+            *(
+                models.CheckConstraint(
+                    condition=_score_range(f),
+                    name=f"interaction_{f}_range",
+                    violation_error_message=_("Scores lie between 0 and 100."),
+                )
+                for f in SCORE_FIELDS
+            ),
         ]
 
     def __str__(self) -> str:
@@ -412,7 +477,11 @@ class StoreWeekRollup(models.Model):
         indexes = [models.Index(fields=["scope", "week_start"], name="rollup_scope_week")]
         constraints = [
             models.UniqueConstraint(fields=["store", "week_start", "scope"], name="rollup_store_week_scope_unique"),
-            models.CheckConstraint(condition=Q(scope__in=RollupScope.values), name="rollup_scope_valid"),
+            models.CheckConstraint(
+                condition=Q(scope__in=RollupScope.values),
+                name="rollup_scope_valid",
+                violation_error_message=_("The scope must be all counted visits or approved visits only."),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -78,3 +78,34 @@ def visit_flags(
 def flag_label(flag: dict) -> str:
     code = str(flag.get("code", ""))
     return str(FLAG_LABELS.get(code, code))
+
+
+
+def flag_figure(flag: dict) -> str:
+    """The figure that raised the flag, in words: "2.0 minutes", "850 m (accuracy 20 m)", ..."""
+    code = flag.get("code")
+    if code == "duration_implausible":
+        return _("%(minutes)s minutes") % {"minutes": flag.get("minutes")}
+    if code == "stopwatch_exceeds_visit":
+        return _("%(seconds)s s on the stopwatch, %(visit_seconds)s s visit") % {
+            "seconds": flag.get("seconds"),
+            "visit_seconds": flag.get("visit_seconds"),
+        }
+    if code == "far_from_store":
+        if flag.get("accuracy_m") is None:
+            return _("%(distance)s m away") % {"distance": flag.get("distance_m")}
+        return _("%(distance)s m away (accuracy %(accuracy)s m)") % {
+            "distance": flag.get("distance_m"),
+            "accuracy": round(flag["accuracy_m"]),
+        }
+    if code == "submitted_late":
+        return _("%(days)s days after the visit") % {"days": flag.get("days")}
+    if code == "repeat_visit":
+        return _("%(days)s days apart") % {"days": flag.get("days_apart")}
+    return ""
+
+
+def flag_description(flag: dict) -> str:
+    """The flag's label with its figure: what a reviewer reads."""
+    figure = flag_figure(flag)
+    return f"{flag_label(flag)}: {figure}" if figure else flag_label(flag)

@@ -55,15 +55,18 @@ class Store(models.Model):
             models.CheckConstraint(
                 condition=Q(latitude__isnull=True) | Q(latitude__gte=-90, latitude__lte=90),
                 name="store_latitude_range",
+                violation_error_message=_("The latitude must lie between -90 and 90."),
             ),
             models.CheckConstraint(
                 condition=Q(longitude__isnull=True) | Q(longitude__gte=-180, longitude__lte=180),
                 name="store_longitude_range",
+                violation_error_message=_("The longitude must lie between -180 and 180."),
             ),
             models.CheckConstraint(
                 condition=Q(latitude__isnull=True, longitude__isnull=True)
                 | Q(latitude__isnull=False, longitude__isnull=False),
                 name="store_position_complete",
+                violation_error_message=_("Latitude and longitude are given together or not at all."),
             ),
         ]
 
@@ -100,7 +103,13 @@ class User(AbstractUser):
         verbose_name = _("user")
         verbose_name_plural = _("users")
         constraints = [
-            models.CheckConstraint(condition=Q(role__in=Role.values), name="user_role_valid"),
+            models.CheckConstraint(
+                condition=Q(role__in=Role.values),
+                name="user_role_valid",
+                violation_error_message=_(
+                    "The role must be mystery shopper, supervisor, store manager or head office."
+                ),
+            ),
         ]
 
     @property
