@@ -171,3 +171,13 @@ def test_no_bulk_delete_is_offered(head_office_by_add_user, admin_client_of, sto
         response = client.get(reverse(f"admin:{name}_changelist"))
         assert b'value="delete_selected"' not in response.content, name
     assert Store.objects.exists()
+
+
+def test_head_office_reaches_the_admin_from_the_report_pages(client, head_office, manager, store):
+    client.force_login(head_office)
+    page = client.get(reverse("reports:branches"))
+    assert f'href="{reverse("admin:index")}"'.encode() in page.content
+    client.force_login(manager)
+    page = client.get(reverse("reports:store", args=[store.code]))
+    assert page.status_code == 200
+    assert reverse("admin:index").encode() not in page.content
