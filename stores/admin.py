@@ -7,23 +7,31 @@ with them. Nothing here is deleted in bulk: stores are closed, people deactivate
 
 from __future__ import annotations
 
-import zoneinfo
-
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from import_export.admin import ImportExportMixin as BaseImportExportMixin
+from import_export.formats.base_formats import CSV, XLSX
 
 from project.history import HistoryAdmin
 
-from .models import Region, Store, User
+from .models import Region, Store, User, iana_timezones
+from .resources import StoreResource, UserResource
 from .services import scope_errors, store_close, user_anonymize, user_apply_role, user_deactivate, user_invite
 
 
 def timezone_choices() -> list[tuple[str, str]]:
-    return [(name, name) for name in sorted(zoneinfo.available_timezones()) if "/" in name or name == "UTC"]
+    return [(name, name) for name in sorted(iana_timezones()) if "/" in name or name == "UTC"]
+
+
+class ImportExportMixin(BaseImportExportMixin):
+    """Bulk set-up from CSV or XLSX, exported in the same columns (stores.resources)."""
+
+    import_formats = [CSV, XLSX]
+    export_formats = [CSV, XLSX]
 
 
 class NoBulkDeleteMixin:
@@ -58,8 +66,9 @@ class StoreForm(forms.ModelForm):
 
 
 @admin.register(Store)
-class StoreAdmin(NoBulkDeleteMixin, HistoryAdmin):
+class StoreAdmin(NoBulkDeleteMixin, ImportExportMixin, HistoryAdmin):
     form = StoreForm
+    resource_classes = [StoreResource]
     list_display = ["code", "name", "region", "city", "timezone", "is_active"]
     list_filter = ["region", "is_active", "timezone"]
     search_fields = ["code", "name", "city"]
@@ -128,8 +137,9 @@ ROLE_AND_SCOPE = (_("Role and scope"), {"fields": ["role", "stores", "regions"]}
 
 
 @admin.register(User)
-class UserAdmin(NoBulkDeleteMixin, BaseUserAdmin):
+class UserAdmin(NoBulkDeleteMixin, ImportExportMixin, BaseUserAdmin):
     form = OasisUserChangeForm
+    resource_classes = [UserResource]
     add_form = OasisUserCreationForm
     list_display = ["username", "email", "first_name", "last_name", "role", "is_active"]
     list_filter = ["role", "is_active", "regions"]
