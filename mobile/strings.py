@@ -201,6 +201,16 @@ STRINGS = {
     "review_done_approved": _("Visit approved."),
     "review_done_rejected": _("Visit rejected."),
     "review_offline": _("Reviewing needs a connection."),
+    # a reviewer's questions to the shopper
+    "ask_shopper": _("Ask the shopper"),
+    "err_question": _("Write the question in the note."),
+    "question_sent": _("The visit went back to the shopper with your question."),
+    "questions_title": _("Questions from your reviewer"),
+    "answer_label": _("Your answer"),
+    "send_answer": _("Send answer"),
+    "answer_needed": _("Write an answer first."),
+    "answer_sent": _("Answer sent. Thank you."),
+    "answer_offline": _("Answering needs a connection."),
 }
 
 MANIFEST = {

@@ -28,6 +28,7 @@ urlpatterns = [
     path("m/", include("mobile.urls")),
     path("planning/", include("planning.urls")),
     path("action-plans/", include("coaching.urls")),
+    path("review/", include("observations.review_urls")),
 ]
 
 handler404 = "project.middleware.not_found"

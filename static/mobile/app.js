@@ -12,6 +12,7 @@ import { completeVisit, initComplete, openComplete, refreshComplete, setStores }
 import { initPhotos } from "./photos.js";
 import { count as reviewCount, initReview, openReview } from "./review.js";
 import { homeHooksRun, navigate, registerScreen, screen as registered } from "./shell.js";
+import { initQuestions, refreshQuestions } from "./questions.js";
 import { startTicking } from "./stopwatch.js";
 import { api, config, csrfToken, LoggedOut, nextRetryAt, Offline, syncQueue } from "./sync.js";
 import { newVisit } from "./visit.js";
@@ -219,6 +220,7 @@ async function refreshFromServer({ opening = false, force = false } = {}) {
     await sync({ force });
     const mine = await api("GET", "visits/?mine=true&page_size=30");
     if (mine.status === 200) serverVisits = mine.body.results;
+    if (me.role === "shopper") await refreshQuestions();
     if (me.can_review) {
       const waiting = await reviewCount();
       $("#review-count").textContent = waiting ? `(${waiting})` : "";
@@ -390,6 +392,7 @@ function boot() {
   });
   initPhotos(() => completeVisit());
   registerReview();
+  initQuestions();
   window.addEventListener("hashchange", route);
   window.addEventListener("online", () => {
     // The connection is back: what waited out a backoff goes now.

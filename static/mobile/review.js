@@ -19,6 +19,7 @@ function item(visit, index) {
   for (const element of node.querySelectorAll("[data-id]")) element.id = prefix + element.dataset.id;
   for (const element of node.querySelectorAll("[data-for]")) element.htmlFor = prefix + element.dataset.for;
   applyTo(node);
+  if (visit.waiting_for_shopper) node.querySelector("[data-action=question]").hidden = true;
   node.querySelector("[data-role=title]").textContent = `${storeNames[visit.store] || visit.store} · ${formatDateTime(visit.started_at)}`;
   const soi = visit.scores.soi === null ? t("soi_none") : t("soi_value", { soi: formatNumber(visit.scores.soi) });
   node.querySelector("[data-role=meta]").textContent = [visit.observer, soi, t("interactions_count", { count: visit.interactions.length })].filter(Boolean).join(" · ");
@@ -41,6 +42,7 @@ async function decide(node, decision) {
     showNoteError(note, error, t("err_reject_note"));
     return;
   }
+  if (decision === "question") return ask(node, note, error);
   try {
     const { status: code, body } = await api("POST", `visits/${node.dataset.visitId}/review/`, { decision, note: note.value });
     if (code === 200) {
@@ -51,6 +53,26 @@ async function decide(node, decision) {
       showNoteError(note, error, body.note);
     } else {
       status((body && (body.detail || Object.values(body).join(" "))) || t("error_server"));
+    }
+  } catch (failure) {
+    status(failure instanceof LoggedOut ? t("logged_out") : t(failure instanceof Offline ? "review_offline" : "error_server"));
+  }
+}
+
+// Send the visit back to its shopper with the note as the question; it stays listed, waiting.
+async function ask(node, note, error) {
+  if (!note.value.trim()) {
+    showNoteError(note, error, t("err_question"));
+    return;
+  }
+  try {
+    const { status: code, body } = await api("POST", `visits/${node.dataset.visitId}/question/`, { question: note.value });
+    if (code === 201) {
+      note.value = "";
+      node.querySelector("[data-action=question]").hidden = true;
+      status(t("question_sent"));
+    } else {
+      status((body && (body.question || body.detail)) || t("error_server"));
     }
   } catch (failure) {
     status(failure instanceof LoggedOut ? t("logged_out") : t(failure instanceof Offline ? "review_offline" : "error_server"));
