@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.template.response import TemplateResponse
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -11,7 +11,7 @@ from django.utils.translation import ngettext
 from project.history import HistoryAdmin
 from stores.models import Role
 
-from .models import OBSERVED_FIELDS, SCORE_FIELDS, Interaction, OutboxItem, ReviewDecision, Rubric, Visit, VisitQuestion
+from .models import OBSERVED_FIELDS, SCORE_FIELDS, Interaction, OutboxItem, Rubric, Visit
 from .plausibility import flag_description
 from .services import ReviewConflict, ReviewNotAllowed, VisitInvalid, visit_rescore, visit_review
 from .validation import interaction_errors
@@ -106,45 +106,6 @@ class InteractionInline(ScoreDisplayMixin, admin.TabularInline):
         return is_head_office(request)
 
 
-class DecisionInline(admin.TabularInline):
-    """The visit's review decisions, in order: who, when, what, and whether it overrode someone."""
-
-    model = ReviewDecision
-    fk_name = "visit"
-    extra = 0
-    can_delete = False
-    fields = ["decided_at", "decided_by", "action", "overrides", "undone", "note", "previous_status"]
-    readonly_fields = fields
-    verbose_name_plural = _("review decisions (audit trail)")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_view_permission(self, request, obj=None):
-        return request.user.has_perm("observations.view_visit")
-
-
-class QuestionInline(admin.TabularInline):
-    model = VisitQuestion
-    extra = 0
-    can_delete = False
-    fields = ["asked_at", "asked_by", "question", "answered_at", "answer"]
-    readonly_fields = fields
-    verbose_name_plural = _("questions to the shopper")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_view_permission(self, request, obj=None):
-        return request.user.has_perm("observations.view_visit")
-
-
 class RejectForm(forms.Form):
     note = forms.CharField(label=_("Why are these visits rejected?"), widget=forms.Textarea, max_length=5000)
 
@@ -165,7 +126,7 @@ class VisitAdmin(ScoreDisplayMixin, HistoryAdmin):
     search_fields = ["id", "store__code", "store__name", "observer__username", "notes"]
     list_select_related = ["store", "observer"]
     date_hierarchy = "started_at"
-    inlines = [InteractionInline, DecisionInline, QuestionInline]
+    inlines = [InteractionInline]
     actions = ["reject_visits"]
     fields = [
         "id",
@@ -188,8 +149,45 @@ class VisitAdmin(ScoreDisplayMixin, HistoryAdmin):
         "reviewed_by",
         "reviewed_at",
         "review_note",
+        "decision_trail",
+        "question_trail",
     ]
     readonly_fields = [name for name in fields if name != "notes"]
+
+    @admin.display(description=_("review decisions (audit trail)"))
+    def decision_trail(self, obj: Visit) -> str:
+        decisions = obj.decisions.select_related("decided_by").order_by("decided_at", "pk")
+        return (
+            format_html_join(
+                "",
+                "<p>{} · {} · {}{}{}</p>",
+                (
+                    (
+                        formats.date_format(timezone.localtime(d.decided_at), "SHORT_DATETIME_FORMAT"),
+                        d.decided_by,
+                        d.get_action_display(),
+                        f" ({_('overrides another reviewer')})" if d.overrides else "",
+                        f" – {d.note}" if d.note else "",
+                    )
+                    for d in decisions
+                ),
+            )
+            or "–"
+        )
+
+    @admin.display(description=_("questions to the shopper"))
+    def question_trail(self, obj: Visit) -> str:
+        return (
+            format_html_join(
+                "",
+                "<p>{}: {} → {}</p>",
+                (
+                    (q.asked_by, q.question, q.answer or _("not answered yet"))
+                    for q in obj.questions.select_related("asked_by")
+                ),
+            )
+            or "–"
+        )
 
     @admin.display(description=_("plausibility flags"))
     def flag_summary(self, obj: Visit) -> str:

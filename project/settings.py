@@ -300,6 +300,7 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "api.schema.document_not_found"],
+    "ENUM_NAME_OVERRIDES": {"VisitStatusEnum": "observations.models.VisitStatus"},
 }
 # Bodies larger than this are refused before they are parsed (a visit is a few KB).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
