@@ -80,7 +80,6 @@ def flag_label(flag: dict) -> str:
     return str(FLAG_LABELS.get(code, code))
 
 
-
 def flag_figure(flag: dict) -> str:
     """The figure that raised the flag, in words: "2.0 minutes", "850 m (accuracy 20 m)", ..."""
     code = flag.get("code")
