@@ -10,8 +10,10 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from observations import scoring
 from reports.branches import BranchReport, branch_report
 from reports.periods import Period, week_label
 from reports.store_report import store_weekly_report
@@ -81,7 +83,7 @@ def alert_message(alert: VisitAlert) -> EmailMultiAlternatives:
     with translation.override(recipient.language):
         subject = _("Service Oasis alert: %(store)s scored %(soi)s") % {
             "store": visit.store.name,
-            "soi": f"{visit.soi:.1f}",
+            "soi": number_format(scoring.round1(visit.soi), 1),
         }
         link = (
             settings.SITE_URL
