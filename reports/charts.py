@@ -36,6 +36,7 @@ class LineChart:
     x_labels: list[tuple[str, str]]  # x, text
     y_ticks: list[tuple[str, str]]  # y, text
     bands: list[tuple[str, str, str]]  # y, height, band
+    band_labels: list[tuple[str, str]]  # y of the middle of each band, band (named right of the plot)
 
     @property
     def plot_width(self) -> int:
@@ -51,12 +52,15 @@ def line_chart(
     labels: Sequence[str],
     lines: Sequence[tuple[str, str, Sequence[float | None]]],
     *,
-    width: int = 640,
-    height: int = 240,
+    width: int = 400,
+    height: int = 250,
     limits: tuple[float, float] = BAND_LIMITS,
 ) -> LineChart:
-    """A 0..100 line chart over `labels` (weeks); `lines` are (name, css class, values)."""
-    left, right, top, bottom = 36, width - 12, 12, height - 28
+    """A 0..100 line chart over `labels` (weeks); `lines` are (name, css class, values).
+
+    Drawn on a 400-unit canvas: a phone shows it at about 360 px, so text of 14 units (the CSS)
+    renders at 12 px or more; the bands are named right of the plot."""
+    left, right, top, bottom = 34, width - 58, 10, height - 28
     step = (right - left) / max(1, len(labels) - 1)
 
     def x_of(index: int) -> float:
@@ -87,7 +91,12 @@ def line_chart(
     every = 1 if len(labels) <= 8 else 2
     x_labels = [(_n(x_of(i)), label) for i, label in enumerate(labels) if (len(labels) - 1 - i) % every == 0]
     y_ticks = [(_n(_scale(v, top, bottom)), str(v)) for v in (0, 25, 50, 75, 100)]
-    return LineChart(width, height, left, right, series, x_labels, y_ticks, bands)
+    band_labels = [
+        (_n(_scale((oasis + 100) / 2, top, bottom)), "oasis"),
+        (_n(_scale((desert + oasis) / 2, top, bottom)), "steppe"),
+        (_n(_scale(desert / 2, top, bottom)), "desert"),
+    ]
+    return LineChart(width, height, left, right, series, x_labels, y_ticks, bands, band_labels)
 
 
 @dataclass(frozen=True)
@@ -135,21 +144,23 @@ class BarGroup:
 
 
 def grouped_bars(
-    groups: Sequence[tuple[str, Sequence[tuple[str, str, float | None]]]], *, width: int = 640, bar_height: int = 14
+    groups: Sequence[tuple[str, Sequence[tuple[str, str, float | None]]]], *, width: int = 400, bar_height: int = 16
 ) -> tuple[list[BarGroup], int, int, int]:
-    """Horizontal bars, 0..100, one group per dimension with a bar per (name, css, value).
+    """Horizontal bars, 0..100, one group per dimension with a bar per (name, css, value), the
+    group's name above its bars (long German names need the whole width on a phone).
     Returns the groups, the chart height, the x where bars start and their full length."""
-    left, gap = 150, 10
-    length = width - left - 56
-    rows, y = [], 6
+    left, gap, label_height = 0, 12, 20
+    length = width - left - 48
+    rows, y = [], 2
     for label, bars in groups:
-        group_top = y
+        label_y = y + 14
+        y += label_height
         drawn = []
         for name, css, value in bars:
             bar_width = length * max(0.0, min(100.0, value or 0.0)) / 100.0
             drawn.append(Bar(_n(y), _n(bar_width), _n(left + bar_width + 4), value, css, name))
             y += bar_height + 2
-        rows.append(BarGroup(label, _n((group_top + y) / 2 + 4), drawn))
+        rows.append(BarGroup(label, _n(label_y), drawn))
         y += gap
     return rows, y, left, length
 
