@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class CoachingConfig(AppConfig):
     name = "coaching"
     verbose_name = _("Action plans")
+
+    def ready(self) -> None:
+        from . import notices  # noqa: F401  (registers the outbox kind of plan e-mails)

@@ -1,10 +1,11 @@
 """E-mails about action plans: recorded with the change, sent once, in the recipient's language.
 
 `record` writes one `PlanNotice` row per recipient in the caller's transaction (unique per plan,
-kind, round and recipient: recording twice records nothing). After commit the rows are handed to
-Celery; should that fail (broker down), the beat sweep `send_pending` finds them. `deliver` sends a
+kind, round and recipient: recording twice records nothing) and, with it, the work of sending each
+in the outbox (`observations.outbox`, kind "plan_notice"): a worker sends it after the commit, the
+outbox sweep if the broker was down, with backoff while the mail server fails. `deliver` sends a
 row while holding its lock (SKIP LOCKED) and marks it sent in the same transaction, as the report
-e-mails do (see notifications.services).
+e-mails do (see notifications.services), so a notice goes out at most once.
 
 What a manager reads never names or dates an observer: the plan's week, behaviours, actions and
 the supervisor's note only.
@@ -12,7 +13,6 @@ the supervisor's note only.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable
 
 from django.conf import settings
@@ -24,12 +24,13 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from notifications.models import DeliveryStatus
+from observations import outbox
 from stores.models import User
 
 from .models import ActionPlan, NoticeKind, PlanNotice
 
-logger = logging.getLogger(__name__)
 OPEN_STATES = (DeliveryStatus.PENDING, DeliveryStatus.FAILED)
+PLAN_NOTICE = "plan_notice"
 
 
 class NoticeFailed(Exception):
@@ -37,7 +38,7 @@ class NoticeFailed(Exception):
 
 
 def record(plan: ActionPlan, kind: str, recipients: Iterable[User]) -> list[int]:
-    """Record the notices (in the caller's transaction) and queue them after commit."""
+    """Record the notices and the work of sending them, in the caller's transaction."""
     PlanNotice.objects.bulk_create(
         [PlanNotice(plan=plan, kind=kind, round=plan.round, recipient=person) for person in recipients],
         ignore_conflicts=True,
@@ -47,24 +48,17 @@ def record(plan: ActionPlan, kind: str, recipients: Iterable[User]) -> list[int]
             "pk", flat=True
         )
     )
-    if ids:
-        transaction.on_commit(lambda: _queue(ids))
+    outbox.record(*(outbox.Work(PLAN_NOTICE, str(pk), {"notice": pk}) for pk in ids))
     return ids
 
 
-def _queue(ids: list[int]) -> None:
-    from .tasks import deliver_notice
-
-    for pk in ids:
-        try:
-            deliver_notice.delay(pk)
-        except Exception:  # the broker is down: the beat sweep sends it later
-            logger.warning("plan notice %s not queued; the sweep will send it", pk, exc_info=True)
-            return
-
-
-def pending() -> list[int]:
-    return list(PlanNotice.objects.filter(status__in=OPEN_STATES).order_by("pk").values_list("pk", flat=True))
+@outbox.handler(PLAN_NOTICE, transactional=False)
+def _send(payload: dict) -> bool:
+    try:
+        deliver(payload["notice"])
+    except NoticeFailed:
+        return False  # recorded on the notice; the outbox tries again with backoff
+    return True
 
 
 def deliver(notice_id: int) -> str:

@@ -1,4 +1,5 @@
-"""Celery tasks of action plans: they take ids or dates, call a service, and are safe to run twice."""
+"""Celery tasks of action plans: they take dates, call a service, and are safe to run twice. Their
+e-mails go through the outbox (coaching.notices)."""
 
 from __future__ import annotations
 
@@ -7,29 +8,7 @@ import datetime as dt
 from celery import shared_task
 from django.utils import timezone
 
-from . import notices, services
-
-RETRY = {
-    "autoretry_for": (notices.NoticeFailed,),
-    "retry_backoff": 60,
-    "retry_backoff_max": 3600,
-    "retry_jitter": True,
-    "max_retries": 8,
-}
-
-
-@shared_task(acks_late=True, ignore_result=True, **RETRY)
-def deliver_notice(notice_id: int) -> str:
-    return notices.deliver(notice_id)
-
-
-@shared_task(acks_late=True, ignore_result=True)
-def send_pending_notices() -> int:
-    """Beat sweep: notices whose queueing failed (broker down) or whose worker died."""
-    ids = notices.pending()
-    for notice_id in ids:
-        deliver_notice.delay(notice_id)
-    return len(ids)
+from . import services
 
 
 @shared_task(acks_late=True, ignore_result=True)

@@ -390,7 +390,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute="*/15"),
     },
     # Action plans: the last complete week opens the plans it calls for; overdue plans remind once;
-    # plan e-mails whose queueing failed are swept up.
+    # their e-mails go through the outbox.
     "open-action-plans": {
         "task": "coaching.tasks.open_plans_for_last_week",
         "schedule": crontab(day_of_week="mon", hour="6-9", minute=5),
@@ -398,10 +398,6 @@ CELERY_BEAT_SCHEDULE = {
     "remind-overdue-action-plans": {
         "task": "coaching.tasks.remind_overdue_plans",
         "schedule": crontab(hour=8, minute=15),
-    },
-    "send-pending-plan-notices": {
-        "task": "coaching.tasks.send_pending_notices",
-        "schedule": crontab(minute="*/5"),
     },
     # Follow-up work whose kick was lost (broker down, worker killed) is done by this sweep.
     "outbox-sweep": {

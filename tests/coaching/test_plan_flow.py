@@ -151,3 +151,20 @@ def test_an_overdue_plan_reminds_its_managers_once(store, plan_manager):
     assert plan_reminders_due(today=monday + dt.timedelta(weeks=4)) == 1
     assert plan_reminders_due(today=monday + dt.timedelta(weeks=5)) == 1
     assert PlanNotice.objects.filter(kind=NoticeKind.REMINDER, recipient=plan_manager).count() == 1
+
+
+def test_plan_emails_are_sent_through_the_outbox_once(
+    open_plan, plan_manager, region_supervisor, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    from observations import outbox
+
+    assert "plan_notice" in outbox.kinds()
+    with django_capture_on_commit_callbacks(execute=True):
+        submit(open_plan, plan_manager)
+    assert [message.to for message in mail.outbox] == [[region_supervisor.email]]
+    notice = PlanNotice.objects.get(kind=NoticeKind.SUBMITTED)
+    assert notice.status == "sent"
+    outbox.run()  # nothing left to do: the notice is not sent twice
+    assert len(mail.outbox) == 1
