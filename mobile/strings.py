@@ -133,7 +133,7 @@ STRINGS = {
     "brief_personal": _("personal"),
     "brief_not_greeted": _("not greeted"),
     "brief_smile": _("expression {smile}/5"),
-    "brief_approaches": _("{count} approach(es)"),
+    "brief_approaches": _("approached unasked {count}×"),
     "brief_followed": _("followed"),
     "brief_asked": _("answered after {seconds} s, quality {quality}/5"),
     "brief_special": _("special request"),
