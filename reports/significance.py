@@ -181,10 +181,10 @@ def _welch(before: Sample, after: Sample) -> tuple[float, float | None]:
     """The standard error of the difference of means and Welch-Satterthwaite's degrees of freedom."""
     se_b, se_a = before.standard_error_squared, after.standard_error_squared
     se2 = se_b + se_a
-    if se2 == 0:
+    denominator = se_b * se_b / (before.n - 1) + se_a * se_a / (after.n - 1)
+    if se2 == 0 or denominator == 0:  # no spread (or one too small for a float): the difference is exact
         return 0.0, None
-    df = se2 * se2 / (se_b * se_b / (before.n - 1) + se_a * se_a / (after.n - 1))
-    return math.sqrt(se2), df
+    return math.sqrt(se2), se2 * se2 / denominator
 
 
 def difference_of_means(before: Sample, after: Sample) -> Difference:
