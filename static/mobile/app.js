@@ -217,7 +217,7 @@ async function refreshFromServer({ opening = false, force = false } = {}) {
       localStorage.setItem(`oasis.stores.${me.username}`, JSON.stringify(stores));
       setStores(stores);
     }
-    await sync({ force });
+    await sync({ force: force || opening }); // opening the app is a moment to try at once
     const mine = await api("GET", "visits/?mine=true&page_size=30");
     if (mine.status === 200) serverVisits = mine.body.results;
     if (me.role === "shopper") await refreshQuestions();

@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from observations.models import Visit
 
-from .conftest import stored_visits
+from .conftest import stored_visits, wait_for_service_worker
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -35,6 +35,7 @@ QUEUE_THREE = """async ({owner, store}) => {
 
 def test_one_oversized_visit_among_three_queued_holds_back_neither_of_the_others(phone, shopper, store):
     page = phone.login(shopper)
+    wait_for_service_worker(page)
     phone.go_offline()
     small, oversized, last = page.evaluate(QUEUE_THREE, {"owner": shopper.username, "store": store.code})
     page.reload()
