@@ -24,7 +24,6 @@ from observations.selectors import INTERACTIONS
 from observations.services import InteractionInput, VisitInput
 from observations.validation import MAX_APPROACHES, MAX_INTERACTIONS, MAX_NOTES, visit_errors
 from stores.models import Role, Store, User
-from stores.selectors import observable_store
 
 from .fields import StrictBooleanField, StrictDateTimeField, StrictUUIDField
 
@@ -136,12 +135,6 @@ class VisitInputSerializer(serializers.Serializer):
         ),
     )
 
-    def validate_store(self, code: str) -> Store:
-        store = observable_store(self.context["observer"], code)
-        if store is None:
-            raise serializers.ValidationError(_("is not a store you may record visits for."))
-        return store
-
     def validate(self, attrs: dict) -> dict:
         errors = visit_errors(
             started_at=attrs["started_at"],
@@ -161,7 +154,9 @@ class VisitInputSerializer(serializers.Serializer):
     def assignment_id(self) -> int | None:
         return self.validated_data["assignment"]
 
-    def to_input(self) -> tuple[Store, VisitInput]:
+    def to_input(self) -> tuple[str, VisitInput]:
+        """The store's code (whether the observer may record for it is the service's question:
+        a replay of a stored visit may name a store they lost) and the visit."""
         data = dict(self.validated_data)
         data.pop("assignment")
         store = data.pop("store")

@@ -31,6 +31,7 @@ from observations.selectors import (
     QueueFilters,
     open_questions_for,
     review_queue_for,
+    visits_recorded_by,
     visits_reviewable_by,
     visits_visible_to,
     with_interactions,
@@ -44,8 +45,8 @@ from observations.services import (
     question_answer,
     review_undo,
     visit_ask_question,
+    visit_receive,
     visit_review,
-    visit_submit,
     visits_approve_unflagged,
 )
 from planning.services import assignment_link_visit
@@ -245,9 +246,9 @@ class VisitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         serializer = s.VisitInputSerializer(data=item, context={"observer": request.user})
         if not serializer.is_valid():
             return "invalid", {"id": visit_id, "status": "invalid", "errors": flatten(serializer.errors)}
-        store, data = serializer.to_input()
+        store_code, data = serializer.to_input()
         try:
-            result = visit_submit(observer=request.user, store=store, data=data)
+            result = visit_receive(observer=request.user, store_code=store_code, data=data)
         except VisitInvalid as error:
             return "invalid", {"id": visit_id, "status": "invalid", "errors": error.errors}
         except VisitConflict:
@@ -258,7 +259,8 @@ class VisitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
             visit = result.visit  # just written: answer from memory, no need to read it back
             setattr(visit, INTERACTIONS, result.interactions)
         else:
-            visit = with_interactions(visits_visible_to(request.user)).get(pk=result.visit.pk)
+            # A replay: the observer's own visit, also when its store is out of their scope by now.
+            visit = with_interactions(visits_recorded_by(request.user)).get(pk=result.visit.pk)
         outcome = "created" if result.created else "already_stored"
         body = s.VisitSerializer(visit, context={"request": request}).data
         return outcome, {"id": str(data.id), "status": outcome, "visit": body}

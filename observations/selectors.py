@@ -28,6 +28,11 @@ def visits_visible_to(user: User) -> VisitQuerySet:
     return base.none()
 
 
+def visits_recorded_by(user: User) -> VisitQuerySet:
+    """The user's own visits, whichever stores they may see now (the answer to a replay)."""
+    return Visit.objects.select_related("store__region", "observer", "reviewed_by", "rubric").filter(observer=user)
+
+
 # Where a visit read for an answer carries its interactions, in order: set by with_interactions()
 # for visits read back, and by the submission for a visit it has just written (no read-back).
 INTERACTIONS = "interaction_list"

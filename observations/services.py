@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from stores.models import Role, Store, User
+from stores.selectors import observable_store
 
 from . import outbox, plausibility, scoring
 from .models import (
@@ -74,10 +75,10 @@ class VisitInput:
     longitude: float | None = None
     location_accuracy_m: float | None = None
 
-    def content_hash(self, store: Store) -> str:
+    def content_hash(self, store_code: str) -> str:
         """A fingerprint of the content, independent of how the phone wrote the times."""
         content = {
-            "store": store.code,
+            "store": store_code,
             "started_at": self.started_at.astimezone(dt.UTC).isoformat(),
             "ended_at": self.ended_at.astimezone(dt.UTC).isoformat(),
             "notes": self.notes,
@@ -209,12 +210,31 @@ def build_visit(
         location_accuracy_m=data.location_accuracy_m,
         flags=flags,
         n_interactions=len(interactions),
-        content_hash=data.content_hash(store),
+        content_hash=data.content_hash(store.code),
     )
     visit.set_scores(scoring.combine(interaction_scores))
     for interaction in interactions:
         interaction.visit = visit
     return visit, interactions
+
+
+def visit_receive(*, observer: User, store_code: str, data: VisitInput, now: dt.datetime | None = None) -> SubmitResult:
+    """A finished visit as the phone sends it, naming its store by code.
+
+    Idempotency comes before scope: a replay of a stored visit (same id, observer and content)
+    answers with the stored visit even if the observer has since lost the store or the store was
+    closed, so the phone never shows a stored visit as refused. A new visit needs a store the
+    observer may record visits for; an id taken by someone else or by other content is a conflict.
+    """
+    store = observable_store(observer, store_code)
+    if store is not None:
+        return visit_submit(observer=observer, store=store, data=data, now=now)
+    stored = Visit.objects.filter(pk=data.id).first()
+    if stored is None:
+        raise VisitInvalid({"store": _("is not a store you may record visits for.")})
+    if stored.observer_id != observer.pk or stored.content_hash != data.content_hash(store_code):
+        raise VisitConflict()
+    return SubmitResult(visit=stored, created=False)
 
 
 def visit_submit(*, observer: User, store: Store, data: VisitInput, now: dt.datetime | None = None) -> SubmitResult:
