@@ -24,6 +24,7 @@ from observations.selectors import INTERACTIONS
 from observations.services import InteractionInput, VisitInput
 from observations.validation import MAX_APPROACHES, MAX_INTERACTIONS, MAX_NOTES, visit_errors
 from stores.models import Role, Store, User
+from stores.selectors import sees_observers
 
 from .fields import StrictBooleanField, StrictDateTimeField, StrictUUIDField
 
@@ -241,7 +242,7 @@ class VisitSerializer(serializers.Serializer):
 
     def _sees_observers(self) -> bool:
         request = self.context.get("request")
-        return request is not None and request.user.role in (Role.SUPERVISOR, Role.HEAD_OFFICE)
+        return request is not None and sees_observers(request.user)
 
     @extend_schema_field(ScoresSerializer)
     def get_scores(self, visit: Visit) -> dict:

@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from observations.models import Visit
 from stores.models import Role, Store, User
+from stores.selectors import supervisors_of
 
 from . import emails
 from .models import DeliveryStatus, ReportDelivery, ReportKind, VisitAlert
@@ -94,10 +95,8 @@ def alerts_for_visit(visit_id) -> list[int]:
     visit = Visit.objects.select_related("store").filter(pk=visit_id).first()
     if visit is None or not visit.is_counted or visit.soi is None or visit.soi >= settings.OASIS_ALERT_SOI_BELOW:
         return []
-    supervises_region = Q(role=Role.SUPERVISOR, regions=visit.store.region_id)
-    recipients = (
-        User.objects.filter(supervises_region | Q(role=Role.HEAD_OFFICE), is_active=True).exclude(email="").distinct()
-    )
+    supervisors = supervisors_of(visit.store.region_id).values("pk")
+    recipients = User.objects.filter(Q(pk__in=supervisors) | Q(role=Role.HEAD_OFFICE), is_active=True).exclude(email="")
     VisitAlert.objects.bulk_create(
         [VisitAlert(visit=visit, recipient=person) for person in recipients], ignore_conflicts=True
     )

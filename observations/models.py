@@ -149,11 +149,9 @@ class VisitStatus(models.TextChoices):
 
 
 class VisitQuerySet(models.QuerySet):
-    def counted(self, *, approved_only: bool = False) -> VisitQuerySet:
-        """Visits that count in reports: never rejected ones; optionally only approved ones."""
-        if approved_only:
-            return self.filter(status=VisitStatus.APPROVED)
-        return self.exclude(status=VisitStatus.REJECTED)
+    def counted(self, *, approved_only: bool | None = None) -> VisitQuerySet:
+        """Visits that count (`counted_statuses`): in reports, rollups, alerts and planning."""
+        return self.filter(status__in=counted_statuses(approved_only))
 
     def awaiting_review(self) -> VisitQuerySet:
         """Flagged shopper visits that no one has reviewed yet."""
@@ -312,7 +310,8 @@ class Visit(ScoredModel):
 
     @property
     def is_counted(self) -> bool:
-        return self.status != VisitStatus.REJECTED
+        """Whether the visit counts now, under OASIS_REPORTS_APPROVED_ONLY (e.g. for its alert)."""
+        return self.status in counted_statuses()
 
 
 # What an observer records about one interaction (everything else of it is derived).
@@ -438,6 +437,27 @@ class RollupScope(models.TextChoices):
 
     COUNTED = "counted", _("Submitted and approved visits")
     APPROVED = "approved", _("Approved visits only")
+
+
+# The one definition of a counted visit: which statuses count in each rollup scope. Rejected
+# visits never count; "approved only" (OASIS_REPORTS_APPROVED_ONLY, or head office's choice on a
+# report) counts approved visits alone. The rollups (also their SQL), reports, alerts and planning
+# all read it from here.
+COUNTED_STATUSES: dict[str, tuple[str, ...]] = {
+    RollupScope.COUNTED: (VisitStatus.SUBMITTED, VisitStatus.APPROVED),
+    RollupScope.APPROVED: (VisitStatus.APPROVED,),
+}
+
+
+def counting_scope(approved_only: bool | None = None) -> str:
+    """The rollup scope that counts the visits: approved only if asked, by default as the setting says."""
+    if approved_only is None:
+        approved_only = settings.OASIS_REPORTS_APPROVED_ONLY
+    return RollupScope.APPROVED if approved_only else RollupScope.COUNTED
+
+
+def counted_statuses(approved_only: bool | None = None) -> tuple[str, ...]:
+    return COUNTED_STATUSES[counting_scope(approved_only)]
 
 
 class StoreWeekRollup(models.Model):

@@ -9,6 +9,7 @@ from django.db.models import BooleanField, Case, Exists, OuterRef, Prefetch, Que
 from django.utils import timezone
 
 from stores.models import Role, User
+from stores.selectors import regions_supervised_by
 
 from .models import Interaction, ObserverRole, Visit, VisitQuerySet, VisitQuestion, VisitStatus
 
@@ -22,7 +23,7 @@ def visits_visible_to(user: User) -> VisitQuerySet:
     if user.role == Role.HEAD_OFFICE:
         return base.all()
     if user.role == Role.SUPERVISOR:
-        return base.filter(store__region__in=user.regions.all())
+        return base.filter(store__region__in=regions_supervised_by(user))
     if user.role == Role.SHOPPER:
         return base.filter(observer=user)
     return base.none()

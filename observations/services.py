@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from stores.models import Role, Store, User
-from stores.selectors import observable_store
+from stores.selectors import observable_store, supervises
 
 from . import outbox, plausibility, scoring
 from .models import (
@@ -278,10 +278,7 @@ def _after_change(visit: Visit, *, alert: bool = True) -> None:
     from .tasks import rollup_refresh
 
     work = [rollup_refresh(visit.store_id, visit.week_start)]
-    counts_now = visit.status == VisitStatus.APPROVED or (
-        visit.status == VisitStatus.SUBMITTED and not settings.OASIS_REPORTS_APPROVED_ONLY
-    )
-    if alert and counts_now and visit.soi is not None and visit.soi < settings.OASIS_ALERT_SOI_BELOW:
+    if alert and visit.is_counted and visit.soi is not None and visit.soi < settings.OASIS_ALERT_SOI_BELOW:
         work.append(low_score_alert(visit.pk))
     outbox.record(*work)
 
@@ -293,9 +290,7 @@ def _may_review(reviewer: User, store: Store) -> bool:
     """Head office reviews every store, a supervisor those of their regions."""
     if not reviewer.is_active:
         return False
-    return reviewer.role == Role.HEAD_OFFICE or (
-        reviewer.role == Role.SUPERVISOR and reviewer.regions.filter(pk=store.region_id).exists()
-    )
+    return reviewer.role == Role.HEAD_OFFICE or supervises(reviewer, store.region_id)
 
 
 def _record_decision(

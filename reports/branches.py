@@ -15,7 +15,7 @@ from django.http import Http404
 from observations import scoring
 from observations.models import StoreWeekRollup
 from stores.models import Region, Role, Store, User
-from stores.selectors import stores_reportable_to
+from stores.selectors import stores_reportable_to, supervises
 
 from .figures import (
     FEW_VISITS,
@@ -46,7 +46,7 @@ def branch_stores(user: User, region_code: str | None) -> QuerySet[Store]:
         region = Region.objects.filter(code=region_code).first()
         if region is None:
             raise ReportParamError("region", f"there is no region with the code {region_code!r}.")
-        if user.role != Role.HEAD_OFFICE and not user.regions.filter(pk=region.pk).exists():
+        if user.role != Role.HEAD_OFFICE and not supervises(user, region.pk):
             raise Http404
         stores = stores.filter(region=region)
     return stores

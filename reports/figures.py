@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from django.db.models import Sum
 
 from observations import scoring
-from observations.models import RollupScope, Rubric, StoreWeekRollup
+from observations.models import Rubric, StoreWeekRollup, counting_scope
 
 from .rollups import ROLLUP_FIELDS, Totals
 
@@ -116,7 +116,7 @@ def figures_of(totals: Totals, rubric: scoring.RubricParams) -> Figures:
 
 
 def rollup_scope(approved_only: bool) -> str:
-    return RollupScope.APPROVED if approved_only else RollupScope.COUNTED
+    return counting_scope(approved_only)
 
 
 def rubric_in_force() -> scoring.RubricParams:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, fields
 from django.db import connection, transaction
 
 from observations import scoring
-from observations.models import Interaction, RollupScope, StoreWeekRollup, Visit, VisitStatus
+from observations.models import COUNTED_STATUSES, Interaction, StoreWeekRollup, Visit
 from stores.models import Store
 
 from . import cache as report_cache
@@ -147,12 +147,12 @@ INTERACTION_VALUES = (
 
 
 def scopes_of(status: str) -> tuple[str, ...]:
-    """The rollup scopes a visit of this status counts in."""
-    if status == VisitStatus.APPROVED:
-        return (RollupScope.COUNTED, RollupScope.APPROVED)
-    if status == VisitStatus.SUBMITTED:
-        return (RollupScope.COUNTED,)
-    return ()
+    """The rollup scopes a visit of this status counts in (`COUNTED_STATUSES`)."""
+    return tuple(scope for scope, statuses in COUNTED_STATUSES.items() if status in statuses)
+
+
+# Visits of these statuses count in some scope; others (rejected) in none.
+COUNTING_STATUSES: tuple[str, ...] = tuple(dict.fromkeys(s for statuses in COUNTED_STATUSES.values() for s in statuses))
 
 
 def accumulate(visits: Iterable[Mapping], interactions: Iterable[Mapping]) -> dict[tuple[dt.date, str], Totals]:
@@ -189,8 +189,8 @@ def _recompute(store_id: int, weeks: list[dt.date] | None) -> int:
 
 
 def _recompute_in_python(store_id: int, weeks: list[dt.date] | None) -> int:
-    visits = Visit.objects.filter(store_id=store_id).exclude(status=VisitStatus.REJECTED)
-    interactions = Interaction.objects.filter(visit__store_id=store_id).exclude(visit__status=VisitStatus.REJECTED)
+    visits = Visit.objects.filter(store_id=store_id, status__in=COUNTING_STATUSES)
+    interactions = Interaction.objects.filter(visit__store_id=store_id, visit__status__in=COUNTING_STATUSES)
     if weeks is not None:
         visits = visits.filter(week_start__in=weeks)
         interactions = interactions.filter(visit__week_start__in=weeks)
@@ -237,10 +237,10 @@ def rebuild_all() -> int:
 _ROLLUP_SQL = """
 WITH v AS (
     SELECT id, store_id, week_start, status, soi, greeting_score, smile_score, hovering_score, response_score
-    FROM observations_visit WHERE status <> 'rejected' /* store filter */
+    FROM observations_visit WHERE status = ANY(%(counting)s) /* store filter */
 ), scoped AS (
-    SELECT v.*, s.scope FROM v CROSS JOIN (VALUES ('counted'), ('approved')) AS s(scope)
-    WHERE s.scope = 'counted' OR v.status = 'approved'
+    SELECT v.*, s.scope FROM v JOIN (SELECT unnest(%(scopes)s::text[]) AS scope, unnest(%(statuses)s::text[]) AS status) AS s
+    ON s.status = v.status
 ), visit_sums AS (
     SELECT store_id, week_start, scope,
            count(soi) AS n_visits, coalesce(sum(soi), 0) AS soi_sum, coalesce(sum(soi * soi), 0) AS soi_sum_squares,
@@ -282,7 +282,15 @@ def _for_one_store(condition: str) -> str:
 
 _REFRESH_STORE_SQL = _for_one_store("AND store_id = %(store)s")
 _REFRESH_STORE_WEEKS_SQL = _for_one_store("AND store_id = %(store)s AND week_start = ANY(%(weeks)s)")
-_SQL_PARAMS = {"smiling": SMILING_FROM, "hovering": HOVERING_APPROACHES_FROM}
+_SCOPE_STATUS = [(scope, status) for scope, statuses in COUNTED_STATUSES.items() for status in statuses]
+_SQL_PARAMS = {
+    "smiling": SMILING_FROM,
+    "hovering": HOVERING_APPROACHES_FROM,
+    # Which statuses count in which scope: the pairs of COUNTED_STATUSES, not a second copy in SQL.
+    "counting": list(COUNTING_STATUSES),
+    "scopes": [str(scope) for scope, _status in _SCOPE_STATUS],
+    "statuses": [str(status) for _scope, status in _SCOPE_STATUS],
+}
 
 
 def rebuild_all_in_database() -> int:

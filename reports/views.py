@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from coaching.briefing import plan_of_week, week_briefing
 from observations import scoring
 from stores.models import Region, Role
-from stores.selectors import stores_reportable_to
+from stores.selectors import regions_supervised_by, stores_reportable_to
 
 from . import charts
 from .branches import branch_report, branch_stores
@@ -151,7 +151,7 @@ def branches(request: HttpRequest) -> HttpResponse:
     report = branch_report(stores=stores, period=period, approved_only=approved_only, sort=sort, descending=descending)
     regions = Region.objects.order_by("code")
     if request.user.role != Role.HEAD_OFFICE:
-        regions = regions.filter(pk__in=request.user.regions.all())
+        regions = regions.filter(pk__in=regions_supervised_by(request.user))
     kept = {key: query[key] for key in ("week", "from", "to", "region", "approved_only") if query.get(key)}
 
     def sort_link(column: str) -> str:

@@ -119,19 +119,3 @@ class User(AbstractUser):
                 ),
             ),
         ]
-
-    @property
-    def is_head_office(self) -> bool:
-        return self.role == Role.HEAD_OFFICE
-
-    @property
-    def is_supervisor(self) -> bool:
-        return self.role == Role.SUPERVISOR
-
-    @property
-    def is_manager(self) -> bool:
-        return self.role == Role.MANAGER
-
-    @property
-    def is_shopper(self) -> bool:
-        return self.role == Role.SHOPPER

@@ -4,11 +4,36 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from .models import Role, Store, User
+from .models import Region, Role, Store, User
 
 
-def _region_stores(user: User) -> QuerySet[Store]:
-    return Store.objects.filter(region__in=user.regions.all())
+def supervises(user: User, region_id: int) -> bool:
+    """Whether the user supervises this region: an active supervisor it is assigned to. Head office
+    supervises no region of its own; where it may do what supervisors do, the caller says so."""
+    return (
+        user.is_authenticated
+        and user.is_active
+        and user.role == Role.SUPERVISOR
+        and user.regions.filter(pk=region_id).exists()
+    )
+
+
+def supervisors_of(region_id: int) -> QuerySet[User]:
+    """The active supervisors of a region (e.g. to alert them)."""
+    return User.objects.filter(role=Role.SUPERVISOR, is_active=True, regions=region_id)
+
+
+def regions_supervised_by(user: User) -> QuerySet[Region]:
+    """The regions the user supervises (none unless an active supervisor)."""
+    if not user.is_authenticated or not user.is_active or user.role != Role.SUPERVISOR:
+        return Region.objects.none()
+    return Region.objects.filter(supervisors=user)
+
+
+def sees_observers(user: User) -> bool:
+    """Who may see who observed a visit, and its plausibility flags: supervisors and head office.
+    Store managers never (nor shoppers, beyond their own visits' content)."""
+    return user.is_authenticated and user.is_active and user.role in (Role.SUPERVISOR, Role.HEAD_OFFICE)
 
 
 def stores_visible_to(user: User) -> QuerySet[Store]:

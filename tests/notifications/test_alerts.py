@@ -62,3 +62,15 @@ def test_the_threshold_is_a_setting(settings, shopper, store, recipients, django
     with django_capture_on_commit_callbacks(execute=True):
         submit_visit(observer=shopper, store=store)
     assert len(mail.outbox) == 2
+
+
+def test_counting_only_approved_visits_a_poor_visit_alerts_once_it_is_approved(
+    settings, shopper, supervisor, store, recipients, django_capture_on_commit_callbacks
+):
+    settings.OASIS_REPORTS_APPROVED_ONLY = True
+    with django_capture_on_commit_callbacks(execute=True):
+        visit = submit_visit(observer=shopper, store=store, interactions=[interaction_input(**POOR)])
+    assert mail.outbox == []  # submitted visits do not count yet
+    with django_capture_on_commit_callbacks(execute=True):
+        visit_review(visit=visit, reviewer=supervisor, decision="approve")
+    assert sorted(m.to[0] for m in mail.outbox) == ["ben@oasis.example", "dora@oasis.example"]

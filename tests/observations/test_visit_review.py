@@ -65,3 +65,20 @@ def test_unknown_decision_is_refused(shopper, supervisor, store):
     with pytest.raises(VisitInvalid) as error:
         visit_review(visit=visit, reviewer=supervisor, decision="maybe")
     assert "decision" in error.value.errors
+
+
+def test_the_approved_only_setting_decides_what_counts_unless_asked(settings, shopper, supervisor, store):
+    approved = submit_visit(observer=shopper, store=store)
+    submit_visit(observer=shopper, store=store)
+    visit_review(visit=approved, reviewer=supervisor, decision="approve")
+    settings.OASIS_REPORTS_APPROVED_ONLY = True
+    assert list(Visit.objects.counted()) == [Visit.objects.get(pk=approved.pk)]
+    assert [visit.is_counted for visit in Visit.objects.order_by("status")] == [True, False]
+    assert Visit.objects.counted(approved_only=False).count() == 2
+
+
+def test_a_supervisor_of_another_region_may_not_review(shopper, store, other_region):
+    visit = submit_visit(observer=shopper, store=store)
+    elsewhere = UserFactory(username="supervisor-south", role="supervisor", regions=[other_region])
+    with pytest.raises(ReviewNotAllowed):
+        visit_review(visit=visit, reviewer=elsewhere, decision="approve")

@@ -77,3 +77,26 @@ def test_the_one_store_lookup_of_a_submission_follows_the_same_rule(
             found = observable_store(user, code)
             assert (found is not None) == (code in allowed), (user.username, code)
             assert found is None or found.code == code
+
+
+def test_only_an_active_supervisor_of_the_region_supervises_it(supervisor, head_office, region, other_region):
+    from stores.selectors import regions_supervised_by, supervises, supervisors_of
+
+    assert supervises(supervisor, region.pk)
+    assert not supervises(supervisor, other_region.pk)
+    assert not supervises(head_office, region.pk)  # head office does what it may on its own account
+    assert list(supervisors_of(region.pk)) == [supervisor]
+    assert list(regions_supervised_by(supervisor)) == [region]
+    supervisor.is_active = False
+    supervisor.save()
+    assert not supervises(supervisor, region.pk)
+    assert not supervisors_of(region.pk).exists()
+
+
+@pytest.mark.parametrize(
+    ("role", "sees"), [("head_office", True), ("supervisor", True), ("manager", False), ("shopper", False)]
+)
+def test_only_supervisors_and_head_office_see_observers_and_flags(request, role, sees):
+    from stores.selectors import sees_observers
+
+    assert sees_observers(request.getfixturevalue(role)) is sees
