@@ -7,4 +7,6 @@ class ObservationsConfig(AppConfig):
     verbose_name = _("Observations")
 
     def ready(self) -> None:
+        from project import checks  # noqa: F401  (the deployment's system checks)
+
         from . import tasks  # noqa: F401  (registers the outbox kinds of observations)
