@@ -20,6 +20,7 @@ from reports.samples import visit_scores_by_week
 from reports.significance import Effect, Sample, effect
 from stores.models import Role, Store, User
 from stores.selectors import stores_reportable_to
+from stores.selectors import supervisors_of as region_supervisors
 
 from .focus import RELUCTANT_FROM, SOUR_FROM, WeekCounts
 from .models import ActionPlan, PlanState
@@ -55,7 +56,8 @@ def managers_of(store: Store) -> QuerySet[User]:
 
 
 def supervisors_of(store: Store) -> QuerySet[User]:
-    return User.objects.filter(role=Role.SUPERVISOR, is_active=True, regions=store.region_id).exclude(email="")
+    """The store's region's supervisors who can be e-mailed (who supervises: stores.selectors)."""
+    return region_supervisors(store.region_id).exclude(email="")
 
 
 def week_counts(*, store: Store, week_start: dt.date, approved_only: bool, rubric: scoring.RubricParams) -> WeekCounts:

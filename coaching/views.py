@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from stores.models import Role
+from stores.selectors import sees_observers
 
 from . import selectors, services, wording
 from .forms import DecisionForm, PlanForm
@@ -82,7 +83,7 @@ def _detail(request: HttpRequest, pk: int, *, form=None, decision_form=None, sta
             "decision_form": decision_form if may_decide else None,
             "overdue": plan.is_overdue(timezone.localdate()),
             # Managers learn that "the supervisor" decided, not who: supervisors also observe.
-            "show_people": user.role in (Role.SUPERVISOR, Role.HEAD_OFFICE),
+            "show_people": sees_observers(user),
         },
         status=status,
     )

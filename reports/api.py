@@ -25,7 +25,7 @@ from stores.selectors import stores_reportable_to
 
 from . import cache as report_cache
 from .branches import BranchReport, branch_report, branch_stores
-from .figures import FIGURE_KEYS, STORE_ROW_KEYS, Figures
+from .figures import FIGURE_KEYS, STORE_ROW_KEYS
 from .params import ReportParamError, parse_approved_only, parse_period, parse_sort
 from .periods import week_label
 from .store_report import StoreReport, store_weekly_report
@@ -107,10 +107,6 @@ def cached_json(parts: list[str], weeks: list, compute) -> HttpResponse:
     """A report's JSON, from the report cache while its rollups are unchanged."""
     body = report_cache.cached(parts, weeks, lambda: JSONRenderer().render(compute()))
     return HttpResponse(body, content_type="application/json")
-
-
-def figures_json(figures: Figures) -> dict:
-    return figures.as_dict()
 
 
 def store_report_json(report: StoreReport) -> dict:
