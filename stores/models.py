@@ -119,3 +119,7 @@ class User(AbstractUser):
                 ),
             ),
         ]
+
+    @property
+    def is_head_office(self) -> bool:
+        return self.role == Role.HEAD_OFFICE
