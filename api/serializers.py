@@ -221,6 +221,9 @@ class VisitSerializer(serializers.Serializer):
     ended_at = serializers.DateTimeField(read_only=True)
     status = serializers.ChoiceField(choices=VisitStatus.choices, read_only=True)
     notes = serializers.CharField(read_only=True)
+    reviewed_notes = serializers.CharField(
+        read_only=True, required=False, help_text="supervisors and head office: the notes as managers read them"
+    )
     submitted_at = serializers.DateTimeField(read_only=True)
     reviewed_at = serializers.DateTimeField(read_only=True, allow_null=True)
     review_note = serializers.CharField(read_only=True)
@@ -238,6 +241,7 @@ class VisitSerializer(serializers.Serializer):
         if not self._sees_observers():
             data.pop("observer")
             data.pop("flags")
+            data.pop("reviewed_notes")
         return data
 
     def _sees_observers(self) -> bool:
@@ -257,6 +261,11 @@ class VisitSerializer(serializers.Serializer):
         return visit.observer.username
 
 
+class ReviewedInteractionNotesSerializer(serializers.Serializer):
+    position = serializers.IntegerField(min_value=1)
+    notes = serializers.CharField(max_length=MAX_NOTES, allow_blank=True, trim_whitespace=False)
+
+
 class ReviewSerializer(serializers.Serializer):
     decision = serializers.ChoiceField(choices=["approve", "reject"])
     note = serializers.CharField(max_length=5000, allow_blank=True, required=False, default="")
@@ -265,10 +274,25 @@ class ReviewSerializer(serializers.Serializer):
         default=False,
         help_text="head office only: replace a decision someone else took (needs a note saying why)",
     )
+    reviewed_notes = serializers.CharField(
+        max_length=MAX_NOTES,
+        allow_blank=True,
+        required=False,
+        trim_whitespace=False,
+        help_text="when approving: the visit's notes as store managers will read them (default: as written)",
+    )
+    interactions = ReviewedInteractionNotesSerializer(
+        many=True,
+        required=False,
+        help_text="when approving: interactions' notes as store managers will read them (default: as written)",
+    )
 
     def validate(self, attrs: dict) -> dict:
         if attrs["decision"] == "reject" and not attrs["note"].strip():
             raise serializers.ValidationError({"note": _("is required when rejecting a visit.")})
+        edited = attrs.pop("interactions", [])
+        if edited:
+            attrs["interaction_notes"] = {item["position"]: item["notes"] for item in edited}
         return attrs
 
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from observations import scoring
 from reports.branches import BranchReport, branch_report
 from reports.periods import Period, week_label
+from reports.publication import Audience
 from reports.store_report import store_weekly_report
 from reports.wording import band_label, describe_changes
 from stores.models import Store
@@ -41,7 +42,12 @@ def report_message(delivery: ReportDelivery) -> EmailMultiAlternatives:
     with translation.override(recipient.language):
         if delivery.kind == ReportKind.STORE_WEEKLY:
             store: Store = delivery.store
-            report = store_weekly_report(store=store, week_start=delivery.week_start, approved_only=approved_only)
+            report = store_weekly_report(
+                store=store,
+                week_start=delivery.week_start,
+                approved_only=approved_only,
+                audience=Audience.of(recipient),
+            )
             link = settings.SITE_URL + reverse("reports:store", args=[store.code]) + "?" + urlencode({"week": week})
             subject = _("Service Oasis %(week)s: %(store)s") % {"week": week, "store": store.name}
             context = {

@@ -22,6 +22,7 @@ from django.db.models import Prefetch, Q
 from django.utils import timezone
 
 from observations.models import Visit
+from reports.publication import published_at
 from stores.models import Role, Store, User
 from stores.selectors import supervisors_of
 
@@ -37,10 +38,13 @@ class DeliveryFailed(Exception):
 
 
 def _due_week(now: dt.datetime, tz: zoneinfo.ZoneInfo) -> dt.date | None:
-    """The previous ISO week if `now` is within the sending window (Monday 07:00 + catch-up) in `tz`."""
+    """The previous ISO week if `now` is within the sending window (Monday 07:00 + catch-up) in `tz`,
+    opening no earlier than the week is published to managers."""
     local = now.astimezone(tz)
     monday = local.date() - dt.timedelta(days=local.weekday())
-    opens = dt.datetime.combine(monday, dt.time(SEND_HOUR), tzinfo=tz)
+    opens = max(
+        dt.datetime.combine(monday, dt.time(SEND_HOUR), tzinfo=tz), published_at(monday - dt.timedelta(weeks=1), tz)
+    )
     if opens <= local < opens + CATCH_UP:
         return monday - dt.timedelta(weeks=1)
     return None

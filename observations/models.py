@@ -219,6 +219,9 @@ class Visit(ScoredModel):
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
     review_note = models.TextField(_("review note"), blank=True, max_length=5000)
     notes = models.TextField(_("notes"), blank=True, max_length=5000)
+    # The text store managers read: set by the review (the reviewer may edit it), empty until then.
+    # `notes` keeps the observer's original, for head office and the audit trail.
+    reviewed_notes = models.TextField(_("notes as reviewed (shown to managers)"), blank=True, max_length=5000)
     rubric = models.ForeignKey(Rubric, on_delete=models.PROTECT, related_name="visits", verbose_name=_("rubric"))
     latitude = models.FloatField(_("latitude"), null=True, blank=True)
     longitude = models.FloatField(_("longitude"), null=True, blank=True)
@@ -352,6 +355,7 @@ class Interaction(ScoredModel):
     response_quality = models.PositiveSmallIntegerField(_("answer quality (1–5)"), null=True, blank=True)
     special_request = models.BooleanField(_("unusual request"), default=False)
     notes = models.TextField(_("notes"), blank=True, max_length=5000)
+    reviewed_notes = models.TextField(_("notes as reviewed (shown to managers)"), blank=True, max_length=5000)
 
     history = HistoricalRecords()
 

@@ -7,6 +7,7 @@ import datetime as dt
 import hashlib
 import json
 import uuid
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 
 from django.conf import settings
@@ -30,7 +31,7 @@ from .models import (
     VisitQuestion,
     VisitStatus,
 )
-from .validation import visit_errors
+from .validation import MAX_NOTES, visit_errors
 
 
 @dataclass(frozen=True)
@@ -320,6 +321,8 @@ def visit_review(
     note: str = "",
     override: bool = False,
     batch: uuid.UUID | None = None,
+    reviewed_notes: str | None = None,
+    interaction_notes: Mapping[int, str] | None = None,
     now: dt.datetime | None = None,
 ) -> Visit:
     """Approve or reject a visit, with the decision in the audit trail.
@@ -328,6 +331,11 @@ def visit_review(
     visit. A rejection needs a note. A visit that someone else has already decided is not decided
     again (ReviewConflict) unless head office overrides that decision explicitly, with a note; a
     reviewer may change their own decision.
+
+    Approving also decides the text store managers read: `reviewed_notes` for the visit and
+    `interaction_notes` (by position) for its interactions, each the observer's text where not
+    given. A rejection clears that text: a rejected visit's notes never reach managers. The
+    observer's original stays in `notes` and in the audit trail.
     """
     if decision not in ("approve", "reject"):
         raise VisitInvalid({"decision": _("must be 'approve' or 'reject'.")})
@@ -335,6 +343,14 @@ def visit_review(
         raise VisitInvalid({"note": _("is required when rejecting a visit.")})
     if len(note) > 5000:
         raise VisitInvalid({"note": _("must be at most 5000 characters.")})
+    interaction_notes = dict(interaction_notes or {})
+    edited = {"reviewed_notes": reviewed_notes} if reviewed_notes is not None else {}
+    edited |= {f"interactions.{position}.notes": text for position, text in interaction_notes.items()}
+    for name, text in edited.items():
+        if len(text) > MAX_NOTES:
+            raise VisitInvalid({name: f"must be at most {MAX_NOTES} characters."})
+    if edited and decision == "reject":
+        raise VisitInvalid({next(iter(edited)): "is only taken when approving: a rejected visit's notes reach no one."})
     locked = Visit.objects.select_for_update().select_related("store").get(pk=visit.pk)
     if not _may_review(reviewer, locked.store):
         raise ReviewNotAllowed()
@@ -354,8 +370,20 @@ def visit_review(
     locked.reviewed_by = reviewer
     locked.reviewed_at = now
     locked.review_note = note
+    approved = locked.status == VisitStatus.APPROVED
+    locked.reviewed_notes = (locked.notes if reviewed_notes is None else reviewed_notes) if approved else ""
+    interactions = list(locked.interactions.order_by("position"))
+    unknown = set(interaction_notes) - {interaction.position for interaction in interactions}
+    if unknown:
+        raise VisitInvalid({f"interactions.{min(unknown)}.notes": "the visit has no interaction at that position."})
+    for interaction in interactions:
+        text = interaction_notes.get(interaction.position, interaction.notes) if approved else ""
+        if text != interaction.reviewed_notes:
+            interaction.reviewed_notes = text
+            interaction._history_user = reviewer
+            interaction.save(update_fields=["reviewed_notes"])
     locked._history_user = reviewer  # the audit trail names the reviewer, also for API calls
-    locked.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_note"])
+    locked.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_note", "reviewed_notes"])
     _after_change(locked)
     return locked
 

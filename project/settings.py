@@ -423,6 +423,10 @@ CELERY_BEAT_SCHEDULE = {
 # --- Service Oasis --------------------------------------------------------------------------
 # Count only approved visits in reports (head office may override per request).
 OASIS_REPORTS_APPROVED_ONLY = env_bool("OASIS_REPORTS_APPROVED_ONLY", False)
+# Hours after a week ends (Monday 00:00 store-local) that store managers see it: 6 = Monday 06:00.
+OASIS_PUBLISH_DELAY_HOURS = env_int("OASIS_PUBLISH_DELAY_HOURS", 6)
+if not 0 <= OASIS_PUBLISH_DELAY_HOURS <= 7 * 24:
+    raise ImproperlyConfigured("OASIS_PUBLISH_DELAY_HOURS must be between 0 and 168 (a week)")
 # A counted visit whose SOI is below this notifies the store's supervisors and head office.
 OASIS_ALERT_SOI_BELOW = env_float("OASIS_ALERT_SOI_BELOW", 50.0)
 # Follow-up work (rollup refreshes, alerts, e-mails) is recorded in the outbox in the transaction of

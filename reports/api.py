@@ -8,9 +8,8 @@ import csv
 import io
 import unicodedata
 
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404
-from django.utils.translation import get_language
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.exceptions import ValidationError
@@ -23,11 +22,12 @@ from observations import scoring
 from stores.models import Role
 from stores.selectors import stores_reportable_to
 
-from . import cache as report_cache
 from .branches import BranchReport, branch_report, branch_stores
 from .figures import FIGURE_KEYS, STORE_ROW_KEYS
-from .params import ReportParamError, parse_approved_only, parse_period, parse_sort
+from .notes import Note
+from .params import ReportParamError, parse_approved_only, parse_period, parse_sort, store_report_week
 from .periods import week_label
+from .publication import Audience, WeekNotPublished
 from .store_report import StoreReport, store_weekly_report
 from .wording import describe_changes
 
@@ -103,12 +103,6 @@ class ReportView(APIView):
         return response
 
 
-def cached_json(parts: list[str], weeks: list, compute) -> HttpResponse:
-    """A report's JSON, from the report cache while its rollups are unchanged."""
-    body = report_cache.cached(parts, weeks, lambda: JSONRenderer().render(compute()))
-    return HttpResponse(body, content_type="application/json")
-
-
 def store_report_json(report: StoreReport) -> dict:
     store = report.store
     figures = report.figures.as_dict()
@@ -117,6 +111,8 @@ def store_report_json(report: StoreReport) -> dict:
         "week": report.week,
         "week_start": report.week_start,
         "week_end": report.week_end,
+        "published_at": report.published_at,
+        "in_progress": report.in_progress,
         "approved_only": report.approved_only,
         "store": store.code,
         "name": store.name,
@@ -162,17 +158,16 @@ def store_report_json(report: StoreReport) -> dict:
             }
             for point in report.trend
         ],
-        "notes": [
-            {
-                "by": note.observer_label,
-                "observer_role": note.observer_role,
-                "date": note.day,
-                "interaction": note.interaction,
-                "text": note.text,
-            }
-            for note in report.notes
-        ],
+        "notes": [note_json(note, report.week) for note in report.notes],
     }
+
+
+def note_json(note: Note, week: str) -> dict:
+    """A note as the report's reader may see it: managers get the week, never the day."""
+    data = {"by": note.observer_label, "observer_role": note.observer_role, "week": week}
+    if note.day is not None:
+        data["date"] = note.day
+    return data | {"interaction": note.interaction, "reviewed": note.reviewed, "text": note.text}
 
 
 STORE_CSV_HEADER = ["store", "week", "week_start", *FIGURE_KEYS, "region_soi", "company_soi"]
@@ -200,6 +195,8 @@ def branch_report_json(report: BranchReport) -> dict:
         "week": report.period.label,
         "from": report.period.first,
         "to": report.period.end,
+        "published_at": report.published_at,
+        "in_progress": report.in_progress,
         "approved_only": report.approved_only,
         "sort": ("-" if report.descending else "") + report.sort,
         "n_ranked": report.n_ranked,
@@ -254,7 +251,7 @@ class StoreWeeklyReportView(ReportView):
     @extend_schema(
         parameters=[
             OpenApiParameter(
-                "week", OpenApiTypes.STR, description="ISO week, e.g. 2026-W47; default: last complete week"
+                "week", OpenApiTypes.STR, description="ISO week, e.g. 2026-W47; default: the latest published week"
             ),
             *COMMON_PARAMETERS,
         ],
@@ -269,19 +266,16 @@ class StoreWeeklyReportView(ReportView):
     def get(self, request: Request, code: str) -> Response:
         store = get_object_or_404(stores_reportable_to(request.user), code=code)
         query = request.query_params
-        if query.get("from") or query.get("to"):
-            raise ReportParamError("week", "the store report covers one week; use week, not from/to.")
-        period = parse_period(query)
+        week_start = store_report_week(query, store)
         approved_only = parse_approved_only(query, may_choose=request.user.role == Role.HEAD_OFFICE)
-        if not self.wants_csv(request):
-            return cached_json(
-                ["store", store.code, str(approved_only), get_language()],
-                period.weeks,
-                lambda: store_report_json(
-                    store_weekly_report(store=store, week_start=period.first, approved_only=approved_only)
-                ),
+        try:
+            report = store_weekly_report(
+                store=store, week_start=week_start, approved_only=approved_only, audience=Audience.of(request.user)
             )
-        report = store_weekly_report(store=store, week_start=period.first, approved_only=approved_only)
+        except WeekNotPublished:
+            raise Http404 from None
+        if not self.wants_csv(request):
+            return Response(store_report_json(report))
         return self.csv_response(
             STORE_CSV_HEADER, store_report_csv_rows(report), f"service-oasis-{store.code}-{report.week}.csv"
         )
@@ -314,19 +308,13 @@ class BranchReportView(ReportView):
         approved_only = parse_approved_only(query, may_choose=request.user.role == Role.HEAD_OFFICE)
         sort, descending = parse_sort(query)
 
-        def build() -> BranchReport:
-            return branch_report(
-                stores=stores, period=period, approved_only=approved_only, sort=sort, descending=descending
-            )
-
+        report = branch_report(
+            stores=stores, period=period, approved_only=approved_only, sort=sort, descending=descending
+        )
         if not self.wants_csv(request):
-            # Supervisors see their regions' stores: their table is theirs alone.
-            audience = "all" if request.user.role == Role.HEAD_OFFICE else f"user-{request.user.pk}"
-            parts = ["branches", audience, query.get("region") or "", period.label, str(approved_only), sort,
-                     str(descending), get_language()]  # fmt: skip
-            return cached_json(parts, period.weeks, lambda: branch_report_json(build()))
+            return Response(branch_report_json(report))
         return self.csv_response(
             BRANCH_CSV_HEADER,
-            branch_report_csv_rows(build()),
+            branch_report_csv_rows(report),
             f"service-oasis-branches-{period.label.replace('/', '_')}.csv",
         )

@@ -4,13 +4,16 @@ summaries and each store's 12-week trend."""
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from observations import scoring
 from observations.models import StoreWeekRollup
@@ -32,6 +35,7 @@ from .figures import (
 )
 from .params import ReportParamError, parse_code
 from .periods import Period, trend_weeks
+from .publication import published_at
 from .rollups import Totals
 
 
@@ -107,6 +111,8 @@ class BranchReport:
     stores: list[StoreRow]
     n_ranked: int
     trend_weeks: list[dt.date]
+    published_at: dt.datetime  # when the period's last week is published in every store's time zone
+    in_progress: bool  # not yet: figures may still change (only supervisors and head office get here)
     company_trend: dict[dt.date, float] = field(default_factory=dict)
 
     @property
@@ -130,7 +136,13 @@ def _sorted(rows: list[StoreRow], key: str, descending: bool) -> list[StoreRow]:
 
 
 def branch_report(
-    *, stores: QuerySet[Store], period: Period, approved_only: bool, sort: str = "rank", descending: bool = False
+    *,
+    stores: QuerySet[Store],
+    period: Period,
+    approved_only: bool,
+    sort: str = "rank",
+    descending: bool = False,
+    now: dt.datetime | None = None,
 ) -> BranchReport:
     """The league table of `stores` (already scoped, maybe filtered to a region). Five queries:
     the rubric, the stores, every store's rollups in the period (ranks and means are company-wide),
@@ -171,7 +183,11 @@ def branch_report(
         )
         for region in sorted(regions.values(), key=lambda region: region.code)
     ]
+    zones = {store.tzinfo for store in table_stores} or {zoneinfo.ZoneInfo(settings.TIME_ZONE)}
+    published = max(published_at(period.last, zone) for zone in zones)
     return BranchReport(
+        published_at=published,
+        in_progress=(now or timezone.now()) < published,
         period=period,
         approved_only=approved_only,
         sort=sort,

@@ -11,8 +11,11 @@ from collections.abc import Mapping
 
 from django.conf import settings
 
+from stores.models import Store
+
 from .figures import SORT_KEYS
 from .periods import Period, last_complete_week, monday_of
+from .publication import latest_published_week
 
 MAX_PERIOD_WEEKS = 104
 # Reports cover the years the service can have data for. The ends of the calendar (years 1 and
@@ -124,3 +127,12 @@ def parse_code(value: str | None, param: str) -> str | None:
     if len(value) > MAX_CODE_LENGTH or not value.isprintable():
         raise ReportParamError(param, "is not a code (printable text of at most 50 characters).")
     return value
+
+
+def store_report_week(query: Mapping[str, str], store: Store, now: dt.datetime | None = None) -> dt.date:
+    """The week of a store report: `week=2026-W47`, or the store's latest published week."""
+    if query.get("from") or query.get("to"):
+        raise ReportParamError("week", "the store report covers one week; use week, not from/to.")
+    if query.get("week"):
+        return parse_week(query["week"])
+    return latest_published_week(store.tzinfo, now)

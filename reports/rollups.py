@@ -20,8 +20,6 @@ from observations import scoring
 from observations.models import COUNTED_STATUSES, Interaction, StoreWeekRollup, Visit
 from stores.models import Store
 
-from . import cache as report_cache
-
 # The stored fields of a rollup that merge by addition.
 SUM_FIELDS: tuple[str, ...] = (
     "n_visits",
@@ -182,7 +180,6 @@ def _recompute(store_id: int, weeks: list[dt.date] | None) -> int:
     if weeks is not None:
         stale = stale.filter(week_start__in=weeks)
     stale.delete()
-    report_cache.rollups_changed(weeks)
     if connection.vendor == "postgresql":
         return _recompute_in_database(store_id, weeks)
     return _recompute_in_python(store_id, weeks)
@@ -303,5 +300,4 @@ def rebuild_all_in_database() -> int:
             # Room to hash-aggregate two million interactions in memory rather than on disk.
             cursor.execute("SET LOCAL work_mem = '256MB'")
             cursor.execute(_ROLLUP_SQL, _SQL_PARAMS)
-        report_cache.rollups_changed(None)
         return StoreWeekRollup.objects.values("store_id", "week_start").distinct().count()

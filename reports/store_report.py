@@ -1,15 +1,15 @@
 """The weekly report of one store: its figures, last week's, its rank, the region and company
-comparison, the 12-week trend and the notes."""
+comparison, the 12-week trend, the notes, and when the week is published."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.utils.translation import gettext as _
+from django.utils import timezone
 
 from observations import scoring
-from observations.models import Interaction, ObserverRole, StoreWeekRollup, Visit
+from observations.models import StoreWeekRollup
 from stores.models import Store
 
 from .calls import ChangeCall, change_calls
@@ -26,7 +26,9 @@ from .figures import (
     standings,
     sum_rows,
 )
+from .notes import Note, notes_of
 from .periods import trend_weeks, week_label
+from .publication import Audience, WeekNotPublished, published_at
 from .rollups import Totals
 from .samples import VisitScores, visit_scores_by_week
 
@@ -43,21 +45,6 @@ class WeekPoint:
     @property
     def label(self) -> str:
         return week_label(self.week_start)
-
-
-@dataclass(frozen=True)
-class Note:
-    """A note from a visit or one of its interactions. Whose it is stays hidden: only the kind of
-    observer and the day are kept (not the time, which could point to a person on the floor)."""
-
-    observer_role: str
-    day: dt.date
-    text: str
-    interaction: int | None = None
-
-    @property
-    def observer_label(self) -> str:
-        return _("mystery shopper") if self.observer_role == ObserverRole.SHOPPER else _("supervisor")
 
 
 @dataclass(frozen=True)
@@ -85,6 +72,9 @@ class StoreReport:
     company: Figures
     trend: list[WeekPoint]
     notes: list[Note]
+    audience: Audience
+    published_at: dt.datetime  # when managers see (or saw) the week
+    in_progress: bool  # not published yet: only staff get here, and figures may still change
     # the counted visits' scores of this week and the week before, for the significance of changes
     visit_scores: VisitScores = field(default_factory=dict)
 
@@ -127,31 +117,23 @@ class StoreReport:
         return found
 
 
-def notes_of(*, store: Store, week_start: dt.date, approved_only: bool) -> list[Note]:
-    counted = Visit.objects.counted(approved_only=approved_only).filter(store=store, week_start=week_start)
-    tz = store.tzinfo
-    notes = [
-        Note(role, started_at.astimezone(tz).date(), text)
-        for role, started_at, text in counted.exclude(notes="")
-        .order_by("started_at", "pk")
-        .values_list("observer_role", "started_at", "notes")
-    ]
-    notes += [
-        Note(role, started_at.astimezone(tz).date(), text, position)
-        for role, started_at, position, text in Interaction.objects.filter(visit__in=counted)
-        .exclude(notes="")
-        .order_by("visit__started_at", "visit_id", "position")
-        .values_list("visit__observer_role", "visit__started_at", "position", "notes")
-    ]
-    notes.sort(key=lambda note: (note.day, note.interaction or 0))
-    return notes
-
-
-def store_weekly_report(*, store: Store, week_start: dt.date, approved_only: bool) -> StoreReport:
-    """The weekly report of one store (already scoped). Seven queries: the rubric, the store's 12
+def store_weekly_report(
+    *,
+    store: Store,
+    week_start: dt.date,
+    approved_only: bool,
+    audience: Audience,
+    now: dt.datetime | None = None,
+) -> StoreReport:
+    """The weekly report of one store (already scoped), for `audience`. Raises WeekNotPublished
+    when a manager asks for a week not yet published. Seven queries: the rubric, the store's 12
     weeks, every store's rollups of the week (rank, region and company), region and company means
     per week of the trend, the visits' notes and the interactions' notes, and the visit scores of
     this week and the week before (for the significance of changes)."""
+    published = published_at(week_start, store.tzinfo)
+    in_progress = (now or timezone.now()) < published
+    if in_progress and audience is Audience.MANAGER:
+        raise WeekNotPublished(week_label(week_start))
     rubric = rubric_in_force()
     scope = rollup_scope(approved_only)
     weeks = trend_weeks(week_start)
@@ -184,7 +166,10 @@ def store_weekly_report(*, store: Store, week_start: dt.date, approved_only: boo
             )
             for week in weeks
         ],
-        notes=notes_of(store=store, week_start=week_start, approved_only=approved_only),
+        notes=notes_of(store=store, week_start=week_start, approved_only=approved_only, audience=audience),
+        audience=audience,
+        published_at=published,
+        in_progress=in_progress,
         visit_scores=visit_scores_by_week(
             stores=[store.pk], weeks=[week_start - dt.timedelta(weeks=1), week_start], approved_only=approved_only
         ),

@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
@@ -21,8 +21,9 @@ from stores.selectors import regions_supervised_by, stores_reportable_to
 from . import charts
 from .branches import branch_report, branch_stores
 from .figures import FEW_VISITS, rubric_in_force
-from .params import ReportParamError, parse_approved_only, parse_period, parse_sort
+from .params import ReportParamError, parse_approved_only, parse_period, parse_sort, store_report_week
 from .periods import week_label
+from .publication import Audience, WeekNotPublished, is_published
 from .store_report import store_weekly_report
 from .wording import describe_changes
 
@@ -62,14 +63,16 @@ def reports_home(request: HttpRequest) -> HttpResponse:
 @login_required
 def store_report(request: HttpRequest, code: str) -> HttpResponse:
     store = get_object_or_404(stores_reportable_to(request.user), code=code)
+    audience = Audience.of(request.user)
     try:
-        if request.GET.get("from") or request.GET.get("to"):
-            raise ReportParamError("week", "the store report covers one week; use week, not from/to.")
-        period = parse_period(request.GET)
+        week_start = store_report_week(request.GET, store)
         approved_only = parse_approved_only(request.GET, may_choose=request.user.role == Role.HEAD_OFFICE)
     except ReportParamError as error:
         return _bad_request(request, error)
-    report = store_weekly_report(store=store, week_start=period.first, approved_only=approved_only)
+    try:
+        report = store_weekly_report(store=store, week_start=week_start, approved_only=approved_only, audience=audience)
+    except WeekNotPublished:
+        raise Http404 from None
     labels = _dimension_labels()
     trend = charts.line_chart(
         [point.label.split("-")[1] for point in report.trend],
@@ -125,7 +128,9 @@ def store_report(request: HttpRequest, code: str) -> HttpResponse:
             "bars_left": bars_left,
             "bars_length": bars_length,
             "previous_week": week_label(previous_week),
-            "next_week": week_label(next_week),
+            "next_week": week_label(next_week)
+            if audience is Audience.STAFF or is_published(next_week, store.tzinfo)
+            else None,
             "csv_query": urlencode({"week": report.week, "format": "csv"}),
             "is_head_office": request.user.role == Role.HEAD_OFFICE,
         },

@@ -10,6 +10,7 @@ from django.urls import reverse
 from notifications import services
 from notifications.models import DeliveryStatus, ReportDelivery
 from notifications.services import DeliveryFailed
+from reports.publication import Audience
 from reports.store_report import store_weekly_report
 
 from ..factories import UserFactory
@@ -60,7 +61,9 @@ def test_the_email_shows_the_web_reports_figures_and_no_observer(client, store_m
     send_due(MONDAY_0710_BERLIN)
     [message] = mail.outbox
     html = message.alternatives[0][0]
-    report = store_weekly_report(store=store, week_start=dt.date(2026, 11, 16), approved_only=False)
+    report = store_weekly_report(
+        store=store, week_start=dt.date(2026, 11, 16), approved_only=False, audience=Audience.STAFF
+    )
     soi_de = f"{report.figures.soi:.1f}".replace(".", ",")  # the manager reads German
 
     assert soi_de in message.body

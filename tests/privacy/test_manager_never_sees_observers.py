@@ -11,6 +11,7 @@ from django.core import mail
 from django.test import Client
 
 from notifications import services as notifications
+from observations.services import visit_review
 from reports.periods import week_label
 
 from ..factories import UserFactory, interaction_input, submit_visit
@@ -35,11 +36,11 @@ def secret_shopper(store):
 
 
 @pytest.fixture
-def observed_week(secret_shopper, supervisor, store):
+def observed_week(secret_shopper, supervisor, head_office, store):
     supervisor.first_name, supervisor.last_name = "Bernhard", "Aufsicht"
     supervisor.save()
     for observer, day, minutes in [(secret_shopper, 17, 20), (supervisor, 19, 60)]:
-        submit_visit(
+        visit = submit_visit(
             observer=observer,
             store=store,
             started_at=dt.datetime(2026, 11, day, 11, 0, tzinfo=BERLIN),
@@ -48,6 +49,8 @@ def observed_week(secret_shopper, supervisor, store):
             interactions=[interaction_input(notes="Waited at the till."), interaction_input(smile=2)],
             now=dt.datetime(2026, 11, day, 18, 0, tzinfo=BERLIN),
         )
+        # Reviewed, so that their notes reach the manager: the notes must still name no one.
+        visit_review(visit=visit, reviewer=head_office, decision="approve")
 
 
 def identities(shopper, supervisor) -> list[str]:

@@ -23,7 +23,10 @@ BRANCHES = "/api/v1/reports/branches/"
 
 @pytest.fixture
 def week11(store, other_store, shopper, supervisor, head_office):
-    visit(shopper, store, "2026-03-10 10:00", PERFECT, notes="Greeted by name; asked where the fitting rooms are.")
+    noted = visit(
+        shopper, store, "2026-03-10 10:00", PERFECT, notes="Greeted by name; asked where the fitting rooms are."
+    )
+    review(noted, supervisor, "approve")  # managers read notes once reviewed
     visit(supervisor, store, "2026-03-12 16:00", MIXED, COLD)
     visit(head_office, other_store, "2026-03-10 10:00", COLD)
 
@@ -48,8 +51,9 @@ def test_manager_reads_the_weekly_report_of_their_store(api, manager, week11):
         {
             "by": "mystery shopper",
             "observer_role": "shopper",
-            "date": "2026-03-10",
+            "week": "2026-W11",
             "interaction": None,
+            "reviewed": True,
             "text": "Greeted by name; asked where the fitting rooms are.",
         }
     ]
@@ -180,7 +184,8 @@ def test_head_office_may_count_only_approved_visits(api, head_office, supervisor
     review(visit(shopper, store, "2026-03-13 10:00", PERFECT), supervisor, "approve")
     api.force_authenticate(head_office)
     body = api.get(weekly("ber-mitte"), {"week": "2026-W11", "approved_only": "true"}).json()
-    assert (body["approved_only"], body["n_visits"], body["soi"]) == (True, 1, 100.0)
+    # the two approved perfect visits; the supervisor's submitted one does not count
+    assert (body["approved_only"], body["n_visits"], body["soi"]) == (True, 2, 100.0)
 
 
 def test_others_may_not_choose_which_visits_count(api, manager, week11):
@@ -194,7 +199,7 @@ def test_the_setting_counts_only_approved_visits_for_everyone(api, manager, week
     settings.OASIS_REPORTS_APPROVED_ONLY = True
     api.force_authenticate(manager)
     body = api.get(weekly("ber-mitte"), {"week": "2026-W11"}).json()
-    assert (body["approved_only"], body["n_visits"]) == (True, 0)
+    assert (body["approved_only"], body["n_visits"]) == (True, 1)  # the approved one of two
 
 
 @pytest.mark.parametrize(

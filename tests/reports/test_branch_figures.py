@@ -7,6 +7,7 @@ import pytest
 
 from reports.branches import branch_report, branch_stores
 from reports.periods import Period
+from reports.publication import Audience
 from reports.store_report import store_weekly_report
 from stores.models import Store
 
@@ -91,7 +92,7 @@ def test_a_date_range_merges_the_weeks(company, store, head_office):
 
 
 def test_the_store_report_compares_with_region_and_company(company, store):
-    report = store_weekly_report(store=store, week_start=W11, approved_only=False)
+    report = store_weekly_report(store=store, week_start=W11, approved_only=False, audience=Audience.STAFF)
     assert report.region.soi == pytest.approx(NORTH_MEAN)
     assert report.company.soi == pytest.approx(COMPANY_MEAN)
     assert (report.rank, report.n_ranked) == (2, 3)

@@ -5,14 +5,15 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from .conftest import COLD, MIXED, PERFECT, visit
+from .conftest import COLD, MIXED, PERFECT, review, visit
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def week11(store, other_store, shopper, supervisor, head_office):
-    visit(shopper, store, "2026-03-10 10:00", PERFECT, notes="Friendly, but the till queue was long.")
+    noted = visit(shopper, store, "2026-03-10 10:00", PERFECT, notes="Friendly, but the till queue was long.")
+    review(noted, supervisor, "approve")  # managers read notes once reviewed
     visit(supervisor, store, "2026-03-12 16:00", MIXED, COLD)
     visit(head_office, other_store, "2026-03-10 10:00", COLD)
     visit(shopper, store, "2026-03-03 10:00", PERFECT)
@@ -76,7 +77,7 @@ def test_store_report_in_german_formats_numbers_and_dates_for_the_locale(client,
     assert response.status_code == 200
     assert '<html lang="de">' in html
     assert "68,6" in html
-    assert "10.03.2026" in html
+    assert "09.03.2026 – 15.03.2026" in html  # the week; a note's day is not shown to managers
     assert "Kalenderwoche 11, 2026" in html
     assert "Mystery-Shopper" in html
     assert (

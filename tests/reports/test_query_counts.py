@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from reports.branches import branch_report
 from reports.periods import Period
+from reports.publication import Audience
 from reports.store_report import store_weekly_report
 from stores.models import Store
 
@@ -38,7 +39,7 @@ def test_the_store_report_makes_seven_queries(stores, django_assert_num_queries)
     # rubric, the store's 12 weeks, every store's rollups of the week, region and company means per
     # week, visit notes, interaction notes, the visit scores of this week and the week before
     with django_assert_num_queries(7):
-        report = store_weekly_report(store=stores[0], week_start=W11, approved_only=False)
+        report = store_weekly_report(store=stores[0], week_start=W11, approved_only=False, audience=Audience.STAFF)
     assert report.n_ranked == len(stores)
 
 

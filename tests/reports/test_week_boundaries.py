@@ -6,6 +6,7 @@ import pytest
 
 from reports.branches import branch_report
 from reports.periods import Period
+from reports.publication import Audience
 from reports.store_report import store_weekly_report
 from stores.models import Store
 
@@ -23,15 +24,35 @@ def zurich_shopper(other_store):
 def test_a_visit_on_sunday_at_23_30_in_zurich_belongs_to_that_week(other_store, zurich_shopper):
     # 22:30 UTC on Sunday 15 March: still W11 in Zurich
     visit(zurich_shopper, other_store, "2026-03-15 23:30", PERFECT)
-    assert store_weekly_report(store=other_store, week_start=W11, approved_only=False).figures.n_visits == 1
-    assert store_weekly_report(store=other_store, week_start=W12, approved_only=False).figures.n_visits == 0
+    assert (
+        store_weekly_report(
+            store=other_store, week_start=W11, approved_only=False, audience=Audience.STAFF
+        ).figures.n_visits
+        == 1
+    )
+    assert (
+        store_weekly_report(
+            store=other_store, week_start=W12, approved_only=False, audience=Audience.STAFF
+        ).figures.n_visits
+        == 0
+    )
 
 
 def test_a_visit_just_after_midnight_on_monday_in_zurich_belongs_to_the_next_week(other_store, zurich_shopper):
     # 23:10 UTC on Sunday 15 March, but already Monday 16 March in Zurich: W12
     visit(zurich_shopper, other_store, "2026-03-16 00:10", PERFECT)
-    assert store_weekly_report(store=other_store, week_start=W11, approved_only=False).figures.n_visits == 0
-    assert store_weekly_report(store=other_store, week_start=W12, approved_only=False).figures.n_visits == 1
+    assert (
+        store_weekly_report(
+            store=other_store, week_start=W11, approved_only=False, audience=Audience.STAFF
+        ).figures.n_visits
+        == 0
+    )
+    assert (
+        store_weekly_report(
+            store=other_store, week_start=W12, approved_only=False, audience=Audience.STAFF
+        ).figures.n_visits
+        == 1
+    )
 
 
 def test_the_same_instant_falls_in_different_weeks_for_stores_in_different_time_zones(region, head_office):

@@ -1,0 +1,86 @@
+"""The notes of a store's week as a report shows them.
+
+Store managers read a note only once a supervisor or head office approved its visit, and then the
+text as the reviewer left it (`reviewed_notes`); never a rejected or unreviewed visit's text, and
+no date finer than the week. Supervisors and head office see every counted visit's notes with
+their day: the reviewed text where there is one, the observer's text marked as not yet reviewed
+otherwise. Whose note it is stays hidden from everyone in a report: only the kind of observer.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+from observations.models import Interaction, ObserverRole, Visit, VisitStatus
+from stores.models import Store
+
+from .publication import Audience
+
+
+@dataclass(frozen=True)
+class Note:
+    observer_role: str
+    text: str
+    interaction: int | None
+    reviewed: bool
+    day: dt.date | None  # None for managers: the week is all they learn
+
+    @property
+    def observer_label(self) -> str:
+        return _("mystery shopper") if self.observer_role == ObserverRole.SHOPPER else _("supervisor")
+
+
+def _for_managers(store: Store, week_start: dt.date) -> list[Note]:
+    # Ordered by the visit's id (random), not by time: the order must not hint at when anyone came.
+    approved = Visit.objects.filter(store=store, week_start=week_start, status=VisitStatus.APPROVED)
+    notes = [
+        Note(role, text, None, True, None)
+        for role, text in approved.exclude(reviewed_notes="")
+        .order_by("pk")
+        .values_list("observer_role", "reviewed_notes")
+    ]
+    notes += [
+        Note(role, text, position, True, None)
+        for role, position, text in Interaction.objects.filter(visit__in=approved)
+        .exclude(reviewed_notes="")
+        .order_by("visit_id", "position")
+        .values_list("visit__observer_role", "position", "reviewed_notes")
+    ]
+    return notes
+
+
+def _for_staff(store: Store, week_start: dt.date, approved_only: bool) -> list[Note]:
+    counted = Visit.objects.counted(approved_only=approved_only).filter(store=store, week_start=week_start)
+    tz = store.tzinfo
+
+    def note(role, started_at, status, original, reviewed, position=None) -> Note | None:
+        is_reviewed = status == VisitStatus.APPROVED
+        text = reviewed if is_reviewed else original
+        return Note(role, text, position, is_reviewed, started_at.astimezone(tz).date()) if text else None
+
+    notes = [
+        note(*row)
+        for row in counted.order_by("started_at", "pk").values_list(
+            "observer_role", "started_at", "status", "notes", "reviewed_notes"
+        )
+    ]
+    notes += [
+        note(*row)
+        for row in Interaction.objects.filter(visit__in=counted)
+        .order_by("visit__started_at", "visit_id", "position")
+        .values_list(
+            "visit__observer_role", "visit__started_at", "visit__status", "notes", "reviewed_notes", "position"
+        )
+    ]
+    found = [item for item in notes if item is not None]
+    found.sort(key=lambda item: (item.day, item.interaction or 0))
+    return found
+
+
+def notes_of(*, store: Store, week_start: dt.date, approved_only: bool, audience: Audience) -> list[Note]:
+    if audience is Audience.MANAGER:
+        return _for_managers(store, week_start)
+    return _for_staff(store, week_start, approved_only)

@@ -1,0 +1,155 @@
+"""A week reaches store managers only once it is published (Monday 06:00 store-local by default):
+nothing of the week in progress in any output a manager can reach. Staff see it, marked."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core import mail
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from notifications import emails
+from notifications import services as notifications
+from notifications.models import ReportDelivery, ReportKind
+from reports.periods import monday_of, week_label
+from reports.publication import WeekNotPublished, is_published, latest_published_week, published_at
+
+from ..factories import UserFactory, interaction_input, submit_visit
+from .conftest import review
+
+pytestmark = pytest.mark.django_db
+
+BERLIN = ZoneInfo("Europe/Berlin")
+LIVE_NOTE = "Live week: the shopper stood at the till at half past ten."
+PAST_NOTE = "Published week: a warm welcome at the door."
+
+
+def test_a_week_is_published_on_the_monday_after_it_at_six_store_local():
+    week = dt.date(2026, 11, 16)
+    assert published_at(week, BERLIN) == dt.datetime(2026, 11, 23, 6, 0, tzinfo=BERLIN)
+    assert published_at(week, ZoneInfo("America/New_York")) == dt.datetime(
+        2026, 11, 23, 6, 0, tzinfo=ZoneInfo("America/New_York")
+    )
+    assert not is_published(week, BERLIN, dt.datetime(2026, 11, 23, 5, 59, tzinfo=BERLIN))
+    assert is_published(week, BERLIN, dt.datetime(2026, 11, 23, 6, 0, tzinfo=BERLIN))
+
+
+def test_the_publication_delay_is_a_setting(settings):
+    settings.OASIS_PUBLISH_DELAY_HOURS = 30
+    assert published_at(dt.date(2026, 11, 16), BERLIN) == dt.datetime(2026, 11, 24, 6, 0, tzinfo=BERLIN)
+
+
+def test_monday_six_stays_six_across_the_change_to_summer_time():
+    # 29 March 2026: clocks go forward in Berlin during the Sunday night
+    assert published_at(dt.date(2026, 3, 23), BERLIN).hour == 6
+
+
+def test_before_monday_six_the_latest_published_week_is_the_one_before_last():
+    assert latest_published_week(BERLIN, dt.datetime(2026, 11, 23, 5, 59, tzinfo=BERLIN)) == dt.date(2026, 11, 9)
+    assert latest_published_week(BERLIN, dt.datetime(2026, 11, 23, 6, 0, tzinfo=BERLIN)) == dt.date(2026, 11, 16)
+
+
+@pytest.fixture
+def live_and_past(store, shopper, supervisor):
+    """A reviewed visit with a note in the week in progress (right now), and one in a published week."""
+    now = timezone.now()
+    live = submit_visit(
+        observer=shopper,
+        store=store,
+        started_at=now - dt.timedelta(minutes=30),
+        minutes=20,
+        notes=LIVE_NOTE,
+        interactions=[interaction_input(smile=1, greeted=False, greeting_seconds=None, greeting_personal=False)],
+        now=now,
+    )
+    review(live, supervisor, "approve")
+    past_week = latest_published_week(store.tzinfo, now)
+    started = dt.datetime.combine(past_week + dt.timedelta(days=2), dt.time(11), tzinfo=store.tzinfo)
+    past = submit_visit(
+        observer=shopper, store=store, started_at=started, notes=PAST_NOTE, now=started + dt.timedelta(hours=1)
+    )
+    review(past, supervisor, "approve")
+    return live, past
+
+
+def manager_outputs(client: Client, query: dict) -> dict[str, tuple[int, str]]:
+    """Every report output a manager can reach, by name: (status, body)."""
+    api = reverse("report-store-weekly", kwargs={"code": "ber-mitte"})
+    page = reverse("reports:store", kwargs={"code": "ber-mitte"})
+    found = {}
+    for name, url, extra, headers in [
+        ("json", api, {}, {}),
+        ("csv", api, {"format": "csv"}, {}),
+        ("page-en", page, {}, {"accept-language": "en"}),
+        ("page-de", page, {}, {"accept-language": "de"}),
+    ]:
+        response = client.get(url, {**query, **extra}, headers=headers)
+        found[name] = (response.status_code, response.content.decode())
+    return found
+
+
+def test_a_manager_gets_nothing_of_the_week_in_progress_from_any_output(client, manager, live_and_past):
+    live, _past = live_and_past
+    client.force_login(manager)
+    for name, (status, _body) in manager_outputs(client, {"week": week_label(live.week_start)}).items():
+        assert status == 404, f"{name} answered {status} for the week in progress"
+
+
+def test_a_managers_default_report_is_the_latest_published_week_without_the_live_visit(client, manager, live_and_past):
+    live, past = live_and_past
+    client.force_login(manager)
+    outputs = manager_outputs(client, {})
+    for name, (status, body) in outputs.items():
+        assert status == 200, name
+        assert LIVE_NOTE not in body, f"the live week's note reached a manager through {name}"
+        assert week_label(live.week_start) not in body, f"the live week shows in {name}"
+    report = client.get(reverse("report-store-weekly", kwargs={"code": "ber-mitte"})).json()
+    assert (report["week"], report["n_visits"], report["in_progress"]) == (week_label(past.week_start), 1, False)
+    assert [point["week"] for point in report["trend"]][-1] == week_label(past.week_start)
+    assert PAST_NOTE in outputs["page-en"][1] and PAST_NOTE in outputs["page-de"][1]
+    assert "Published" in outputs["page-en"][1] and "Veröffentlicht" in outputs["page-de"][1]
+
+
+def test_the_weekly_email_waits_for_publication_and_never_carries_the_live_week(store, settings, shopper, supervisor):
+    manager = UserFactory(username="mail-manager", role="manager", stores=[store], email="m@x.example", language="de")
+    week = dt.date(2026, 11, 16)
+    started = dt.datetime(2026, 11, 22, 11, 0, tzinfo=BERLIN)
+    review(
+        submit_visit(
+            observer=shopper, store=store, started_at=started, notes=PAST_NOTE, now=started + dt.timedelta(hours=1)
+        ),
+        supervisor,
+        "approve",
+    )
+    settings.OASIS_PUBLISH_DELAY_HOURS = 9  # published Monday 09:00, after the usual 07:00 sending time
+    assert notifications.weekly_report_deliveries_due(dt.datetime(2026, 11, 23, 7, 5, tzinfo=BERLIN)) == []
+    due = notifications.weekly_report_deliveries_due(dt.datetime(2026, 11, 23, 9, 5, tzinfo=BERLIN))
+    assert len(due) == 1
+    notifications.deliver_report(due[0])
+    [message] = mail.outbox
+    assert week_label(week) in message.subject
+    # A store e-mail of a week not yet published cannot even be rendered for its manager.
+    live = ReportDelivery.objects.create(
+        kind=ReportKind.STORE_WEEKLY, store=store, week_start=monday_of(timezone.now().date()), recipient=manager
+    )
+    with pytest.raises(WeekNotPublished):
+        emails.report_message(live)
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+def test_head_office_sees_the_live_week_marked_in_progress(client, head_office, live_and_past, language):
+    live, _past = live_and_past
+    client.force_login(head_office)
+    week = week_label(live.week_start)
+    report = client.get(reverse("report-store-weekly", kwargs={"code": "ber-mitte"}), {"week": week}).json()
+    assert (report["in_progress"], report["n_visits"]) == (True, 1)
+    page = client.get(
+        reverse("reports:store", kwargs={"code": "ber-mitte"}), {"week": week}, headers={"accept-language": language}
+    )
+    assert ("In progress" if language == "en" else "Laufende Woche") in page.content.decode()
+    branches = client.get("/api/v1/reports/branches/", {"week": week}).json()
+    assert branches["in_progress"] is True
