@@ -79,7 +79,7 @@ CORRECTABLE_FIELDS = list(OBSERVED_FIELDS)
 class InteractionForm(forms.ModelForm):
     class Meta:
         model = Interaction
-        fields = CORRECTABLE_FIELDS
+        fields = [*CORRECTABLE_FIELDS, "reviewed_notes"]
 
     def clean(self):
         cleaned = super().clean()
@@ -97,7 +97,7 @@ class InteractionInline(ScoreDisplayMixin, admin.TabularInline):
     extra = 0
     can_delete = False
     readonly_fields = ["position", *SCORE_DISPLAYS]
-    fields = ["position", *CORRECTABLE_FIELDS, *SCORE_DISPLAYS]
+    fields = ["position", *CORRECTABLE_FIELDS, "reviewed_notes", *SCORE_DISPLAYS]
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -139,6 +139,7 @@ class VisitAdmin(ScoreDisplayMixin, HistoryAdmin):
         "submitted_at",
         "rubric",
         "notes",
+        "reviewed_notes",
         "latitude",
         "longitude",
         "location_accuracy_m",
@@ -152,7 +153,8 @@ class VisitAdmin(ScoreDisplayMixin, HistoryAdmin):
         "decision_trail",
         "question_trail",
     ]
-    readonly_fields = [name for name in fields if name != "notes"]
+    # Head office may edit the text managers read; the observer's original stays as written.
+    readonly_fields = [name for name in fields if name != "reviewed_notes"]
 
     @admin.display(description=_("review decisions (audit trail)"))
     def decision_trail(self, obj: Visit) -> str:

@@ -12,6 +12,7 @@ import math
 import statistics
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 
 DIMENSIONS: tuple[str, ...] = ("greeting", "smile", "hovering", "response")
 
@@ -239,5 +240,18 @@ def median_or_none(values: Iterable[float]) -> float | None:
 
 
 def round1(value: float | None) -> float | None:
-    """Scores are shown to one decimal."""
-    return None if value is None else round(value, 1)
+    """Scores are shown to one decimal, half away from zero (62.25 -> 62.3, 12.35 -> 12.4,
+    -0.25 -> -0.3): the one rounding rule of every output (API, CSV, pages, e-mails).
+
+    Python's round() works on the binary float (62.25 is stored exactly and rounds to even, 62.2;
+    12.35 is stored as 12.3499...). Here the value is first taken at nine decimals, which drops the
+    float's representation noise (12.3499999999999996 -> 12.35) but no real digit of a score, and
+    then rounded half away from zero."""
+    if value is None:
+        return None
+    exact = Decimal(repr(value)).quantize(_NOISE, rounding=ROUND_HALF_EVEN)
+    return float(exact.quantize(_ONE_DECIMAL, rounding=ROUND_HALF_UP))
+
+
+_NOISE = Decimal("1e-9")
+_ONE_DECIMAL = Decimal("0.1")

@@ -1,0 +1,20 @@
+"""`{{ value|figure }}`: a report figure to one decimal in the active language, rounded by the one
+rule of every output (`scoring.round1`: half away from zero), "" for no value. Django's
+floatformat rounds the float's decimal text itself; going through round1 keeps pages and e-mails
+equal to the API and CSV by construction."""
+
+from __future__ import annotations
+
+from django import template
+from django.utils.formats import number_format
+
+from observations import scoring
+
+register = template.Library()
+
+
+@register.filter
+def figure(value: float | None) -> str:
+    if value is None or value == "":
+        return ""
+    return number_format(scoring.round1(float(value)), 1)
