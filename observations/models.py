@@ -492,6 +492,9 @@ class StoreWeekRollup(models.Model):
     n_hovering = models.PositiveIntegerField(default=0)
     greeting_seconds = models.JSONField(default=list)
     response_seconds = models.JSONField(default=list)
+    # The latest rubric version the week's counted visits were scored with: the week is banded
+    # with its limits, so a new rubric never shifts the bands of past weeks.
+    rubric_version = models.PositiveIntegerField(_("rubric version"), default=0)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -29,7 +29,7 @@ from .figures import (
     mean_by_week_and_region,
     rollup_rows,
     rollup_scope,
-    rubric_in_force,
+    rubrics_by_version,
     standings,
     sum_rows,
 )
@@ -145,9 +145,9 @@ def branch_report(
     now: dt.datetime | None = None,
 ) -> BranchReport:
     """The league table of `stores` (already scoped, maybe filtered to a region). Five queries:
-    the rubric, the stores, every store's rollups in the period (ranks and means are company-wide),
+    the rubric versions, the stores, every store's rollups in the period (ranks and means are company-wide),
     the table's 12-week trends and the company's weekly means."""
-    rubric = rubric_in_force()
+    rubrics = rubrics_by_version()
     scope = rollup_scope(approved_only)
     table_stores = list(stores.select_related("region").order_by("code"))
     per_store, per_region, company = sum_rows(rollup_rows(scope=scope, weeks=period.weeks))
@@ -168,7 +168,7 @@ def branch_report(
         rows.append(
             StoreRow(
                 store=store,
-                figures=figures_of(per_store.get(store.pk, empty), rubric),
+                figures=figures_of(per_store.get(store.pk, empty), rubrics),
                 shrunk_soi=standing.shrunk_soi,
                 rank=standing.rank,
                 trend=[trends[store.pk].get(week, TrendPoint(week, None, 0)) for week in trend],
@@ -178,7 +178,7 @@ def branch_report(
     summaries = [
         RegionSummary(
             region=region,
-            figures=figures_of(per_region.get(region.pk, empty), rubric),
+            figures=figures_of(per_region.get(region.pk, empty), rubrics),
             band_counts=_band_counts(row for row in rows if row.store.region_id == region.pk),
         )
         for region in sorted(regions.values(), key=lambda region: region.code)
@@ -192,7 +192,7 @@ def branch_report(
         approved_only=approved_only,
         sort=sort,
         descending=descending,
-        company=figures_of(company, rubric),
+        company=figures_of(company, rubrics),
         regions=summaries,
         stores=_sorted(rows, sort, descending),
         n_ranked=n_ranked,

@@ -84,6 +84,7 @@ class Figures:
     hovering_rate: float | None
     median_greeting_seconds: float | None
     median_response_seconds: float | None
+    band_limits: tuple[float, float]  # (desert below, oasis from) of the rubric that banded it
 
     def dimension(self, name: str) -> float | None:
         return getattr(self, name)
@@ -96,10 +97,14 @@ class Figures:
         }
 
 
-def figures_of(totals: Totals, rubric: scoring.RubricParams) -> Figures:
+def figures_of(totals: Totals, rubrics: Rubrics) -> Figures:
+    """The figures of `totals`, banded with the limits of the rubric its visits were scored with
+    (the latest, where several), so that a new rubric never shifts a past week's band."""
     soi = totals.soi
     interval = totals.confidence_interval()
+    rubric = rubrics.get(totals.rubric_version, scoring.DEFAULT_RUBRIC)
     return Figures(
+        band_limits=(rubric.desert_below_soi, rubric.oasis_min_soi),
         n_visits=totals.n_visits,
         n_interactions=totals.n_interactions,
         soi=soi,
@@ -119,9 +124,18 @@ def rollup_scope(approved_only: bool) -> str:
     return counting_scope(approved_only)
 
 
+Rubrics = Mapping[int, scoring.RubricParams]
+
+
 def rubric_in_force() -> scoring.RubricParams:
+    """The rubric new visits are scored with (not the one to band past weeks: `rubrics_by_version`)."""
     rubric = Rubric.in_force()
     return rubric.params() if rubric else scoring.DEFAULT_RUBRIC
+
+
+def rubrics_by_version() -> Rubrics:
+    """Every rubric version's parameters (a handful of rows): one query."""
+    return {rubric.version: rubric.params() for rubric in Rubric.objects.all()}
 
 
 @dataclass(frozen=True)

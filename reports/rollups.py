@@ -32,7 +32,9 @@ SUM_FIELDS: tuple[str, ...] = (
     "n_hovering",
 )
 LIST_FIELDS: tuple[str, ...] = ("greeting_seconds", "response_seconds")
-ROLLUP_FIELDS: tuple[str, ...] = SUM_FIELDS + LIST_FIELDS
+# Merges by taking the larger: the latest rubric version among the visits (0: none).
+MAX_FIELDS: tuple[str, ...] = ("rubric_version",)
+ROLLUP_FIELDS: tuple[str, ...] = SUM_FIELDS + LIST_FIELDS + MAX_FIELDS
 
 SMILING_FROM = 4  # smile rate: share of interactions with smile >= 4
 HOVERING_APPROACHES_FROM = 2  # hovering rate: followed, or this many unsolicited approaches
@@ -59,6 +61,7 @@ class Totals:
     n_hovering: int = 0
     greeting_seconds: list[int] = field(default_factory=list)
     response_seconds: list[int] = field(default_factory=list)
+    rubric_version: int = 0
 
     @classmethod
     def of(cls, row: Mapping | StoreWeekRollup) -> Totals:
@@ -70,6 +73,8 @@ class Totals:
             setattr(self, name, getattr(self, name) + getattr(other, name))
         for name in LIST_FIELDS:
             getattr(self, name).extend(getattr(other, name))
+        for name in MAX_FIELDS:
+            setattr(self, name, max(getattr(self, name), getattr(other, name)))
         return self
 
     def add_visit(self, visit: Mapping) -> None:
@@ -80,6 +85,7 @@ class Totals:
         if soi is None:
             return
         self.n_visits += 1
+        self.rubric_version = max(self.rubric_version, visit["rubric__version"])
         self.soi_sum += soi
         self.soi_sum_squares += soi * soi
         for name in scoring.DIMENSIONS:
@@ -128,10 +134,19 @@ class Totals:
             mine, theirs = getattr(self, name), getattr(other, name)
             if not math.isclose(mine, theirs, rel_tol=1e-9, abs_tol=1e-6):
                 return False
+        if any(getattr(self, name) != getattr(other, name) for name in MAX_FIELDS):
+            return False
         return all(sorted(getattr(self, name)) == sorted(getattr(other, name)) for name in LIST_FIELDS)
 
 
-VISIT_VALUES = ("pk", "week_start", "status", "soi", *(f"{name}_score" for name in scoring.DIMENSIONS))
+VISIT_VALUES = (
+    "pk",
+    "week_start",
+    "status",
+    "rubric__version",
+    "soi",
+    *(f"{name}_score" for name in scoring.DIMENSIONS),
+)
 INTERACTION_VALUES = (
     "visit_id",
     "greeted",
@@ -233,8 +248,10 @@ def rebuild_all() -> int:
 # medians).
 _ROLLUP_SQL = """
 WITH v AS (
-    SELECT id, store_id, week_start, status, soi, greeting_score, smile_score, hovering_score, response_score
-    FROM observations_visit WHERE status = ANY(%(counting)s) /* store filter */
+    SELECT visit.id, store_id, week_start, status, soi, greeting_score, smile_score, hovering_score, response_score,
+           rubric.version AS rubric_version
+    FROM observations_visit visit JOIN observations_rubric rubric ON rubric.id = visit.rubric_id
+    WHERE status = ANY(%(counting)s) /* store filter */
 ), scoped AS (
     SELECT v.*, s.scope FROM v JOIN (SELECT unnest(%(scopes)s::text[]) AS scope, unnest(%(statuses)s::text[]) AS status) AS s
     ON s.status = v.status
@@ -248,7 +265,8 @@ WITH v AS (
            coalesce(sum(hovering_score) FILTER (WHERE soi IS NOT NULL), 0) AS hovering_sum,
            count(hovering_score) FILTER (WHERE soi IS NOT NULL) AS hovering_n,
            coalesce(sum(response_score) FILTER (WHERE soi IS NOT NULL), 0) AS response_sum,
-           count(response_score) FILTER (WHERE soi IS NOT NULL) AS response_n
+           count(response_score) FILTER (WHERE soi IS NOT NULL) AS response_n,
+           coalesce(max(rubric_version) FILTER (WHERE soi IS NOT NULL), 0) AS rubric_version
     FROM scoped GROUP BY store_id, week_start, scope
 ), interaction_sums AS (
     SELECT scoped.store_id, scoped.week_start, scoped.scope, count(*) AS n_interactions,
@@ -263,12 +281,13 @@ WITH v AS (
 INSERT INTO observations_storeweekrollup (
     store_id, week_start, scope, n_visits, soi_sum, soi_sum_squares, greeting_sum, greeting_n, smile_sum, smile_n,
     hovering_sum, hovering_n, response_sum, response_n, n_interactions, n_greeted, n_smiling, n_hovering,
-    greeting_seconds, response_seconds, updated_at
+    greeting_seconds, response_seconds, rubric_version, updated_at
 )
 SELECT vs.store_id, vs.week_start, vs.scope, vs.n_visits, vs.soi_sum, vs.soi_sum_squares, vs.greeting_sum,
        vs.greeting_n, vs.smile_sum, vs.smile_n, vs.hovering_sum, vs.hovering_n, vs.response_sum, vs.response_n,
        coalesce(i.n_interactions, 0), coalesce(i.n_greeted, 0), coalesce(i.n_smiling, 0), coalesce(i.n_hovering, 0),
-       to_jsonb(coalesce(i.greeting_seconds, '{}')), to_jsonb(coalesce(i.response_seconds, '{}')), now()
+       to_jsonb(coalesce(i.greeting_seconds, '{}')), to_jsonb(coalesce(i.response_seconds, '{}')), vs.rubric_version,
+       now()
 FROM visit_sums vs LEFT JOIN interaction_sums i USING (store_id, week_start, scope)
 """
 

@@ -22,7 +22,7 @@ from .figures import (
     mean_by_week_and_region,
     rollup_rows,
     rollup_scope,
-    rubric_in_force,
+    rubrics_by_version,
     standings,
     sum_rows,
 )
@@ -126,7 +126,7 @@ def store_weekly_report(
     now: dt.datetime | None = None,
 ) -> StoreReport:
     """The weekly report of one store (already scoped), for `audience`. Raises WeekNotPublished
-    when a manager asks for a week not yet published. Seven queries: the rubric, the store's 12
+    when a manager asks for a week not yet published. Seven queries: the rubric versions, the store's 12
     weeks, every store's rollups of the week (rank, region and company), region and company means
     per week of the trend, the visits' notes and the interactions' notes, and the visit scores of
     this week and the week before (for the significance of changes)."""
@@ -134,7 +134,7 @@ def store_weekly_report(
     in_progress = (now or timezone.now()) < published
     if in_progress and audience is Audience.MANAGER:
         raise WeekNotPublished(week_label(week_start))
-    rubric = rubric_in_force()
+    rubrics = rubrics_by_version()
     scope = rollup_scope(approved_only)
     weeks = trend_weeks(week_start)
     own = {
@@ -150,17 +150,17 @@ def store_weekly_report(
         store=store,
         week_start=week_start,
         approved_only=approved_only,
-        figures=figures_of(own.get(week_start, empty), rubric),
+        figures=figures_of(own.get(week_start, empty), rubrics),
         shrunk_soi=standing.shrunk_soi,
         rank=standing.rank,
         n_ranked=n_ranked,
-        previous=figures_of(own.get(week_start - dt.timedelta(weeks=1), empty), rubric),
-        region=figures_of(per_region.get(store.region_id, empty), rubric),
-        company=figures_of(company, rubric),
+        previous=figures_of(own.get(week_start - dt.timedelta(weeks=1), empty), rubrics),
+        region=figures_of(per_region.get(store.region_id, empty), rubrics),
+        company=figures_of(company, rubrics),
         trend=[
             WeekPoint(
                 week_start=week,
-                figures=figures_of(own.get(week, empty), rubric),
+                figures=figures_of(own.get(week, empty), rubrics),
                 region_soi=region_means.get((week, store.region_id)),
                 company_soi=company_means.get(week),
             )

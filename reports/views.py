@@ -81,6 +81,7 @@ def store_report(request: HttpRequest, code: str) -> HttpResponse:
             (_("Region"), "region", [point.region_soi for point in report.trend]),
             (store.name, "store", [point.figures.soi for point in report.trend]),
         ],
+        limits=report.figures.band_limits,
     )
     bars, bars_height, bars_left, bars_length = charts.grouped_bars(
         [

@@ -38,6 +38,7 @@ def recomputed_from_interactions() -> dict[tuple[int, dt.date, str], Totals]:
         for scope in scopes:
             totals = expected.setdefault((stored.store_id, stored.week_start, scope), Totals())
             totals.n_visits += 1
+            totals.rubric_version = max(totals.rubric_version, stored.rubric.version)
             totals.soi_sum += scores.soi
             totals.soi_sum_squares += scores.soi**2
             for name in scoring.DIMENSIONS:

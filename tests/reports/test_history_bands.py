@@ -1,0 +1,80 @@
+"""History does not shift: a week is banded with the limits of the rubric its visits were scored
+with (the latest, where several), in every output, and the trend chart shades each week with them."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from django.urls import reverse
+
+from observations.models import Rubric, StoreWeekRollup
+from reports.rollups import rebuild_all
+
+from .conftest import MIXED, W10, W11, visit
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def two_rubrics(store, head_office):
+    """W10: a visit of SOI 60 scored with version 1 (steppe from 50). Then head office saves
+    version 2 (desert below 65, oasis from 85), and W11 gets a visit of SOI 60 scored with it."""
+    visit(head_office, store, "2026-03-03 10:00", MIXED)
+    Rubric.objects.create(version=2, desert_below_soi=65, oasis_min_soi=85)
+    visit(head_office, store, "2026-03-10 10:00", MIXED)
+
+
+def bands(api, week: str) -> tuple[str, str, str]:
+    url = reverse("report-store-weekly", kwargs={"code": "ber-mitte"})
+    store = api.get(url, {"week": week}).json()["band"]
+    branch = api.get("/api/v1/reports/branches/", {"week": week}).json()["stores"][0]["band"]
+    rows = list(csv.DictReader(io.StringIO(api.get(url, {"week": week, "format": "csv"}).content.decode())))
+    return store, branch, rows[-1]["band"]
+
+
+def test_a_new_rubric_leaves_the_bands_of_past_weeks_as_they_were(api, head_office, two_rubrics):
+    api.force_authenticate(head_office)
+    assert bands(api, "2026-W10") == ("steppe", "steppe", "steppe")
+    assert bands(api, "2026-W11") == ("desert", "desert", "desert")
+
+
+def test_the_week_before_keeps_its_band_in_the_later_weeks_report(api, head_office, two_rubrics):
+    api.force_authenticate(head_office)
+    report = api.get(reverse("report-store-weekly", kwargs={"code": "ber-mitte"}), {"week": "2026-W11"}).json()
+    assert report["previous_week"]["band"] == "steppe"
+    assert [point["band"] for point in report["trend"][-2:]] == ["steppe", "desert"]
+    assert "The store moved from steppe to desert." in report["changes"]
+
+
+def test_the_trend_chart_shades_each_week_with_its_rubrics_limits(client, head_office, two_rubrics):
+    client.force_login(head_office)
+    response = client.get(reverse("reports:store", kwargs={"code": "ber-mitte"}), {"week": "2026-W11"})
+    chart = response.context["trend_chart"]
+    # three zones per week; the steppe zone of W10 spans 50..75, of W11 65..85
+    zones = [chart.bands[i : i + 3] for i in range(0, len(chart.bands), 3)]
+    assert len(zones) == 12
+
+    def steppe_span(week_zones) -> tuple[float, float]:
+        _oasis, (_x, _width, steppe_y, steppe_height, band), _desert = week_zones
+        assert band == "steppe"
+        return float(steppe_y), float(steppe_y) + float(steppe_height)
+
+    top, bottom = float(zones[0][0][2]), float(zones[0][2][2]) + float(zones[0][2][3])
+
+    def soi_at(y: float) -> float:
+        return round(100 * (bottom - y) / (bottom - top), 1)
+
+    w10, w11 = steppe_span(zones[-2]), steppe_span(zones[-1])
+    assert (soi_at(w10[1]), soi_at(w10[0])) == (50.0, 75.0)
+    assert (soi_at(w11[1]), soi_at(w11[0])) == (65.0, 85.0)
+
+
+def test_rollups_keep_the_latest_rubric_version_of_their_visits_through_a_rebuild(two_rubrics):
+    def versions():
+        return dict(StoreWeekRollup.objects.filter(scope="counted").values_list("week_start", "rubric_version"))
+
+    assert versions() == {W10: 1, W11: 2}
+    rebuild_all()
+    assert versions() == {W10: 1, W11: 2}
