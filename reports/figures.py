@@ -84,7 +84,8 @@ class Figures:
     hovering_rate: float | None
     median_greeting_seconds: float | None
     median_response_seconds: float | None
-    band_limits: tuple[float, float]  # (desert below, oasis from) of the rubric that banded it
+    # (desert below, oasis from) of the rubric that banded it
+    band_limits: tuple[float, float] = (scoring.DEFAULT_RUBRIC.desert_below_soi, scoring.DEFAULT_RUBRIC.oasis_min_soi)
 
     def dimension(self, name: str) -> float | None:
         return getattr(self, name)

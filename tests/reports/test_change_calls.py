@@ -9,6 +9,7 @@ import pytest
 
 from reports.calls import change_calls
 from reports.figures import Figures
+from reports.publication import Audience
 from reports.wording import ChangeLine
 
 
@@ -85,7 +86,7 @@ def test_the_report_calls_a_small_fall_within_normal_variation_with_n(store, sho
         smile_visit(shopper, store, W47 - dt.timedelta(weeks=1), [smile], day=day)
     for day, smile in enumerate([4, 3, 4], start=1):
         smile_visit(shopper, store, W47, [smile], day=day)
-    report = store_weekly_report(store=store, week_start=W47, approved_only=False)
+    report = store_weekly_report(store=store, week_start=W47, approved_only=False, audience=Audience.STAFF)
     [soi, rest] = describe_changes(report)
     assert soi.tone == "steady"
     assert soi.text.startswith("The Service Oasis Index: ")
