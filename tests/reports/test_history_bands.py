@@ -45,7 +45,7 @@ def test_the_week_before_keeps_its_band_in_the_later_weeks_report(api, head_offi
     report = api.get(reverse("report-store-weekly", kwargs={"code": "ber-mitte"}), {"week": "2026-W11"}).json()
     assert report["previous_week"]["band"] == "steppe"
     assert [point["band"] for point in report["trend"][-2:]] == ["steppe", "desert"]
-    assert "The store moved from steppe to desert." in report["changes"]
+    assert any("from steppe to desert" in sentence for sentence in report["changes"])
 
 
 def test_the_trend_chart_shades_each_week_with_its_rubrics_limits(client, head_office, two_rubrics):
