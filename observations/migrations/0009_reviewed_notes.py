@@ -15,7 +15,7 @@ def approved_notes_were_reviewed(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("observations", "0007_audit_trail_without_unread_indexes"),
+        ("observations", "0008_outbox"),
     ]
 
     operations = [
