@@ -15,7 +15,7 @@ def approved_notes_were_reviewed(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("observations", "0008_outbox"),
+        ("observations", "0009_interaction_typed_seconds"),
     ]
 
     operations = [
