@@ -22,7 +22,7 @@ def fill_rubric_versions(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("observations", "0010_reviewed_notes"),
+        ("observations", "0012_reviewed_notes"),
     ]
 
     operations = [

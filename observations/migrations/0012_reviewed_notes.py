@@ -15,7 +15,7 @@ def approved_notes_were_reviewed(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("observations", "0009_interaction_typed_seconds"),
+        ("observations", "0011_review_decisions_questions_and_constraint_messages"),
     ]
 
     operations = [
