@@ -358,6 +358,7 @@ class VisitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         return self._visit_response(request, visit)
 
     @extend_schema(
+        operation_id="v1_visits_review_undo_batch",
         request=s.UndoSerializer,
         responses={200: s.BulkApproveResultSerializer, 403: ERRORS[401], 409: OpenApiResponse(s.ErrorSerializer)},
     )

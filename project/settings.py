@@ -302,7 +302,12 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "api.schema.document_not_found"],
-    "ENUM_NAME_OVERRIDES": {"VisitStatusEnum": "observations.models.VisitStatus"},
+    "ENUM_NAME_OVERRIDES": {
+        "VisitStatusEnum": "observations.models.VisitStatus",
+        "FocusEnum": "coaching.models.Focus",
+        "WaveStatusEnum": "planning.models.WaveStatus",
+        "AssignmentStatusEnum": "planning.models.AssignmentStatus",
+    },
 }
 # Bodies larger than this are refused before they are parsed (a visit is a few KB).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
