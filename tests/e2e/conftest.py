@@ -89,6 +89,12 @@ class Phone:
         page.wait_for_selector("#store-select option, #no-stores:not([hidden])", state="attached")
         return page
 
+    def log_out(self):
+        """Log out from the home screen (nothing unsent) and wait for the log-in form: a navigation
+        started before the logout's own redirect ended would abort it."""
+        self.page.get_by_role("button", name="Log out").click()
+        self.page.wait_for_selector("#id_username")
+
     def go_offline(self):
         # Playwright's offline mode does not cut a service worker's traffic: block the API too.
         self.context.route("**/api/v1/**", lambda route: route.abort("internetdisconnected"))

@@ -79,6 +79,9 @@ def test_a_refused_server_backs_off_and_the_visit_stays_queued(phone, shopper, s
       return {{ attempts: visit.attempts, wait: visit.next_try_at - Date.now(), state: visit.state }};
     }}""")
     assert attempts["state"] == "queued"
-    assert attempts["attempts"] == 1
-    assert 0 < attempts["wait"] <= 5000  # 5 s, half of it random
-    assert len(calls) == 1
+    # On a slow machine the first backoff (2.5-5 s) may already have run out and been retried:
+    # every refused send is counted, and the next one waits the backoff of that many attempts.
+    tries = attempts["attempts"]
+    assert tries >= 1
+    assert tries <= len(calls) <= tries + 1  # a retry may be in flight as we look
+    assert 0 < attempts["wait"] <= 5000 * 2 ** (tries - 1)  # doubling from 5 s, half of it random

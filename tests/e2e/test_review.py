@@ -49,7 +49,7 @@ def test_supervisor_reviews_flagged_visits_first_and_the_shopper_sees_the_decisi
     assert calm.status == VisitStatus.APPROVED
 
     page.get_by_role("button", name="Back to my visits").click()
-    page.get_by_role("button", name="Log out").click()
+    phone.log_out()
     page = phone.login(shopper)
     mine = page.locator(f'#visit-list li[data-visit-id="{rushed.pk}"]')
     expect(mine).to_contain_text("Rejected by the reviewer: Two minutes is not a visit.")

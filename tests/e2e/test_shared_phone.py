@@ -48,7 +48,7 @@ def test_two_users_on_one_phone_never_see_or_send_each_others_visits(phone, shop
     assert all(first_visit not in body for body in sent)
     assert list(Visit.objects.values_list("observer__username", flat=True)) == ["shopper-bea"]
 
-    page.get_by_role("button", name="Log out").click()
+    phone.log_out()
     page = phone.login(shopper)  # the first user's visit waited for them, and goes now
     expect(page.locator(f'#visit-list li[data-visit-id="{first_visit}"]')).to_have_attribute("data-state", "synced")
     assert Visit.objects.get(pk=first_visit).observer == shopper
