@@ -272,6 +272,7 @@ class VisitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
             200: OpenApiResponse(s.VisitSerializer, description="Already stored with the same content (a retry)"),
             400: ERRORS[400],
             401: ERRORS[401],
+            403: OpenApiResponse(s.ErrorSerializer, description="The visit names another user as its owner"),
             409: OpenApiResponse(s.ErrorSerializer, description="This id is taken by other content"),
             413: OpenApiResponse(s.ErrorSerializer, description="Body larger than 256 KB"),
         },
@@ -360,7 +361,12 @@ class VisitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     @extend_schema(
         operation_id="v1_visits_review_undo_batch",
         request=s.UndoSerializer,
-        responses={200: s.BulkApproveResultSerializer, 403: ERRORS[401], 409: OpenApiResponse(s.ErrorSerializer)},
+        responses={
+            200: s.BulkApproveResultSerializer,
+            400: ERRORS[400],
+            403: ERRORS[401],
+            409: OpenApiResponse(s.ErrorSerializer),
+        },
     )
     @action(detail=False, methods=["post"], url_path="review/undo")
     def review_undo_batch(self, request: Request) -> Response:
@@ -376,7 +382,10 @@ class VisitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
             undone = review_undo(reviewer=request.user, batch=batch)
         return Response({"batch": str(batch), "approved": [], "left": [str(visit.pk) for visit in undone]})
 
-    @extend_schema(request=s.BulkApproveSerializer, responses={200: s.BulkApproveResultSerializer, 403: ERRORS[401]})
+    @extend_schema(
+        request=s.BulkApproveSerializer,
+        responses={200: s.BulkApproveResultSerializer, 400: ERRORS[400], 403: ERRORS[401]},
+    )
     @action(detail=False, methods=["post"], url_path="review/approve-unflagged")
     def approve_unflagged(self, request: Request) -> Response:
         """Approve the listed visits that carry no flag, in one batch that can be undone for five
@@ -401,6 +410,7 @@ class VisitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         request=s.QuestionInputSerializer,
         responses={
             201: s.QuestionSerializer,
+            400: ERRORS[400],
             403: ERRORS[401],
             404: ERRORS[404],
             409: OpenApiResponse(s.ErrorSerializer),
