@@ -83,9 +83,11 @@ def test_visit_queued_in_a_closed_tab_is_sent_when_the_form_is_next_opened(phone
     confirm_and_submit(page)
     expect(page.locator("#visit-list li[data-state=queued]")).to_have_count(1)
     page.close()
+    assert stored_visits() == 0  # the tab is gone and it was never sent
 
-    phone.go_online()  # no tab is open: nothing can send it yet
-    assert stored_visits() == 0
+    # Back online, a request the closed tab left paused in the test's offline route may still
+    # reach the server; either way, opening the form must show the visit as sent, and once.
+    phone.go_online()
     page = phone.context.new_page()
     page.goto("/m/")
     expect(page.locator("#visit-list li[data-state=synced]")).to_contain_text("SOI 100.0")
