@@ -10,6 +10,7 @@ import random
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.error
@@ -131,17 +132,20 @@ def gunicorn(
 
 
 @contextlib.contextmanager
-def celery_worker(concurrency: int = 1):
-    process = subprocess.Popen(
-        [str(ROOT / ".venv" / "bin" / "celery"), "-A", "project", "worker", "-c", str(concurrency), "-l", "WARNING",
-         "--without-gossip", "--without-mingle"],
-        cwd=ROOT, env=env(), start_new_session=True, stdout=subprocess.DEVNULL,  # the results go to stdout
-    )  # fmt: skip
-    try:
-        yield process
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=60)
+def celery_worker(concurrency: int = 1, beat: bool = True):
+    """A worker with its beat (as in production: the beat sweeps the outbox every few seconds)."""
+    with tempfile.TemporaryDirectory() as schedule:
+        beat_args = ["-B", "-s", str(Path(schedule) / "beat-schedule")] if beat else []
+        process = subprocess.Popen(
+            [str(ROOT / ".venv" / "bin" / "celery"), "-A", "project", "worker", "-c", str(concurrency), "-l", "WARNING",
+             "--without-gossip", "--without-mingle", *beat_args],
+            cwd=ROOT, env=env(), start_new_session=True, stdout=subprocess.DEVNULL,  # the results go to stdout
+        )  # fmt: skip
+        try:
+            yield process
+        finally:
+            os.killpg(process.pid, signal.SIGTERM)
+            process.wait(timeout=60)
 
 
 TICKS = os.sysconf("SC_CLK_TCK")

@@ -3,18 +3,27 @@
 A submission, review or correction writes what has to follow it (a store-week's rollup to refresh,
 a low-score alert to raise, an e-mail to send) as `OutboxItem` rows in its own transaction: the
 work exists exactly when the change commits, and recording it is one INSERT, which cannot fail
-because the broker is down. After the commit a "kick" asks a Celery worker to do it at once; if the
-broker cannot be reached the kick is logged and dropped, and the beat sweep
-(`OASIS_OUTBOX_SWEEP_SECONDS`, default 60) does the work instead. Nothing waits in the broker
-with a countdown.
+because the broker is down. Nothing waits in the broker with a countdown: what is due is in the
+database.
 
-A worker claims a due row with SELECT ... FOR UPDATE SKIP LOCKED, together with every other due
-row of the same kind and key, runs the kind's handler once and deletes the rows, all in one
-transaction. That is where coalescing happens: ten visits to a store-week committed before a
-worker gets to them are one refresh. A row becomes visible only when the change that wrote it
-commits, so a refresh that claims it always sees that change. A worker killed half-way leaves
-the rows as they were (its transaction dies with it) for the next sweep. A handler that raises is
-rolled back, and its rows are tried again with backoff, the error kept on them (admin).
+Workers are asked to do the work in two ways. After a commit a "kick" asks a Celery worker to do
+what is due, at most once per `OASIS_OUTBOX_KICK_SECONDS` (default 2) per web process: a visit after
+a quiet spell is refreshed at once, while under load one kick does the work of the many commits
+before it instead of one task per commit. What a kick does not cover (commits within the interval
+after a kick, a kick lost because the broker could not be reached) is done by the beat sweep every
+`OASIS_OUTBOX_SWEEP_SECONDS` (default 5), which is therefore the longest work waits while a worker
+is up: the staff's live week is at most that many seconds behind, and managers read only
+published weeks.
+
+A worker claims due rows with SELECT ... FOR UPDATE SKIP LOCKED, does them and deletes them, in one
+transaction. That is where coalescing happens: a kind registered with `batch=True` (the rollup
+refresh) claims up to `BATCH` due rows at once and its handler gets each key's payload once (one
+set-based refresh of every store-week visited since the last claim); other kinds claim one row with
+every other due row of its kind and key. A row becomes visible only when the change that wrote it
+commits, so a refresh that claims it always sees that change. A worker killed half-way leaves the
+rows as they were (its transaction dies with it) for the next sweep. A handler that raises is
+rolled back, and its rows are tried again with backoff, the error kept on them (admin); a batch
+that raises is tried again key by key at once, so one bad key holds up only its own rows.
 
 Without a broker (`OASIS_OUTBOX_INLINE`, the laptop default) the same rows are written and done
 by the same code, at once: database work inside the recording transaction, so a report read
@@ -22,16 +31,19 @@ right after a submission already counts it; work that talks to the outside world
 after the commit.
 
 Kinds are registered by the apps that own the work (`@outbox.handler("rollup_refresh")` in a
-module imported by the app's `ready()`); a handler takes the payload, is safe to run twice, and
-returns False to keep its rows for a later attempt while keeping what it wrote.
+module imported by the app's `ready()`); a handler takes the payload (a batch handler: the list of
+payloads), is safe to run twice, and returns False to keep its rows for a later attempt while
+keeping what it wrote.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -41,9 +53,12 @@ from .models import OutboxItem
 
 logger = logging.getLogger(__name__)
 
-Handler = Callable[[dict], "bool | None"]
+# Takes the payload (a batch kind's: the list of payloads).
+Handler = Callable[[Any], "bool | None"]
 
 MAX_BACKOFF = dt.timedelta(hours=1)
+# The most rows of a batch kind one claim takes (one transaction, one call of its handler).
+BATCH = 1000
 
 
 @dataclass(frozen=True)
@@ -53,19 +68,21 @@ class Kind:
     # Writes to this database only: without a broker it runs inside the recording transaction.
     # Otherwise (e-mail, anything outside) it runs after the commit.
     transactional: bool
+    # The handler takes the list of payloads of every key claimed together (see the module's doc).
+    batch: bool = False
 
 
 _kinds: dict[str, Kind] = {}
 
 
-def handler(kind: str, *, transactional: bool = True) -> Callable[[Handler], Handler]:
-    """Register the function doing the work of `kind`."""
+def handler(kind: str, *, transactional: bool = True, batch: bool = False) -> Callable[[Handler], Handler]:
+    """Register the function doing the work of `kind` (with `batch`, of many keys at once)."""
 
     def register(function: Handler) -> Handler:
         known = _kinds.get(kind)
         if known is not None and known.handler is not function:
             raise ValueError(f"outbox kind {kind!r} is already handled by {known.handler!r}")
-        _kinds[kind] = Kind(kind, function, transactional)
+        _kinds[kind] = Kind(kind, function, transactional, batch)
         return function
 
     return register
@@ -100,9 +117,13 @@ def record(*works: Work) -> list[int]:
     ids = [item.pk for item in items]
     if settings.OASIS_OUTBOX_INLINE:
         _do_inline(items)
-    elif settings.OASIS_OUTBOX_KICK:
+    elif settings.OASIS_OUTBOX_KICK and time.monotonic() >= _next_kick:
         transaction.on_commit(lambda: kick(ids))
     return ids
+
+
+# When this process may kick again (time.monotonic()): kicks are spaced by OASIS_OUTBOX_KICK_SECONDS.
+_next_kick = 0.0
 
 
 def _do_inline(items: Sequence[OutboxItem]) -> None:
@@ -115,11 +136,17 @@ def _do_inline(items: Sequence[OutboxItem]) -> None:
 
 
 def kick(ids: Sequence[int]) -> None:
-    """Ask a worker to do these items now. Called after commit; never fails the caller: if the
-    broker does not answer (bounded by the broker's connect and socket timeouts, no retries), the
-    items wait for the sweep."""
+    """Ask a worker to do what is due now (these items among it), unless this process kicked less
+    than OASIS_OUTBOX_KICK_SECONDS ago. Called after commit; never fails the caller: if the broker
+    does not answer (bounded by the broker's connect and socket timeouts, no retries), the items
+    wait for the sweep."""
     from .tasks import run_outbox
 
+    global _next_kick
+    now = time.monotonic()
+    if now < _next_kick:  # another commit of this process kicked meanwhile: its kick covers these
+        return
+    _next_kick = now + settings.OASIS_OUTBOX_KICK_SECONDS
     try:
         run_outbox.apply_async((list(ids),), retry=False)
     except Exception:  # the broker is down or unreachable: the sweep does the work later
@@ -146,32 +173,63 @@ def run(ids: Iterable[int] | None = None, *, limit: int = 500) -> int:
 
 
 def _claim(wanted: set[int] | None) -> list[OutboxItem]:
-    """Lock one due item (of `wanted`, if given) and every other due item of its kind and key;
-    items another worker holds are skipped."""
+    """Lock one due item (of `wanted`, if given) and the items done with it: of a batch kind, up to
+    BATCH due items of that kind (of `wanted`, if given); else every other due item of its kind and
+    key. Items another worker holds are skipped."""
     due = OutboxItem.objects.select_for_update(skip_locked=True).filter(available_at__lte=timezone.now())
     first_of = due if wanted is None else due.filter(pk__in=wanted)
     first = first_of.order_by("pk").first()
     if first is None:
         return []
-    same = list(due.filter(kind=first.kind, key=first.key).exclude(pk=first.pk).order_by("pk"))
-    return [first, *same]
+    kind = _kinds.get(first.kind)
+    if kind is not None and kind.batch:
+        rest = first_of.filter(kind=first.kind, pk__gt=first.pk).order_by("pk")[: BATCH - 1]
+    else:
+        rest = due.filter(kind=first.kind, key=first.key).exclude(pk=first.pk).order_by("pk")
+    return [first, *rest]
 
 
 def _do(claimed: list[OutboxItem]) -> None:
+    kind = _kinds.get(claimed[0].kind)
+    if kind is not None and kind.batch:
+        by_key: dict[str, list[OutboxItem]] = {}
+        for item in claimed:
+            by_key.setdefault(item.key, []).append(item)
+        if len(by_key) > 1:
+            try:
+                with transaction.atomic():
+                    done = kind.handler([items[0].payload for items in by_key.values()]) is not False
+            except Exception:  # tried again key by key below, so that one bad key holds up only itself
+                logger.warning(
+                    "outbox: a batch of %d %s failed, trying each key", len(by_key), kind.name, exc_info=True
+                )
+            else:
+                _finish(claimed, done)
+                return
+        for items in by_key.values():
+            _do_one(items, kind, [items[0].payload])
+        return
+    _do_one(claimed, kind, claimed[0].payload)
+
+
+def _do_one(claimed: list[OutboxItem], kind: Kind | None, payload) -> None:
+    """Do the work of one kind and key (`payload`: a batch kind's is the list of one payload)."""
     first = claimed[0]
-    ids = [item.pk for item in claimed]
-    kind = _kinds.get(first.kind)
     try:
         if kind is None:
             raise LookupError(f"no handler for outbox kind {first.kind!r}")
         with transaction.atomic():
-            done = kind.handler(first.payload) is not False
+            done = kind.handler(payload) is not False
     except Exception as error:  # any failure of the work: rolled back, tried again later
         logger.exception("outbox: %s %s failed", first.kind, first.key)
         _postpone(claimed, f"{error.__class__.__name__}: {error}")
         return
+    _finish(claimed, done)
+
+
+def _finish(claimed: list[OutboxItem], done: bool) -> None:
     if done:
-        OutboxItem.objects.filter(pk__in=ids).delete()
+        OutboxItem.objects.filter(pk__in=[item.pk for item in claimed]).delete()
     else:
         _postpone(claimed, "")
 

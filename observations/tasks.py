@@ -20,15 +20,17 @@ def rollup_refresh(store_id: int, week_start: dt.date) -> outbox.Work:
     )
 
 
-@outbox.handler(ROLLUP_REFRESH)
-def _refresh_rollup(payload: dict) -> None:
-    rollups.refresh_store_week(payload["store"], dt.date.fromisoformat(payload["week"]))
+@outbox.handler(ROLLUP_REFRESH, batch=True)
+def _refresh_rollups(payloads: list[dict]) -> None:
+    """Every store-week claimed together, in one set-based refresh."""
+    rollups.refresh_store_weeks((p["store"], dt.date.fromisoformat(p["week"])) for p in payloads)
 
 
 @shared_task(acks_late=True, ignore_result=True)
-def run_outbox(ids: list[int]) -> int:
-    """The kick after a commit: do the work just recorded (the sweep covers a lost kick)."""
-    return outbox.run(ids)
+def run_outbox(ids: list[int] | None = None) -> int:
+    """The kick after a commit: do whatever is due, the work of the commits since the last kick
+    with it (`ids`, the kicking commit's own items, are among it; the sweep covers a lost kick)."""
+    return outbox.run()
 
 
 @shared_task(acks_late=True, ignore_result=True)

@@ -385,8 +385,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 }
 CELERY_BROKER_CONNECTION_TIMEOUT = env_float("CELERY_BROKER_CONNECT_TIMEOUT", 2.0)
 
-# The outbox sweep (see OASIS_OUTBOX_INLINE below).
-OASIS_OUTBOX_SWEEP_SECONDS = env_int("OASIS_OUTBOX_SWEEP_SECONDS", 60)
+# The outbox sweep (see OASIS_OUTBOX_INLINE below): the longest follow-up work waits while a worker
+# is up (a store-week's rollup refresh after a submission, when no kick covered it).
+OASIS_OUTBOX_SWEEP_SECONDS = env_int("OASIS_OUTBOX_SWEEP_SECONDS", 5)
 
 CELERY_BEAT_SCHEDULE = {
     # Reports go out on Monday 07:00 in each store's own time zone: look every quarter hour.
@@ -437,10 +438,15 @@ OASIS_ALERT_SOI_BELOW = env_float("OASIS_ALERT_SOI_BELOW", 50.0)
 # Follow-up work (rollup refreshes, alerts, e-mails) is recorded in the outbox in the transaction of
 # the change (observations/outbox.py). Without a broker it is done at once, in the request; with
 # one, by workers, kicked after commit, and by a beat sweep every OASIS_OUTBOX_SWEEP_SECONDS, which
-# is the longest a lost kick, a dead broker or a killed worker delays it.
+# is the longest work not covered by a kick (or delayed by a dead broker or a killed worker) waits.
 OASIS_OUTBOX_INLINE = env_bool("OASIS_OUTBOX_INLINE", not CELERY_BROKER_URL)
-# Kick a worker after each commit (reports show a new visit within a second); off: the sweep alone.
+# Kick a worker after a commit (a visit after a quiet spell is in the staff's live week at once);
+# off: the sweep alone.
 OASIS_OUTBOX_KICK = env_bool("OASIS_OUTBOX_KICK", True)
+# At most one kick per web process in this many seconds: under load one kick (one task, one
+# set-based refresh) covers the commits since the last, instead of a task per commit; the commits
+# in between are done by the next kick of any process or by the sweep.
+OASIS_OUTBOX_KICK_SECONDS = env_float("OASIS_OUTBOX_KICK_SECONDS", 2.0)
 # Planning: planned visits a shopper takes per week unless head office set their own capacity.
 OASIS_PLANNING_WEEKLY_CAPACITY = env_int("OASIS_PLANNING_WEEKLY_CAPACITY", 5)
 # Shoppers are reminded this many days before their assignment's window closes.

@@ -13,6 +13,7 @@ import datetime as dt
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields
+from typing import Any
 
 from django.db import connection, transaction
 
@@ -225,8 +226,30 @@ def _recompute_in_database(store_id: int, weeks: list[dt.date] | None) -> int:
 
 def refresh_store_week(store_id: int, week_start: dt.date) -> None:
     """Bring the rollups of one store-week in line with its stored visits (after a submission or review)."""
+    refresh_store_weeks([(store_id, week_start)])
+
+
+def refresh_store_weeks(store_weeks: Iterable[tuple[int, dt.date]]) -> None:
+    """`refresh_store_week` for many store-weeks at once (the outbox's refreshes, claimed together):
+    the stores are locked in order of id (two refreshes of overlapping stores wait, never deadlock),
+    then on PostgreSQL one DELETE and one INSERT ... SELECT cover every store-week."""
+    pairs = sorted(set(store_weeks))
+    if not pairs:
+        return
     with transaction.atomic():
-        _recompute(store_id, [week_start])
+        if connection.vendor != "postgresql":
+            by_store: dict[int, list[dt.date]] = {}
+            for store_id, week in pairs:
+                by_store.setdefault(store_id, []).append(week)
+            for store_id, weeks in by_store.items():
+                _recompute(store_id, weeks)
+            return
+        stores = sorted({store_id for store_id, _week in pairs})
+        list(Store.objects.select_for_update(no_key=True).filter(pk__in=stores).order_by("pk").values_list("pk"))
+        params: dict[str, Any] = {**_SQL_PARAMS, "stores": [s for s, _w in pairs], "weeks": [w for _s, w in pairs]}
+        with connection.cursor() as cursor:
+            cursor.execute(_DELETE_STORE_WEEK_PAIRS_SQL, params)
+            cursor.execute(_REFRESH_STORE_WEEK_PAIRS_SQL, params)
 
 
 def rebuild_store(store_id: int) -> int:
@@ -298,6 +321,14 @@ def _for_one_store(condition: str) -> str:
 
 _REFRESH_STORE_SQL = _for_one_store("AND store_id = %(store)s")
 _REFRESH_STORE_WEEKS_SQL = _for_one_store("AND store_id = %(store)s AND week_start = ANY(%(weeks)s)")
+# The pairs, after conditions on each column that the index on (store, week, status) answers (a
+# row-valued IN over unnest() alone is planned as a scan of every counted visit).
+_STORE_WEEK_PAIRS = (
+    "store_id = ANY(%(stores)s::bigint[]) AND week_start = ANY(%(weeks)s::date[])"
+    " AND (store_id, week_start) IN (SELECT * FROM unnest(%(stores)s::bigint[], %(weeks)s::date[]))"
+)
+_DELETE_STORE_WEEK_PAIRS_SQL = "DELETE FROM observations_storeweekrollup WHERE " + _STORE_WEEK_PAIRS  # noqa: S608 (constants)
+_REFRESH_STORE_WEEK_PAIRS_SQL = _ROLLUP_SQL.replace("/* store filter */", "AND " + _STORE_WEEK_PAIRS)
 _SCOPE_STATUS = [(scope, status) for scope, statuses in COUNTED_STATUSES.items() for status in statuses]
 _SQL_PARAMS = {
     "smiling": SMILING_FROM,

@@ -14,7 +14,7 @@ from observations.models import OutboxItem, RollupScope, StoreWeekRollup
 from observations.services import visit_review
 from observations.tasks import ROLLUP_REFRESH
 
-from ..factories import submit_visit
+from ..factories import StoreFactory, submit_visit
 
 pytestmark = pytest.mark.django_db
 
@@ -23,6 +23,7 @@ pytestmark = pytest.mark.django_db
 def with_broker(settings, monkeypatch):
     """The production mode: work is left to workers (kicks are recorded, not sent)."""
     settings.OASIS_OUTBOX_INLINE = False
+    monkeypatch.setattr(outbox, "_next_kick", 0.0)  # no kick of an earlier test spaces this one's
     kicked: list[list[int]] = []
     monkeypatch.setattr(outbox, "kick", lambda ids: kicked.append(list(ids)))
     return kicked
@@ -33,8 +34,13 @@ def refreshes(monkeypatch):
     from reports import rollups
 
     calls = []
-    original = rollups.refresh_store_week
-    monkeypatch.setattr(rollups, "refresh_store_week", lambda *args: calls.append(args) or original(*args))
+    original = rollups.refresh_store_weeks
+
+    def counted(pairs):
+        calls.append(sorted(pairs))
+        return original(calls[-1])
+
+    monkeypatch.setattr(rollups, "refresh_store_weeks", counted)
     return calls
 
 
@@ -65,6 +71,62 @@ def test_many_visits_to_one_store_week_are_one_refresh(with_broker, refreshes, s
 
     assert outbox.run() == 1
     assert len(refreshes) == 1
+    assert counted_visits(store) == 3
+    assert not OutboxItem.objects.exists()
+
+
+def test_visits_to_many_store_weeks_are_one_claim_and_one_refresh(with_broker, refreshes, shopper, store):
+    other = StoreFactory(code="st-other", region=store.region)
+    shopper.stores.add(other)
+    first = submit_visit(observer=shopper, store=store)
+    submit_visit(observer=shopper, store=other)
+    submit_visit(observer=shopper, store=store)
+    assert OutboxItem.objects.count() == 3
+
+    assert outbox.run() == 1
+    assert refreshes == [sorted([(store.pk, first.week_start), (other.pk, first.week_start)])]
+    assert (counted_visits(store), counted_visits(other)) == (2, 1)
+    assert not OutboxItem.objects.exists()
+
+
+def test_a_store_week_that_fails_holds_up_only_its_own_rows(with_broker, monkeypatch, shopper, store):
+    other = StoreFactory(code="st-other", region=store.region)
+    shopper.stores.add(other)
+    submit_visit(observer=shopper, store=store)
+    submit_visit(observer=shopper, store=other)
+    from reports import rollups
+
+    original = rollups.refresh_store_weeks
+
+    def broken_for_other(pairs):
+        pairs = list(pairs)
+        if any(store_id == other.pk for store_id, _week in pairs):
+            raise RuntimeError("bad store-week")
+        original(pairs)
+
+    monkeypatch.setattr(rollups, "refresh_store_weeks", broken_for_other)
+    outbox.run()
+    assert counted_visits(store) == 1
+    [left] = OutboxItem.objects.all()
+    assert (left.payload["store"], left.attempts, left.last_error) == (other.pk, 1, "RuntimeError: bad store-week")
+
+
+def test_kicks_are_spaced_and_the_next_kick_does_the_work_in_between(
+    settings, monkeypatch, shopper, store, django_capture_on_commit_callbacks
+):
+    from observations.tasks import run_outbox
+
+    settings.OASIS_OUTBOX_INLINE = False
+    settings.OASIS_OUTBOX_KICK_SECONDS = 60
+    monkeypatch.setattr(outbox, "_next_kick", 0.0)
+    published = []
+    monkeypatch.setattr(run_outbox, "apply_async", lambda *args, **kwargs: published.append(args))
+    for _ in range(3):
+        with django_capture_on_commit_callbacks(execute=True):
+            submit_visit(observer=shopper, store=store)
+    assert len(published) == 1  # the first commit kicked; the two after it within the interval did not
+
+    run_outbox()  # the kick's task: everything due, the later commits' work included
     assert counted_visits(store) == 3
     assert not OutboxItem.objects.exists()
 
