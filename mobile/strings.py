@@ -1,10 +1,13 @@
 """The mobile form's words, in Django's translation catalogue, handed to the page as a small
-dictionary per language (`{name}` placeholders are filled in by the page)."""
+dictionary per language (`{name}` placeholders are filled in by the page). A word that depends on
+a count is handed over in its forms for one and for more ({"one": ..., "other": ...}); the page
+picks one with Intl.PluralRules (English and German both have these two forms)."""
 
 from __future__ import annotations
 
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 LANGUAGES = ("en", "de")
 
@@ -16,12 +19,8 @@ STRINGS = {
     "discreet": _("Discreet"),
     "update_ready": _("A new version of the app is ready; it starts when you are back on your visits."),
     "logout_title": _("Unsent visits"),
-    "logout_unsent": _(
-        "{count} visit(s) of {name} are not sent yet. Send them now, or keep them on this phone for {name}?"
-    ),
     "logout_send": _("Send now, then log out"),
     "logout_keep": _("Keep them for me and log out"),
-    "logout_not_sent": _("{count} visit(s) could not be sent; they stay on this phone. Try again when online."),
     "cancel": _("Cancel"),
     "switch_language": _("Switch language"),
     "net_online": _("Online"),
@@ -40,7 +39,6 @@ STRINGS = {
     "recent_title": _("My recent visits"),
     "sync_now": _("Send now"),
     "no_visits": _("No visits yet."),
-    "queue_count": _("{count} visit(s) saved on this phone, waiting for a connection."),
     "logged_out": _("You are logged out. Your visits stay saved on this phone."),
     "error_server": _("The server could not answer. Your visits stay saved; we try again shortly."),
     "storage_full": _("This phone's storage for the form is full. Send or remove old visits."),
@@ -66,7 +64,6 @@ STRINGS = {
     "conflict_reason": _("The server already holds a different visit with this visit's id."),
     "send_as_new": _("Send as a new visit"),
     "remove_from_phone": _("Remove from this phone"),
-    "interactions_count": _("{count} interaction(s)"),
     # the visit
     "started_at_time": _("Started {time}"),
     "position_none": _("no position recorded"),
@@ -162,7 +159,6 @@ STRINGS = {
     "photo_queued": _("waiting to be sent"),
     "photo_sent": _("sent"),
     "photo_refused": _("not accepted: {reason}"),
-    "photos_waiting": _("{count} photo(s) waiting to be sent."),
     "warnings_ok": _("Yes, these values are right."),
     "warn_greeting_long": _("Interaction {n}: greeted only after {minutes}:{seconds} min. Is that right?"),
     "warn_response_long": _(
@@ -196,7 +192,6 @@ STRINGS = {
     "approve": _("Approve"),
     "reject": _("Reject"),
     "err_reject_note": _("Say why you reject the visit."),
-    "review_count": _("{count} visit(s) to review."),
     "review_empty": _("Nothing to review."),
     "review_done_approved": _("Visit approved."),
     "review_done_rejected": _("Visit rejected."),
@@ -213,15 +208,40 @@ STRINGS = {
     "answer_offline": _("Answering needs a connection."),
 }
 
+# Words that depend on a count: handed to the page in both forms.
+PLURALS = {
+    "logout_unsent": ngettext_lazy(
+        "{count} visit of {name} is not sent yet. Send it now, or keep it on this phone for {name}?",
+        "{count} visits of {name} are not sent yet. Send them now, or keep them on this phone for {name}?",
+        "count",
+    ),
+    "logout_not_sent": ngettext_lazy(
+        "{count} visit could not be sent; it stays on this phone. Try again when online.",
+        "{count} visits could not be sent; they stay on this phone. Try again when online.",
+        "count",
+    ),
+    "queue_count": ngettext_lazy(
+        "{count} visit saved on this phone, waiting for a connection.",
+        "{count} visits saved on this phone, waiting for a connection.",
+        "count",
+    ),
+    "interactions_count": ngettext_lazy("{count} interaction", "{count} interactions", "count"),
+    "photos_waiting": ngettext_lazy("{count} photo waiting to be sent.", "{count} photos waiting to be sent.", "count"),
+    "review_count": ngettext_lazy("{count} visit to review.", "{count} visits to review.", "count"),
+}
+
 MANIFEST = {
     "name": _("Service Oasis – store visits"),
     "description": _("Record service observations in a store visit, also without a connection."),
 }
 
 
-def _in(language: str, strings: dict) -> dict[str, str]:
+def _in(language: str, strings: dict) -> dict:
     with translation.override(language):
-        return {key: str(value) for key, value in strings.items()}
+        words: dict = {key: str(value) for key, value in strings.items()}
+        # `%` with a number picks a plural's form and leaves {count} for the page to fill in.
+        words.update({key: {"one": str(value % 1), "other": str(value % 2)} for key, value in PLURALS.items()})
+        return words
 
 
 def client_strings() -> dict[str, dict[str, str]]:

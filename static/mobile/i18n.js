@@ -24,8 +24,10 @@ export function otherLanguage() {
 }
 
 // t("saved_at", {time: "10:42"}) -> the string in the current language with {time} filled in.
+// A word that depends on a count comes in its forms ({one, other}); params.count picks one.
 export function t(key, params = {}) {
-  const text = STRINGS[current][key] ?? STRINGS.en[key] ?? key;
+  let text = STRINGS[current][key] ?? STRINGS.en[key] ?? key;
+  if (typeof text === "object") text = text[new Intl.PluralRules(current).select(Number(params.count))] ?? text.other;
   return text.replace(/\{(\w+)\}/g, (match, name) => (name in params ? String(params[name]) : match));
 }
 

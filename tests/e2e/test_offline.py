@@ -32,7 +32,7 @@ def test_visit_finished_offline_survives_reloads_and_is_stored_once_when_back_on
 
     page.reload()
     expect(page.locator("#visit-list li[data-state=queued]")).to_have_count(1)
-    expect(page.locator("#queue-status")).to_contain_text("1 visit(s) saved on this phone")
+    expect(page.locator("#queue-status")).to_contain_text("1 visit saved on this phone")
     assert stored_visits() == 0
 
     phone.go_online()

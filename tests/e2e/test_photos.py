@@ -31,7 +31,7 @@ def test_a_photo_taken_offline_is_uploaded_once_downscaled_without_exif_and_neve
     expect(page.locator("#photo-list li[data-state=queued]")).to_have_count(1)
     expect(page.locator("#photo-status")).to_contain_text("Photo added")
     page.get_by_role("button", name="Submit visit").click()
-    expect(page.locator("#visit-list li[data-state=queued]")).to_contain_text("1 photo(s) waiting to be sent.")
+    expect(page.locator("#visit-list li[data-state=queued]")).to_contain_text("1 photo waiting to be sent.")
 
     uploads = []
     page.on("response", lambda response: uploads.append(response.status) if "/api/v1/photos/" in response.url else None)

@@ -28,7 +28,7 @@ def test_two_users_on_one_phone_never_see_or_send_each_others_visits(phone, shop
     phone.context.route("**/api/v1/visits/sync/", lambda route: route.abort("internetdisconnected"))
     page.get_by_role("button", name="Log out").click()
     dialog = page.get_by_role("dialog", name="Unsent visits")
-    expect(dialog).to_contain_text(f"1 visit(s) of {shopper.first_name} are not sent yet")
+    expect(dialog).to_contain_text(f"1 visit of {shopper.first_name} is not sent yet")
     dialog.get_by_role("button", name="Keep them for me and log out").click()
     phone.context.unroute("**/api/v1/visits/sync/")
 

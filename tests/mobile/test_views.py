@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from mobile.strings import STRINGS, client_strings
+from mobile.strings import PLURALS, STRINGS, client_strings
 from mobile.views import SHELL_ASSETS
 
 pytestmark = pytest.mark.django_db
@@ -37,8 +37,9 @@ def test_the_form_carries_both_languages_and_its_configuration(client, shopper):
 
 def test_every_client_string_is_translated_to_german():
     english, german = client_strings()["en"], client_strings()["de"]
-    assert set(english) == set(german) == set(STRINGS)
+    assert set(english) == set(german) == set(STRINGS) | set(PLURALS)
     untranslated = [key for key in STRINGS if english[key] == german[key] and key not in SAME_IN_GERMAN]
+    untranslated += [key for key in PLURALS for form in ("one", "other") if english[key][form] == german[key][form]]
     assert untranslated == []
 
 
@@ -46,6 +47,16 @@ def test_placeholders_survive_translation():
     english, german = client_strings()["en"], client_strings()["de"]
     for key in STRINGS:
         assert sorted(_placeholders(english[key])) == sorted(_placeholders(german[key])), key
+    for key in PLURALS:
+        for form in ("one", "other"):
+            assert sorted(_placeholders(english[key][form])) == sorted(_placeholders(german[key][form])), key
+
+
+def test_counts_are_worded_for_one_and_for_more_in_both_languages():
+    english, german = client_strings()["en"], client_strings()["de"]
+    assert english["review_count"] == {"one": "{count} visit to review.", "other": "{count} visits to review."}
+    assert german["interactions_count"] == {"one": "{count} Kontakt", "other": "{count} Kontakte"}
+    assert not any("(s)" in text for words in (english, german) for text in map(str, words.values()))
 
 
 def _placeholders(text: str) -> list[str]:
