@@ -109,7 +109,9 @@ def queue(request: HttpRequest) -> HttpResponse:
     _require_reviewer(request)
     form = QueueFilterForm(request.GET or None, user=request.user)
     visits = (
-        review_queue_for(request.user, form.filters()).select_related("store", "observer").prefetch_related("questions")
+        review_queue_for(request.user, form.filters())
+        .select_related("store", "observer")
+        .prefetch_related("questions", "photos")
     )
     count = visits.count()
     rows = [(visit, [flag_description(flag) for flag in visit.flags]) for visit in visits[:PAGE_SIZE]]
