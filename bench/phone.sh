@@ -22,5 +22,5 @@ server=$!
 trap 'kill $server' EXIT
 for _ in $(seq 1 50); do curl -fs "http://127.0.0.1:$PORT/health/" >/dev/null && break; sleep 0.2; done
 .venv/bin/python bench/phone.py --base "http://127.0.0.1:$PORT" ${PHONE_CPU:+--cpu-multiplier "$PHONE_CPU"} \
-  --lighthouse "$LIGHTHOUSE_DIR/node_modules/.bin/lighthouse" | tee bench/results/phone.json
+  --lighthouse "$LIGHTHOUSE_DIR/node_modules/.bin/lighthouse" ${PHONE_REPORT:+--keep-report "$PHONE_REPORT"} | tee bench/results/phone.json
 .venv/bin/python bench/phone_taps.py --base "http://127.0.0.1:$PORT" | tee bench/results/phone-taps.json
