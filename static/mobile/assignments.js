@@ -55,6 +55,10 @@ function day(iso) {
 
 let context = null;
 let loading = null;
+// The home screen is drawn several times while the app opens (cached, then confirmed, then after
+// sending): the assignments are fetched once in that moment, not at every drawing.
+const FRESH_MS = 30000;
+let fetched = { owner: null, at: 0 };
 
 // Declines made offline wait here until the server has them.
 async function sendDeclines(owner) {
@@ -81,6 +85,7 @@ async function refresh(owner) {
       if (mine.status === 200) store(owner, "assignments", mine.body);
       const board = await api("GET", "assignments/board/");
       if (board.status === 200) store(owner, "board", board.body);
+      if (mine.status === 200 && board.status === 200) fetched = { owner, at: Date.now() };
     } catch (error) {
       if (!(error instanceof Offline) && !(error instanceof LoggedOut)) console.error(error);
     } finally {
@@ -213,7 +218,8 @@ function render() {
 onHome((ctx) => {
   context = ctx;
   render();
-  if (ctx.me && ctx.me.role === "shopper" && navigator.onLine) refresh(ctx.me.username);
+  const fresh = fetched.owner === ctx.me?.username && Date.now() - fetched.at < FRESH_MS;
+  if (ctx.me && ctx.me.role === "shopper" && navigator.onLine && !fresh) refresh(ctx.me.username);
 });
 onLanguageChange(() => render());
 window.addEventListener("online", () => {
