@@ -35,7 +35,7 @@ class LineChart:
     series: list[Series]
     x_labels: list[tuple[str, str]]  # x, text
     y_ticks: list[tuple[str, str]]  # y, text
-    bands: list[tuple[str, str, str]]  # y, height, band
+    bands: list[tuple[str, str, str, str, str]]  # x, y, width, height, band
     band_labels: list[tuple[str, str]]  # y of the middle of each band, band (named right of the plot)
 
     @property
@@ -48,6 +48,27 @@ def _scale(value: float, top: float, bottom: float) -> float:
     return bottom - (bottom - top) * max(0.0, min(100.0, value)) / 100.0
 
 
+def _columns(count: int, left: float, right: float) -> list[tuple[float, float]]:
+    """The x range each of `count` weeks shades: halfway to its neighbours, the plot's edge at the ends."""
+    if count <= 1:
+        return [(left, right)] * count
+    step = (right - left) / (count - 1)
+    return [(max(left, left + (i - 0.5) * step), min(right, left + (i + 0.5) * step)) for i in range(count)]
+
+
+def _band_rects(
+    limits: tuple[float, float], x_from: float, x_to: float, top: float, bottom: float
+) -> list[tuple[str, str, str, str, str]]:
+    desert, oasis = limits
+    y_oasis, y_desert = _scale(oasis, top, bottom), _scale(desert, top, bottom)
+    x, width = _n(x_from), _n(x_to - x_from)
+    return [
+        (x, _n(top), width, _n(y_oasis - top), "oasis"),
+        (x, _n(y_oasis), width, _n(y_desert - y_oasis), "steppe"),
+        (x, _n(y_desert), width, _n(bottom - y_desert), "desert"),
+    ]
+
+
 def line_chart(
     labels: Sequence[str],
     lines: Sequence[tuple[str, str, Sequence[float | None]]],
@@ -55,8 +76,14 @@ def line_chart(
     width: int = 400,
     height: int = 250,
     limits: tuple[float, float] = BAND_LIMITS,
+    week_limits: Sequence[tuple[float, float] | None] | None = None,
 ) -> LineChart:
     """A 0..100 line chart over `labels` (weeks); `lines` are (name, css class, values).
+
+    The backdrop is shaded week by week with the band limits each week was banded with
+    (`week_limits`, one per label; None, or no list, for `limits`), so that a week's shading
+    matches its band after head office saves a new rubric. The band names on the right follow
+    `limits` (the report week's).
 
     Drawn on a 400-unit canvas: a phone shows it at about 360 px, so text of 14 units (the CSS)
     renders at 12 px or more; the bands are named right of the plot."""
@@ -81,12 +108,11 @@ def line_chart(
         if current:
             segments.append(" ".join(current))
         series.append(Series(name, css, segments, dots))
+    per_week = list(week_limits) if week_limits is not None else [None] * len(labels)
+    bands = []
+    for index, (x_from, x_to) in enumerate(_columns(len(labels), left, right)):
+        bands += _band_rects(per_week[index] or limits, x_from, x_to, top, bottom)
     desert, oasis = limits
-    bands = [
-        (_n(top), _n(_scale(oasis, top, bottom) - top), "oasis"),
-        (_n(_scale(oasis, top, bottom)), _n(_scale(desert, top, bottom) - _scale(oasis, top, bottom)), "steppe"),
-        (_n(_scale(desert, top, bottom)), _n(bottom - _scale(desert, top, bottom)), "desert"),
-    ]
     # every label on a wide chart, every other one when there are many weeks
     every = 1 if len(labels) <= 8 else 2
     x_labels = [(_n(x_of(i)), label) for i, label in enumerate(labels) if (len(labels) - 1 - i) % every == 0]

@@ -82,6 +82,7 @@ def store_report(request: HttpRequest, code: str) -> HttpResponse:
             (store.name, "store", [point.figures.soi for point in report.trend]),
         ],
         limits=report.figures.band_limits,
+        week_limits=[point.figures.band_limits if point.figures.n_visits else None for point in report.trend],
     )
     bars, bars_height, bars_left, bars_length = charts.grouped_bars(
         [

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import pytest
 from django.urls import reverse
@@ -48,12 +49,25 @@ def test_the_week_before_keeps_its_band_in_the_later_weeks_report(api, head_offi
     assert any("from steppe to desert" in sentence for sentence in report["changes"])
 
 
-def test_the_trend_chart_is_shaded_with_the_report_weeks_rubric(client, head_office, two_rubrics):
+def steppe_rows(page: str) -> list[tuple[float, float]]:
+    """(top, bottom) of the trend chart's steppe shading, week by week (SOI 0..100 on y 222..10)."""
+    rects = re.findall(r'<rect class="zone zone-steppe" x="[^"]+" y="([^"]+)" width="[^"]+" height="([^"]+)"', page)
+
+    def soi(y: float) -> float:
+        return round((222 - y) / 212 * 100, 1)
+
+    return [(soi(float(y)), soi(float(y) + float(height))) for y, height in rects]
+
+
+def test_the_trend_chart_shades_each_week_with_the_limits_it_was_banded_with(client, head_office, two_rubrics):
     client.force_login(head_office)
-    response = client.get(reverse("reports:store", kwargs={"code": "ber-mitte"}), {"week": "2026-W10"})
-    assert response.context["report"].figures.band_limits == (50.0, 75.0)
-    response = client.get(reverse("reports:store", kwargs={"code": "ber-mitte"}), {"week": "2026-W11"})
-    assert response.context["report"].figures.band_limits == (65.0, 85.0)
+    page = client.get(reverse("reports:store", kwargs={"code": "ber-mitte"}), {"week": "2026-W11"}).content.decode()
+
+    shading = steppe_rows(page)
+    assert len(shading) == 12  # one column per week of the trend
+    assert shading[-2] == (75.0, 50.0)  # W10: steppe from 50 to 75 (version 1)
+    assert shading[-1] == (85.0, 65.0)  # W11: steppe from 65 to 85 (version 2)
+    assert set(shading[:-2]) == {(85.0, 65.0)}  # weeks without visits: the report week's limits
 
 
 def test_rollups_keep_the_latest_rubric_version_of_their_visits_through_a_rebuild(two_rubrics):
