@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from concurrent.futures import ThreadPoolExecutor
+from unittest import mock
 
 import pytest
 import requests
 from django.db import connection
 from django.urls import reverse
+from django.utils import timezone
 
 from api.tokens import device_token_issue
 from observations.models import Interaction, Visit
@@ -54,4 +57,23 @@ def test_sync_replays_report_already_stored(shopper, store):
     assert [r["status"] for r in first] == ["created"]
     assert [r["status"] for r in again] == ["already_stored", "already_stored"]
     assert again[0]["visit"]["scores"] == first[0]["visit"]["scores"]
+    assert Visit.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_replay_more_than_60_days_after_storing_answers_with_the_stored_visit(shopper, store):
+    """The 60-day rule is about when a visit is first sent: a phone that sends it again much later
+    (its answer was lost, then it was put away) must not see a stored visit refused."""
+    client = as_user(shopper)
+    start = timezone.now() - dt.timedelta(days=61)
+    body = visit_body(started_at=start.isoformat(), ended_at=(start + dt.timedelta(minutes=20)).isoformat())
+    with mock.patch("django.utils.timezone.now", return_value=start + dt.timedelta(hours=1)):
+        created = client.post(reverse("visit-list"), body, format="json")
+
+    replayed = client.post(reverse("visit-list"), body, format="json")
+    changed = client.post(reverse("visit-list"), {**body, "notes": "changed"}, format="json")
+
+    assert (created.status_code, replayed.status_code) == (201, 200)
+    assert replayed.json()["id"] == created.json()["id"]
+    assert changed.status_code == 400  # other content is judged as a new visit: too old
     assert Visit.objects.count() == 1
