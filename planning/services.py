@@ -14,6 +14,7 @@ from django.db import connection, transaction
 from django.db.models import Count, F, FloatField, Q, Sum
 from django.db.models.functions import Cast
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from observations.models import Visit
 from stores.models import Role, Store, User
@@ -79,15 +80,15 @@ class WaveInput:
     def errors(self) -> dict[str, str]:
         errors = {}
         if self.ends_on < self.starts_on:
-            errors["ends_on"] = "must not be before the first day."
+            errors["ends_on"] = _("must not be before the first day.")
         if not self.region_ids and not self.store_ids:
-            errors["stores"] = "choose at least one region or store."
+            errors["stores"] = _("choose at least one region or store.")
         if self.min_visits < 1 or self.max_visits < self.min_visits:
-            errors["max_visits"] = "needs 1 <= minimum <= maximum."
+            errors["max_visits"] = _("needs 1 <= minimum <= maximum.")
         if self.target_kind == TargetKind.PRECISION and not 0 < self.target_half_width <= 50:
-            errors["target_half_width"] = "must be more than 0 and at most 50 points."
+            errors["target_half_width"] = _("must be more than 0 and at most 50 points.")
         if self.target_kind == TargetKind.FIXED and not self.fixed_visits:
-            errors["fixed_visits"] = "is required for a fixed number of visits."
+            errors["fixed_visits"] = _("is required for a fixed number of visits.")
         return errors
 
 
@@ -245,7 +246,7 @@ def done_in_wave(wave: Wave, store_ids: list[int]) -> dict[int, int]:
 
 def _ensure_draft(wave: Wave) -> None:
     if not wave.is_draft:
-        raise PlanningError({"wave": "is published already; only a draft is planned or adjusted."})
+        raise PlanningError({"wave": _("is published already; only a draft is planned or adjusted.")})
 
 
 @transaction.atomic
@@ -330,7 +331,7 @@ def insert_assignments(assignments: list[Assignment]) -> None:
 def _shopper_may_go(*, assignment: Assignment, shopper: User, lockout_days: int) -> None:
     """The rules for one shopper and one assignment: scope and lockout."""
     if shopper.role != Role.SHOPPER or not stores_observable_by(shopper).filter(pk=assignment.store_id).exists():
-        raise PlanningError({"shopper": "may not record visits for this store."})
+        raise PlanningError({"shopper": _("may not record visits for this store.")})
     commitments = commitments_for(
         wave=assignment.wave, shopper_ids=[shopper.pk], store_ids=[assignment.store_id], exclude_ids=[assignment.pk]
     )
@@ -341,7 +342,9 @@ def _shopper_may_go(*, assignment: Assignment, shopper: User, lockout_days: int)
         assignment.window_end,
     )
     if planner.locked_out(commitments.periods.get((shopper.pk, assignment.store_id), ()), window, lockout_days):
-        raise PlanningError({"shopper": f"was or will be in this store within {lockout_days} days (lockout)."})
+        raise PlanningError(
+            {"shopper": _("was or will be in this store within %(days)d days (lockout).") % {"days": lockout_days}}
+        )
 
 
 @transaction.atomic
@@ -361,9 +364,9 @@ def assignment_adjust(
     wave = assignment.wave
     _ensure_draft(wave)
     if window_end < window_start:
-        raise PlanningError({"window_end": "must not be before the window's first day."})
+        raise PlanningError({"window_end": _("must not be before the window's first day.")})
     if window_start < wave.starts_on or window_end > wave.ends_on:
-        raise PlanningError({"window_start": "the window must lie within the wave."})
+        raise PlanningError({"window_start": _("the window must lie within the wave.")})
     assignment.window_start, assignment.window_end = window_start, window_end
     assignment.day_type = planner.WEEKEND if window_start.weekday() >= 5 else planner.WEEKDAY
     assignment.time_of_day = time_of_day
@@ -384,7 +387,7 @@ def wave_publish(*, wave: Wave, by: User) -> Wave:
     wave = Wave.objects.select_for_update().get(pk=wave.pk)
     _ensure_draft(wave)
     if not wave.planned_at:
-        raise PlanningError({"wave": "plan the wave before publishing it."})
+        raise PlanningError({"wave": _("plan the wave before publishing it.")})
     wave.status = WaveStatus.PUBLISHED
     wave.published_at = timezone.now()
     wave.save(update_fields=["status", "published_at"])
@@ -396,12 +399,12 @@ def assignment_decline(*, assignment: Assignment, shopper: User, reason: str) ->
     """The shopper will not go: the decline is kept with its reason, the assignment is open again."""
     reason = reason.strip()
     if not reason:
-        raise PlanningError({"reason": "is required."})
+        raise PlanningError({"reason": _("is required.")})
     if len(reason) > 500:
-        raise PlanningError({"reason": "must be at most 500 characters."})
+        raise PlanningError({"reason": _("must be at most 500 characters.")})
     locked = Assignment.objects.select_for_update().get(pk=assignment.pk)
     if locked.shopper_id != shopper.pk or locked.status not in (AssignmentStatus.ASSIGNED, AssignmentStatus.OVERDUE):
-        raise PlanningError({"assignment": "is not an open assignment of yours."})
+        raise PlanningError({"assignment": _("is not an open assignment of yours.")})
     AssignmentDecline.objects.create(assignment=locked, shopper=shopper, reason=reason)
     locked.shopper = None
     locked.status = AssignmentStatus.OPEN
@@ -416,9 +419,9 @@ def assignment_take(*, assignment: Assignment, shopper: User) -> Assignment:
     """A shopper picks an open assignment from the board of a published wave."""
     locked = Assignment.objects.select_for_update().select_related("wave").get(pk=assignment.pk)
     if locked.status != AssignmentStatus.OPEN or not locked.wave.board_enabled or locked.wave.is_draft:
-        raise PlanningError({"assignment": "is not on the board any more."})
+        raise PlanningError({"assignment": _("is not on the board any more.")})
     if AssignmentDecline.objects.filter(assignment=locked, shopper=shopper).exists():
-        raise PlanningError({"assignment": "was declined by you."})
+        raise PlanningError({"assignment": _("was declined by you.")})
     _shopper_may_go(assignment=locked, shopper=shopper, lockout_days=locked.wave.lockout_days)
     locked.shopper = shopper
     locked.status = AssignmentStatus.ASSIGNED

@@ -157,7 +157,9 @@ def test_declining_needs_a_reason_and_opens_the_assignment_again(live_wave, shop
     assignment = mine(shopper)
     client = as_user(shopper)
     url = reverse("assignment-decline", args=[assignment.pk])
-    assert client.post(url, {"reason": ""}, format="json").status_code == 400
+    assert client.post(url, {"reason": ""}, format="json").json() == {"reason": "This field may not be blank."}
+    german = client.post(url, {"reason": " "}, format="json", HTTP_ACCEPT_LANGUAGE="de")
+    assert (german.status_code, german.json()) == (400, {"reason": "Dieses Feld darf nicht leer sein."})
     assert client.post(url, {"reason": "I know the staff there."}, format="json").status_code == 200
     assignment.refresh_from_db()
     assert (assignment.status, assignment.shopper, assignment.declines.get().reason) == (

@@ -58,6 +58,9 @@ def test_a_wave_without_stores_is_refused_with_the_reason(client, head_office):
     response = client.post(reverse("planning:wave-new"), data)
     assert response.status_code == 400
     assert "choose at least one region or store." in response.content.decode()
+    german = client.post(reverse("planning:wave-new"), data, HTTP_ACCEPT_LANGUAGE="de")
+    assert german.status_code == 400
+    assert "wählen Sie mindestens eine Region oder Filiale." in german.content.decode()
 
 
 def test_the_wave_page_shows_each_stores_computation_and_each_choice(client, head_office, planned_wave):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.utils import translation
 
 from planning.models import Assignment, AssignmentStatus, ShopperCapacity, TargetKind, WaveStore
 from planning.services import NotAllowed, PlanningError, assignment_adjust, wave_plan, wave_publish
@@ -152,17 +153,23 @@ def test_head_office_cannot_assign_a_shopper_outside_their_stores(
     wave = wave_factory(stores=[store], fixed_visits=1)
     wave_plan(wave=wave, by=head_office)
     assignment = Assignment.objects.get(wave=wave)
-    with pytest.raises(PlanningError) as error:
-        assignment_adjust(
-            assignment=assignment,
-            by=head_office,
-            shopper=outsider,
-            window_start=assignment.window_start,
-            window_end=assignment.window_end,
-            time_of_day="morning",
-            locked=True,
-        )
-    assert "shopper" in error.value.errors
+
+    def adjust():
+        with pytest.raises(PlanningError) as error:
+            assignment_adjust(
+                assignment=assignment,
+                by=head_office,
+                shopper=outsider,
+                window_start=assignment.window_start,
+                window_end=assignment.window_end,
+                time_of_day="morning",
+                locked=True,
+            )
+        return error.value.errors
+
+    assert adjust() == {"shopper": "may not record visits for this store."}
+    with translation.override("de"):
+        assert adjust() == {"shopper": "darf für diese Filiale keine Besuche erfassen."}
 
 
 def test_only_head_office_plans_and_publishes(wave_factory, store, supervisor, head_office):
