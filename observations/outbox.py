@@ -107,14 +107,25 @@ def record(*works: Work) -> list[int]:
     commit: by a worker (kicked, and else the sweep), or, without a broker, here and now."""
     if not works:
         return []
+    items = OutboxItem.objects.bulk_create(rows(*works))
+    return recorded(items)
+
+
+def rows(*works: Work) -> list[OutboxItem]:
+    """The unsaved rows recording `works`, for a caller that inserts them with its own statement
+    (and then calls `recorded`)."""
     for work in works:
         if work.kind not in _kinds:
             raise LookupError(f"no handler for outbox kind {work.kind!r}")
     now = timezone.now()
-    items = OutboxItem.objects.bulk_create(
-        [OutboxItem(kind=w.kind, key=w.key, payload=w.payload, created_at=now, available_at=now) for w in works]
-    )
+    return [OutboxItem(kind=w.kind, key=w.key, payload=w.payload, created_at=now, available_at=now) for w in works]
+
+
+def recorded(items: Sequence[OutboxItem]) -> list[int]:
+    """After the rows are inserted, in the transaction that inserted them: have the work done."""
     ids = [item.pk for item in items]
+    if not ids:
+        return ids
     if settings.OASIS_OUTBOX_INLINE:
         _do_inline(items)
     elif settings.OASIS_OUTBOX_KICK and time.monotonic() >= _next_kick:

@@ -3,6 +3,7 @@ holds a business rule of its own."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -11,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
@@ -31,6 +32,7 @@ from .models import (
     VisitQuestion,
     VisitStatus,
 )
+from .submission_sql import insert_submission
 from .validation import MAX_NOTES, visit_errors
 
 
@@ -260,12 +262,25 @@ def visit_submit(*, observer: User, store: Store, data: VisitInput, now: dt.date
         observer=observer, store=store, data=data, rubric=rubric, submitted_at=now, flags=flags
     )
     try:
-        with transaction.atomic():
-            visit.save(force_insert=True)
-            # With their first version in the audit trail (bulk_create alone skips it), so a later
-            # correction keeps the original values: one INSERT for the rows, one for their history.
-            bulk_create_with_history(interactions, Interaction, default_user=observer, default_date=now)
-            _after_change(visit)
+        if connection.vendor == "postgresql":
+            # One statement, atomic on its own: a transaction around it is needed only to contain a
+            # refused insert within an outer one, or for the follow-up work done inline.
+            atomic = settings.OASIS_OUTBOX_INLINE or connection.in_atomic_block
+            with transaction.atomic() if atomic else contextlib.nullcontext():
+                items = outbox.rows(*_follow_up(visit))
+                insert_submission(visit, interactions, items, user=observer, at=now)
+                outbox.recorded(items)
+        else:
+            with transaction.atomic():
+                # On record as created by its observer at the time of submission, as on PostgreSQL
+                # (simple-history's documented per-instance overrides).
+                visit._history_user = observer  # type: ignore[attr-defined]
+                visit._history_date = now  # type: ignore[attr-defined]
+                visit.save(force_insert=True)
+                # With their first version in the audit trail (bulk_create alone skips it), so a later
+                # correction keeps the original values: one INSERT for the rows, one for their history.
+                bulk_create_with_history(interactions, Interaction, default_user=observer, default_date=now)
+                _after_change(visit)
     except IntegrityError:
         stored = Visit.objects.select_related("store__region", "observer").filter(pk=data.id).first()
         if stored is None:
@@ -277,8 +292,13 @@ def visit_submit(*, observer: User, store: Store, data: VisitInput, now: dt.date
 
 
 def _after_change(visit: Visit, *, alert: bool = True) -> None:
-    """Record, in the change's own transaction, what has to follow it: the store-week's rollup
-    refresh, and the low-score alert once the visit counts (one INSERT into the outbox)."""
+    """Record, in the change's own transaction, what has to follow it (one INSERT into the outbox)."""
+    outbox.record(*_follow_up(visit, alert=alert))
+
+
+def _follow_up(visit: Visit, *, alert: bool = True) -> list[outbox.Work]:
+    """What has to follow a change to a visit: the store-week's rollup refresh, and the low-score
+    alert once the visit counts."""
     from notifications.tasks import low_score_alert
 
     from .tasks import rollup_refresh
@@ -286,7 +306,7 @@ def _after_change(visit: Visit, *, alert: bool = True) -> None:
     work = [rollup_refresh(visit.store_id, visit.week_start)]
     if alert and visit.is_counted and visit.soi is not None and visit.soi < settings.OASIS_ALERT_SOI_BELOW:
         work.append(low_score_alert(visit.pk))
-    outbox.record(*work)
+    return work
 
 
 UNDO_WINDOW = dt.timedelta(minutes=5)

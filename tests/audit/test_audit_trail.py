@@ -123,3 +123,16 @@ def test_a_correction_shows_the_original_values(shopper, head_office, store):
     assert (original.smile, original.notes, original.history_user) == (5, "Lovely", shopper)
     assert (correction.smile, correction.notes, correction.history_user) == (2, "Corrected", head_office)
     assert {change.field for change in correction.diff_against(original).changes} == {"smile", "notes"}
+
+
+def test_a_submitted_visit_is_on_record_as_created_by_its_observer_with_what_was_stored(shopper, store):
+    visit = submit_visit(observer=shopper, store=store, interactions=[interaction_input(smile=4)])
+    [record] = Visit.history.filter(id=visit.pk)
+    stored = Visit.objects.get(pk=visit.pk)
+    assert (record.history_type, record.history_user, record.history_date) == ("+", shopper, stored.submitted_at)
+    assert (record.soi, record.notes, record.store_id, record.status) == (
+        stored.soi,
+        stored.notes,
+        stored.store_id,
+        stored.status,
+    )

@@ -1,0 +1,141 @@
+"""A submission's rows in one statement (PostgreSQL): the visit, its audit row, its interactions,
+their audit rows and the outbox rows of its follow-up work.
+
+Written through the ORM this is five INSERTs, each compiled by Django on every request, inside
+BEGIN ... COMMIT: seven round trips, and the compiling was the largest single cost of a submission
+in the web process. Here the five INSERTs are the parts of one data-modifying WITH statement: one
+round trip, atomic on its own (no BEGIN or COMMIT needed), its text built once per shape from the
+models' metadata (public `_meta` API), so a field added to a model is written without a change
+here; a field of an audit model this module does not know how to fill stops it at the first
+submission (and in the tests) instead of writing a wrong row.
+
+The audit rows are the rows just inserted (`RETURNING *`), copied into the history tables with the
+same date, type "+" (created) and user as django-simple-history writes, so a later correction keeps
+the original. Foreign keys are checked by PostgreSQL as for any INSERT, and a taken visit id raises
+IntegrityError like the ORM's INSERT, which is how replays are recognised. Other databases (SQLite)
+take the ORM path in `observations.services`.
+"""
+
+# The statement's text is built from the models' table and column names only (quoted); every value
+# is a parameter.
+# ruff: noqa: S608
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections.abc import Sequence
+
+from django.core.exceptions import ImproperlyConfigured
+from django.db import connection
+from django.db.models import Field, Model
+
+from stores.models import User
+
+from .models import Interaction, OutboxItem, Visit
+
+AUTO_FIELDS = {"AutoField", "BigAutoField", "SmallAutoField"}
+# Filled from the statement's parameters rather than copied from the inserted row.
+HISTORY_VALUES = {"history_date": "%(history_date)s", "history_type": "'+'", "history_user": "%(history_user)s"}
+
+
+@functools.cache
+def _written(model: type[Model]) -> list[Field]:
+    """The columns an INSERT of `model` writes: all but an automatic primary key."""
+    return [f for f in model._meta.concrete_fields if not (f.primary_key and f.get_internal_type() in AUTO_FIELDS)]
+
+
+def _history_select(model: type[Model], source: str) -> tuple[str, str]:
+    """Columns of the model's history table and the SELECT list filling them from `source`."""
+    history = model.history.model  # type: ignore[attr-defined]
+    tracked = {f.column for f in model._meta.concrete_fields}
+    quote = connection.ops.quote_name
+    columns, values = [], []
+    for field in _written(history):
+        if field.name in HISTORY_VALUES:
+            value = HISTORY_VALUES[field.name]
+        elif field.name == "history_change_reason":
+            value = "NULL"
+        elif field.column in tracked:
+            value = f"{source}.{quote(field.column)}"
+        else:
+            raise ImproperlyConfigured(f"{history.__name__}.{field.name}: no value for it in a submission's audit row")
+        columns.append(quote(field.column))
+        values.append(value)
+    return ", ".join(columns), ", ".join(values)
+
+
+def _values(model: type[Model], rows: int, name: str) -> tuple[str, str]:
+    """Column list and `rows` VALUES tuples of named parameters (`name`_<row>_<column>)."""
+    quote = connection.ops.quote_name
+    fields = _written(model)
+    columns = ", ".join(quote(f.column) for f in fields)
+    tuples = ", ".join("(" + ", ".join(f"%({name}_{row}_{f.column})s" for f in fields) + ")" for row in range(rows))
+    return columns, tuples
+
+
+@functools.lru_cache(maxsize=64)
+def _statement(n_interactions: int, n_outbox: int) -> str:
+    quote = connection.ops.quote_name
+    tables = {model: quote(model._meta.db_table) for model in (Visit, Interaction, OutboxItem)}
+    visit_columns, visit_values = _values(Visit, 1, "visit")
+    interaction_columns, interaction_values = _values(Interaction, n_interactions, "interaction")
+    outbox_columns, outbox_values = _values(OutboxItem, n_outbox, "outbox")
+    visit_history_columns, visit_history_values = _history_select(Visit, "visit")
+    interaction_history_columns, interaction_history_values = _history_select(Interaction, "interactions")
+    parts = [
+        f"visit AS (INSERT INTO {tables[Visit]} ({visit_columns}) VALUES {visit_values} RETURNING *)",
+        f"visit_history AS (INSERT INTO {quote(Visit.history.model._meta.db_table)} ({visit_history_columns})"  # type: ignore[attr-defined]
+        f" SELECT {visit_history_values} FROM visit)",
+        f"interactions AS (INSERT INTO {tables[Interaction]} ({interaction_columns}) VALUES {interaction_values}"
+        " RETURNING *)",
+        f"interaction_history AS (INSERT INTO {quote(Interaction.history.model._meta.db_table)}"  # type: ignore[attr-defined]
+        f" ({interaction_history_columns}) SELECT {interaction_history_values} FROM interactions)",
+    ]
+    if n_outbox:
+        parts.append(
+            f"outbox AS (INSERT INTO {tables[OutboxItem]} ({outbox_columns}) VALUES {outbox_values} RETURNING id)"
+        )
+    outbox_ids = "(SELECT array_agg(id ORDER BY id) FROM outbox)" if n_outbox else "'{}'::bigint[]"
+    return (
+        "WITH "
+        + ",\n".join(parts)
+        + f"\nSELECT (SELECT array_agg(id ORDER BY {quote('position')}) FROM interactions), {outbox_ids}"
+    )
+
+
+def _params(model: type[Model], objects: Sequence[Model], name: str) -> dict:
+    return {
+        f"{name}_{row}_{field.column}": field.get_db_prep_save(getattr(obj, field.attname), connection)
+        for row, obj in enumerate(objects)
+        for field in _written(model)
+    }
+
+
+def insert_submission(
+    visit: Visit,
+    interactions: Sequence[Interaction],
+    outbox_items: Sequence[OutboxItem],
+    *,
+    user: User,
+    at: dt.datetime,
+) -> None:
+    """Insert the rows (one statement); the objects get their ids and count as saved."""
+    params = {
+        **_params(Visit, [visit], "visit"),
+        **_params(Interaction, interactions, "interaction"),
+        **_params(OutboxItem, outbox_items, "outbox"),
+        "history_date": at,
+        "history_user": user.pk,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(_statement(len(interactions), len(outbox_items)), params)
+        interaction_ids, outbox_ids = cursor.fetchone()
+    for obj, pk in [
+        (visit, visit.pk),
+        *zip(interactions, interaction_ids, strict=True),
+        *zip(outbox_items, outbox_ids, strict=True),
+    ]:
+        obj.pk = pk
+        obj._state.adding = False
+        obj._state.db = connection.alias
