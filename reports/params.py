@@ -10,6 +10,7 @@ import re
 from collections.abc import Mapping
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from stores.models import Store
 
@@ -43,17 +44,23 @@ def parse_week(value: str, param: str = "week") -> dt.date:
     """`2026-W47` -> the Monday of that ISO week."""
     match = _ISO_WEEK.match(value.strip())
     if not match:
-        raise ReportParamError(param, "must be an ISO week like 2026-W47.")
+        raise ReportParamError(param, _("must be an ISO week like 2026-W47."))
     try:
         monday = dt.date.fromisocalendar(int(match[1]), int(match[2]), 1)
     except ValueError:
-        raise ReportParamError(param, f"{value} is not a week of that year (weeks run 01 to 52 or 53).") from None
+        raise ReportParamError(
+            param, _("%(value)s is not a week of that year (weeks run 01 to 52 or 53).") % {"value": value}
+        ) from None
     return _within_years(monday, value, param)
 
 
 def _within_years(monday: dt.date, value: str, param: str) -> dt.date:
     if not MIN_YEAR <= monday.year <= MAX_YEAR:
-        raise ReportParamError(param, f"{value} is outside the years {MIN_YEAR} to {MAX_YEAR}.")
+        raise ReportParamError(
+            param,
+            _("%(value)s is outside the years %(first)d to %(last)d.")
+            % {"value": value, "first": MIN_YEAR, "last": MAX_YEAR},
+        )
     return monday
 
 
@@ -66,28 +73,28 @@ def parse_week_or_date(value: str, param: str) -> dt.date:
         try:
             day = dt.date.fromisoformat(value)
         except ValueError:
-            raise ReportParamError(param, f"{value} is not a calendar date.") from None
+            raise ReportParamError(param, _("%(value)s is not a calendar date.") % {"value": value}) from None
         return _within_years(monday_of(day), value, param)
-    raise ReportParamError(param, "must be an ISO week like 2026-W47 or a date like 2026-11-18.")
+    raise ReportParamError(param, _("must be an ISO week like 2026-W47 or a date like 2026-11-18."))
 
 
 def parse_period(query: Mapping[str, str], now: dt.datetime | None = None) -> Period:
     """`week=2026-W47`, or `from=...&to=...` (weeks or dates, whole weeks), or the last complete week."""
     week, first, last = query.get("week"), query.get("from"), query.get("to")
     if week and (first or last):
-        raise ReportParamError("week", "give either week or from/to, not both.")
+        raise ReportParamError("week", _("give either week or from/to, not both."))
     if week:
         monday = parse_week(week)
         return Period(monday, monday)
     if first or last:
         if not (first and last):
-            raise ReportParamError("from" if not first else "to", "from and to must be given together.")
+            raise ReportParamError("from" if not first else "to", _("from and to must be given together."))
         start, end = parse_week_or_date(first, "from"), parse_week_or_date(last, "to")
         if end < start:
-            raise ReportParamError("to", "must not be before from.")
+            raise ReportParamError("to", _("must not be before from."))
         period = Period(start, end)
         if len(period.weeks) > MAX_PERIOD_WEEKS:
-            raise ReportParamError("to", f"a period spans at most {MAX_PERIOD_WEEKS} weeks.")
+            raise ReportParamError("to", _("a period spans at most %(weeks)d weeks.") % {"weeks": MAX_PERIOD_WEEKS})
         return period
     monday = last_complete_week(now)
     return Period(monday, monday)
@@ -99,13 +106,13 @@ def parse_approved_only(query: Mapping[str, str], *, may_choose: bool) -> bool:
     if value is None or value == "":
         return settings.OASIS_REPORTS_APPROVED_ONLY
     if not may_choose:
-        raise ReportParamError("approved_only", "only head office may choose which visits count.")
+        raise ReportParamError("approved_only", _("only head office may choose which visits count."))
     lowered = value.strip().lower()
     if lowered in _TRUE:
         return True
     if lowered in _FALSE:
         return False
-    raise ReportParamError("approved_only", "must be true or false.")
+    raise ReportParamError("approved_only", _("must be true or false."))
 
 
 def parse_sort(query: Mapping[str, str]) -> tuple[str, bool]:
@@ -114,7 +121,9 @@ def parse_sort(query: Mapping[str, str]) -> tuple[str, bool]:
     descending = value.startswith("-")
     key = value.removeprefix("-")
     if key not in SORT_KEYS:
-        raise ReportParamError("sort", f"must be one of {', '.join(SORT_KEYS)} (prefix - for descending).")
+        raise ReportParamError(
+            "sort", _("must be one of %(keys)s (prefix - for descending).") % {"keys": ", ".join(SORT_KEYS)}
+        )
     return key, descending
 
 
@@ -125,14 +134,16 @@ def parse_code(value: str | None, param: str) -> str | None:
         return None
     value = value.strip()
     if len(value) > MAX_CODE_LENGTH or not value.isprintable():
-        raise ReportParamError(param, "is not a code (printable text of at most 50 characters).")
+        raise ReportParamError(
+            param, _("is not a code (printable text of at most %(max)d characters).") % {"max": MAX_CODE_LENGTH}
+        )
     return value
 
 
 def store_report_week(query: Mapping[str, str], store: Store, now: dt.datetime | None = None) -> dt.date:
     """The week of a store report: `week=2026-W47`, or the store's latest published week."""
     if query.get("from") or query.get("to"):
-        raise ReportParamError("week", "the store report covers one week; use week, not from/to.")
+        raise ReportParamError("week", _("the store report covers one week; use week, not from/to."))
     if query.get("week"):
         return parse_week(query["week"])
     return latest_published_week(store.tzinfo, now)

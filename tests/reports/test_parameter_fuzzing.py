@@ -31,6 +31,19 @@ def test_a_week_at_the_ends_of_the_calendar_is_a_400_on_the_store_report(manager
     assert response.json() == {"week": f"{week} is outside the years 2000 to 2100."}
 
 
+def test_a_bad_report_parameter_is_named_in_the_users_language(head_office, store):
+    api = APIClient()
+    api.force_authenticate(head_office)
+    german = {"HTTP_ACCEPT_LANGUAGE": "de"}
+    assert api.get(store_api(), {"week": "0001-W01"}, **german).json() == {
+        "week": "0001-W01 liegt außerhalb der Jahre 2000 bis 2100."
+    }
+    assert api.get(BRANCHES_API, {"from": "2026-W10"}, **german).json() == {
+        "to": "from und to müssen zusammen angegeben werden."
+    }
+    assert api.get(BRANCHES_API, {"sort": "colour"}, **german).json()["sort"].startswith("muss eines von ")
+
+
 @pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31"])
 def test_dates_at_the_ends_of_the_calendar_are_a_400_on_the_branch_report(head_office, store, day):
     api = APIClient()
