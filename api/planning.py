@@ -5,6 +5,7 @@ planning.services. Store managers get 404 for everything here: planning says whe
 from __future__ import annotations
 
 from django.http import Http404
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, viewsets
@@ -175,7 +176,7 @@ class AssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         wave = self.request.query_params.get("wave")
         if wave is not None and self.action == "list":
             if not wave.isdigit():
-                raise ValidationError({"wave": "must be a wave id."})
+                raise ValidationError({"wave": _("must be a wave id.")})
             queryset = queryset.filter(wave_id=int(wave))
         return queryset
 

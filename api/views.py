@@ -89,7 +89,7 @@ class TokenView(APIView):
         if not throttle.allow_request(request, self):
             raise Throttled(throttle.wait())
         if not isinstance(request.data, dict):
-            raise ValidationError({"non_field_errors": "Expected a JSON object."})
+            raise ValidationError({"non_field_errors": _("Expected a JSON object.")})
         device = s.TokenRequestSerializer(data=request.data)
         if not device.is_valid() and "device" in device.errors:
             raise ValidationError({"device": device.errors["device"]})
@@ -282,7 +282,7 @@ class VisitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         answers 200 with the stored visit; the same id with other content is a 409."""
         self._require_observer(request)
         if not isinstance(request.data, dict):
-            raise ValidationError({"non_field_errors": "Expected a JSON object."})
+            raise ValidationError({"non_field_errors": _("Expected a JSON object.")})
         outcome, body = self._submit(request, request.data)
         if outcome == "invalid":
             return Response(body["errors"], status=status.HTTP_400_BAD_REQUEST)
@@ -306,7 +306,7 @@ class VisitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         self._require_observer(request)
         items = request.data
         if not isinstance(items, list):
-            raise ValidationError({"non_field_errors": "Expected a JSON list of visits."})
+            raise ValidationError({"non_field_errors": _("Expected a JSON list of visits.")})
         if len(items) > MAX_SYNC_ITEMS:
             raise ValidationError({"non_field_errors": f"At most {MAX_SYNC_ITEMS} visits per request."})
         results = [self._submit(request, item)[1] for item in items]
@@ -453,7 +453,7 @@ class VisitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     @staticmethod
     def _require_observer(request: Request) -> None:
         if request.user.role == Role.MANAGER:
-            raise PermissionDenied("Store managers read reports; they do not record visits.")
+            raise PermissionDenied(_("Store managers read reports; they do not record visits."))
 
 
 @contextlib.contextmanager

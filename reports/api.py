@@ -10,6 +10,7 @@ import unicodedata
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.exceptions import ValidationError
@@ -77,7 +78,7 @@ class ReportView(APIView):
         try:
             return super().perform_content_negotiation(request, force)
         except Http404:
-            raise ValidationError({"format": "must be json or csv."}) from None
+            raise ValidationError({"format": _("must be json or csv.")}) from None
 
     def handle_exception(self, exc):
         # Errors are JSON even when CSV was asked for: a spreadsheet of an error helps no one.
