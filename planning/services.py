@@ -15,6 +15,7 @@ from django.db.models import Count, F, FloatField, Q, Sum
 from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from observations.models import Visit
 from stores.models import Role, Store, User
@@ -329,7 +330,7 @@ def insert_assignments(assignments: list[Assignment]) -> None:
 
 
 def _shopper_may_go(*, assignment: Assignment, shopper: User, lockout_days: int) -> None:
-    """The rules for one shopper and one assignment: scope and lockout."""
+    """The rules for one shopper and one assignment: scope, lockout and weekly capacity."""
     if shopper.role != Role.SHOPPER or not stores_observable_by(shopper).filter(pk=assignment.store_id).exists():
         raise PlanningError({"shopper": _("may not record visits for this store.")})
     commitments = commitments_for(
@@ -344,6 +345,18 @@ def _shopper_may_go(*, assignment: Assignment, shopper: User, lockout_days: int)
     if planner.locked_out(commitments.periods.get((shopper.pk, assignment.store_id), ()), window, lockout_days):
         raise PlanningError(
             {"shopper": _("was or will be in this store within %(days)d days (lockout).") % {"days": lockout_days}}
+        )
+    capacity = capacities([shopper.pk])[shopper.pk]
+    if commitments.week_load.get((shopper.pk, window.week), 0) >= capacity:
+        raise PlanningError(
+            {
+                "shopper": ngettext(
+                    "has %(capacity)d planned visit in that week already (their weekly capacity).",
+                    "has %(capacity)d planned visits in that week already (their weekly capacity).",
+                    capacity,
+                )
+                % {"capacity": capacity}
+            }
         )
 
 

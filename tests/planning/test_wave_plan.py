@@ -110,6 +110,30 @@ def test_capacity_set_for_a_shopper_limits_their_week(wave_factory, region, head
     assert Assignment.objects.filter(wave=wave, status=AssignmentStatus.OPEN).count() == 3
 
 
+def test_head_office_cannot_adjust_a_shopper_beyond_their_weekly_capacity(wave_factory, region, head_office):
+    stores = [StoreFactory(code=f"cap-{i}", region=region) for i in range(2)]
+    busy = UserFactory(username="busy", role=Role.SHOPPER, stores=stores)
+    UserFactory(username="free", role=Role.SHOPPER, stores=stores)
+    ShopperCapacity.objects.create(shopper=busy, visits_per_week=1)
+    wave = wave_factory(stores=stores, fixed_visits=1, ends_on=WAVE_START + dt.timedelta(days=4))
+    wave_plan(wave=wave, by=head_office)
+    other = Assignment.objects.filter(wave=wave).exclude(shopper=busy).get()
+    assert Assignment.objects.filter(wave=wave, shopper=busy).count() == 1  # busy's week is full
+
+    with pytest.raises(PlanningError) as error:
+        assignment_adjust(
+            assignment=other,
+            by=head_office,
+            shopper=busy,
+            window_start=other.window_start,
+            window_end=other.window_end,
+            time_of_day=other.time_of_day,
+            locked=True,
+        )
+    assert error.value.errors == {"shopper": "has 1 planned visit in that week already (their weekly capacity)."}
+    assert Assignment.objects.get(pk=other.pk).shopper != busy
+
+
 def test_planning_again_gives_the_same_plan(wave_factory, region, head_office):
     stores = [StoreFactory(code=f"det-{i:02d}", region=region) for i in range(12)]
     for i in range(6):
