@@ -16,6 +16,8 @@ from django.utils.translation import gettext_lazy as _
 
 from observations import scoring
 from reports.figures import rubric_in_force
+from reports.periods import monday_of
+from reports.publication import is_published
 from reports.samples import visit_scores_by_week
 from reports.significance import Sample, difference_of_means
 from stores.models import Role, Store, User
@@ -71,12 +73,36 @@ def opening_for(
     return None
 
 
-def plans_open_for_week(*, week_start: dt.date, approved_only: bool = False) -> list[ActionPlan]:
+def plans_open_for_published_weeks(now: dt.datetime | None = None) -> list[ActionPlan]:
+    """Open the plans of every store whose week has just been published to its managers.
+
+    A week is published at a different moment in each time zone (reports.publication): the
+    candidates are the UTC week in progress (done already where the day is ahead of UTC) and the
+    one before it; each store joins once its own week is published, and only until it has a plan."""
+    now = now or timezone.now()
+    this_week = monday_of(now.astimezone(dt.UTC).date())
+    opened = []
+    for week_start in (this_week - dt.timedelta(weeks=1), this_week):
+        opened += plans_open_for_week(week_start=week_start, published_by=now)
+    return opened
+
+
+def plans_open_for_week(
+    *, week_start: dt.date, approved_only: bool = False, published_by: dt.datetime | None = None
+) -> list[ActionPlan]:
     """Open the plans a completed week calls for (safe to run twice: one plan per store-week).
+    With `published_by`, only for stores whose week is published by then and has no plan yet.
     Two queries to decide (the stores, their visit scores of this week and the week before)."""
     rubric = rubric_in_force()
     previous = week_start - dt.timedelta(weeks=1)
-    stores = list(Store.objects.filter(is_active=True, visits__week_start=week_start).distinct())
+    candidates = Store.objects.filter(is_active=True, visits__week_start=week_start).distinct()
+    if published_by is not None:
+        candidates = candidates.exclude(action_plans__week_start=week_start)
+    stores = [
+        store for store in candidates if published_by is None or is_published(week_start, store.tzinfo, published_by)
+    ]
+    if not stores:
+        return []
     scores = visit_scores_by_week(stores=stores, weeks=[previous, week_start], approved_only=approved_only)
     opened = []
     for store in stores:

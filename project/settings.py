@@ -395,11 +395,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.tasks.queue_weekly_reports",
         "schedule": crontab(minute="*/15"),
     },
-    # Action plans: the last complete week opens the plans it calls for; overdue plans remind once;
-    # their e-mails go through the outbox.
+    # Action plans: a store-week opens the plans it calls for once it is published to the store's
+    # managers (in the store's time zone); overdue plans remind once; e-mails go through the outbox.
     "open-action-plans": {
-        "task": "coaching.tasks.open_plans_for_last_week",
-        "schedule": crontab(day_of_week="mon", hour="6-9", minute=5),
+        "task": "coaching.tasks.open_plans_for_published_weeks",
+        "schedule": crontab(minute="*/15"),
     },
     "remind-overdue-action-plans": {
         "task": "coaching.tasks.remind_overdue_plans",

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
 
 import pytest
 from django.core import mail
 
 from coaching.models import ActionPlan, NoticeKind, PlanNotice, Reason
-from coaching.services import plans_open_for_week
+from coaching.services import plans_open_for_published_weeks, plans_open_for_week
+from reports import publication
 
+from ..factories import StoreFactory
 from .conftest import W47, smile_visit
 
 pytestmark = pytest.mark.django_db
@@ -53,3 +56,27 @@ def test_a_fall_within_normal_variation_opens_nothing(store, shopper):
     for day, smile in enumerate([4, 2, 5], start=1):  # 75 -> 66.7, well inside the noise of three visits
         smile_visit(shopper, store, W47, [smile], day=day)
     assert plans_open_for_week(week_start=W47) == []
+
+
+def test_a_plan_opens_once_the_stores_week_is_published_and_not_before(store, shopper, plan_manager):
+    """Plans open at publication in the store's own time zone (Berlin: Monday 06:00), not at a
+    fixed hour of the server, and a later run opens nothing more."""
+    smile_visit(shopper, store, W47, [1], greeted=False, greeting_seconds=None, greeting_personal=False)
+    published = publication.published_at(W47, store.tzinfo)
+
+    assert plans_open_for_published_weeks(now=published - dt.timedelta(minutes=1)) == []
+    [plan] = plans_open_for_published_weeks(now=published)
+    assert (plan.store, plan.week_start) == (store, W47)
+    assert plans_open_for_published_weeks(now=published + dt.timedelta(hours=1)) == []
+    assert ActionPlan.objects.count() == 1
+
+
+def test_a_store_in_another_time_zone_waits_for_its_own_publication(region, shopper, plan_manager):
+    new_york = StoreFactory(code="nyc", region=region, timezone="America/New_York")
+    shopper.stores.add(new_york)
+    smile_visit(shopper, new_york, W47, [1], greeted=False, greeting_seconds=None, greeting_personal=False)
+    berlin_publication = publication.published_at(W47, zoneinfo.ZoneInfo("Europe/Berlin"))
+
+    assert plans_open_for_published_weeks(now=berlin_publication) == []  # 00:00 in New York, Monday
+    [plan] = plans_open_for_published_weeks(now=publication.published_at(W47, new_york.tzinfo))
+    assert plan.store == new_york
