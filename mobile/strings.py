@@ -196,6 +196,13 @@ STRINGS = {
     "review_done_approved": _("Visit approved."),
     "review_done_rejected": _("Visit rejected."),
     "review_offline": _("Reviewing needs a connection."),
+    "filter_flag": _("Flags"),
+    "filter_all": _("All"),
+    "filter_flagged": _("Flagged only"),
+    "filter_unflagged": _("Without flags"),
+    "filter_region": _("Region"),
+    "filter_age": _("Waiting at least (days)"),
+    "filter_apply": _("Show"),
     # a reviewer's questions to the shopper
     "ask_shopper": _("Ask the shopper"),
     "err_question": _("Write the question in the note."),

@@ -48,6 +48,7 @@ async function decide(node, decision) {
     if (code === 200) {
       node.remove();
       showCount(waiting - 1);
+      listed = Math.max(0, listed - 1);
       status(t(decision === "approve" ? "review_done_approved" : "review_done_rejected"));
     } else if (body && body.note) {
       showNoteError(note, error, body.note);
@@ -95,33 +96,71 @@ function showCount(value) {
   if (badge) badge.textContent = waiting ? `(${waiting})` : "";
 }
 
-async function queue() {
-  const { status: code, body } = await api("GET", "visits/review-queue/");
+// The filters of the form above the list (store, region, flags, age), as the API's query.
+function filters() {
+  const form = $("#review-filters");
+  const query = new URLSearchParams();
+  for (const [name, value] of new FormData(form)) if (String(value).trim()) query.set(name, String(value).trim());
+  return query;
+}
+
+async function queue(query = new URLSearchParams()) {
+  const { status: code, body } = await api("GET", `visits/review-queue/${String(query) ? `?${query}` : ""}`);
+  if (code === 400) throw new BadFilter(Object.values(body || {}).join(" "));
   return code === 200 ? body : { count: 0, results: [] };
 }
 
+class BadFilter extends Error {}
+
+// The home button counts the whole queue; a filtered list says its own count.
 export async function count() {
   const { count: value } = await queue();
   showCount(value);
   return value;
 }
 
+function fillChoices(select, choices) {
+  const chosen = select.value;
+  const all = select.options[0];
+  select.replaceChildren(all, ...choices.map(([value, label]) => new Option(label, value)));
+  select.value = choices.some(([value]) => value === chosen) ? chosen : "";
+}
+
+let listed = 0;
+
+function showListed(value) {
+  listed = Math.max(0, value);
+  status(listed ? t("review_count", { count: listed }) : t("review_empty"));
+}
+
+let regionOf = {};
+
 export async function openReview(stores) {
   storeNames = Object.fromEntries(stores.map((store) => [store.code, store.name]));
+  regionOf = Object.fromEntries(stores.map((store) => [store.code, store.region]));
+  fillChoices($("#review-store"), stores.map((store) => [store.code, store.name]).sort((a, b) => a[1].localeCompare(b[1])));
+  const regions = [...new Set(stores.map((store) => store.region).filter(Boolean))].sort();
+  fillChoices($("#review-region"), regions.map((code) => [code, code]));
   const list = $("#review-list");
   list.replaceChildren();
   status(t("loading"));
   try {
-    const { count: value, results: visits } = await queue();
+    const query = filters();
+    const { count: value, results: visits } = await queue(query);
     list.replaceChildren(...visits.map(item));
-    showCount(value);
-    status(value ? t("review_count", { count: value }) : t("review_empty"));
+    if (!String(query)) showCount(value);
+    showListed(value);
   } catch (failure) {
+    if (failure instanceof BadFilter) return status(failure.message);
     status(failure instanceof LoggedOut ? t("logged_out") : t(failure instanceof Offline ? "review_offline" : "error_server"));
   }
 }
 
 export function initReview() {
+  $("#review-filters").addEventListener("submit", (event) => {
+    event.preventDefault();
+    openReview(Object.entries(storeNames).map(([code, name]) => ({ code, name, region: regionOf[code] })));
+  });
   $("#review-list").addEventListener("click", (event) => {
     const action = event.target.closest("[data-action]");
     if (action) decide(action.closest("li[data-visit-id]"), action.dataset.action);

@@ -55,3 +55,33 @@ def test_supervisor_reviews_flagged_visits_first_and_the_shopper_sees_the_decisi
     expect(mine).to_contain_text("Rejected by the reviewer: Two minutes is not a visit.")
     expect(page.locator("#visit-list > li")).to_have_count(1)  # only the shopper's own visit
     expect(page.get_by_role("button", name="Review shopper visits")).to_be_hidden()
+
+
+def test_supervisor_filters_the_queue_on_the_phone_and_the_count_says_what_is_listed(phone, supervisor, shopper, store):
+    other_shopper = UserFactory(username="shopper-emil", role=Role.SHOPPER, stores=[store])
+    calm = submit_visit(observer=other_shopper, store=store, minutes=25)
+    rushed = submit_visit(observer=shopper, store=store, minutes=2)  # too short to be plausible
+
+    page = phone.login(supervisor)
+    expect(page.locator("#review-count")).to_have_text("(2)")
+    page.get_by_role("button", name="Review shopper visits").click()
+    items = page.locator("#review-list > li")
+    expect(items).to_have_count(2)
+
+    page.get_by_label("Flags").select_option("unflagged")
+    page.get_by_role("button", name="Show").click()
+    expect(items).to_have_count(1)
+    expect(items.nth(0)).to_have_attribute("data-visit-id", str(calm.pk))
+    expect(page.locator("#review-status")).to_have_text("1 visit to review.")
+    expect(page.locator("#review-count")).to_have_text("(2)")  # the home button counts the whole queue
+
+    page.get_by_label("Flags").select_option("flagged")
+    page.get_by_label("Waiting at least (days)").fill("3")
+    page.get_by_role("button", name="Show").click()
+    expect(page.locator("#review-status")).to_have_text("Nothing to review.")
+    expect(items).to_have_count(0)
+
+    page.get_by_label("Waiting at least (days)").fill("")
+    page.get_by_role("button", name="Show").click()
+    expect(items).to_have_count(1)
+    expect(items.nth(0)).to_have_attribute("data-visit-id", str(rushed.pk))
