@@ -11,8 +11,10 @@ The two sides take turns (project first in even rounds, the peer first in odd on
 that gets slower or faster during the run weighs on both. Reported: the median of each figure over
 the rounds, and the median of the per-round ratios project / peer. Every server and worker is
 started for its run and stopped after it; each project run starts with empty cache and broker
-databases. Environment: BENCH_DB (the project's database), PEER_DB, BENCH_REDIS_URL,
-BENCH_BROKER_URL, BENCH_PORT (the peer listens on BENCH_PORT + 1).
+databases and on a copy of the project's database as it was when the script started (kept as
+BENCH_DB_start), so that store-weeks hold the visits of one run, not of every run before.
+Environment: BENCH_DB (the project's database), PEER_DB, BENCH_REDIS_URL, BENCH_BROKER_URL,
+BENCH_PORT (the peer listens on BENCH_PORT + 1).
 """
 
 from __future__ import annotations
@@ -66,6 +68,25 @@ def peer_setup(stores: list[str]) -> list[str]:
     return json.loads(result.stdout)["tokens"]
 
 
+def snapshot_project_database() -> None:
+    """Keep the project's database as it is now (seeded) as a template for every project run."""
+    from django.db import connections
+
+    connections.close_all()  # this script's own connection (tokens) would block the copy
+    psql("postgres", f"DROP DATABASE IF EXISTS {common.BENCH_DB}_start")
+    psql("postgres", f"CREATE DATABASE {common.BENCH_DB}_start TEMPLATE {common.BENCH_DB}")
+
+
+def restore_project_database() -> None:
+    """The project's database as it was when the script started. A store-week's rollup refresh
+    recomputes it from its visits, so its cost grows with the visits in the store-week: without
+    this, every run would add hundreds of visits to each of the 200 store-weeks of the current week
+    (300 each after a few runs, against about 4 in the seed) and each run would cost more than the
+    one before."""
+    psql("postgres", f"DROP DATABASE IF EXISTS {common.BENCH_DB} WITH (FORCE)")
+    psql("postgres", f"CREATE DATABASE {common.BENCH_DB} TEMPLATE {common.BENCH_DB}_start")
+
+
 def flush_redis() -> None:
     for url in (common.REDIS_URL, common.BROKER_URL):
         subprocess.run(["redis-cli", "-u", url, "flushdb"], capture_output=True, check=True)
@@ -102,6 +123,7 @@ def per_visit(spent: dict, visits: int) -> dict:
 
 
 def run_project(args, log: Path, tokens, stores) -> dict:
+    restore_project_database()
     flush_redis()
     with common.celery_worker() as worker, common.gunicorn(access_log=str(log), THROTTLE_WRITES="600/min") as base:
         warm_up(base, submissions.VISITS, tokens, stores)
@@ -192,6 +214,7 @@ def main() -> None:
     tokens, stores = common.bench_user_tokens(OBSERVERS)
     stores = stores[:STORES]  # wrk posts to the first 200 either way
     peer_tokens = peer_setup(stores)
+    snapshot_project_database()
     rounds: list[dict] = []
     with tempfile.TemporaryDirectory() as tmp:
         log = Path(tmp) / "access.log"

@@ -7,7 +7,7 @@ because the broker is down. Nothing waits in the broker with a countdown: what i
 database.
 
 Workers are asked to do the work in two ways. After a commit a "kick" asks a Celery worker to do
-what is due, at most once per `OASIS_OUTBOX_KICK_SECONDS` (default 2) per web process: a visit after
+what is due, at most once per `OASIS_OUTBOX_KICK_SECONDS` (default 5) per web process: a visit after
 a quiet spell is refreshed at once, while under load one kick does the work of the many commits
 before it instead of one task per commit. What a kick does not cover (commits within the interval
 after a kick, a kick lost because the broker could not be reached) is done by the beat sweep every

@@ -446,7 +446,7 @@ OASIS_OUTBOX_KICK = env_bool("OASIS_OUTBOX_KICK", True)
 # At most one kick per web process in this many seconds: under load one kick (one task, one
 # set-based refresh) covers the commits since the last, instead of a task per commit; the commits
 # in between are done by the next kick of any process or by the sweep.
-OASIS_OUTBOX_KICK_SECONDS = env_float("OASIS_OUTBOX_KICK_SECONDS", 2.0)
+OASIS_OUTBOX_KICK_SECONDS = env_float("OASIS_OUTBOX_KICK_SECONDS", 5.0)
 # Planning: planned visits a shopper takes per week unless head office set their own capacity.
 OASIS_PLANNING_WEEKLY_CAPACITY = env_int("OASIS_PLANNING_WEEKLY_CAPACITY", 5)
 # Shoppers are reminded this many days before their assignment's window closes.
