@@ -4,8 +4,7 @@
 kind, round and recipient: recording twice records nothing) and, with it, the work of sending each
 in the outbox (`observations.outbox`, kind "plan_notice"): a worker sends it after the commit, the
 outbox sweep if the broker was down, with backoff while the mail server fails. `deliver` sends a
-row while holding its lock (SKIP LOCKED) and marks it sent in the same transaction, as the report
-e-mails do (see notifications.services), so a notice goes out at most once.
+row through notifications.services.deliver_once, as every e-mail of the product: at most once.
 
 What a manager reads never names or dates an observer: the plan's week, behaviours, actions and
 the supervisor's note only.
@@ -17,24 +16,18 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 
-from notifications.models import DeliveryStatus
+from notifications.services import OPEN_STATUSES, DeliveryFailed, deliver_once
 from observations import outbox
 from stores.models import User
 
 from .models import ActionPlan, NoticeKind, PlanNotice
 
-OPEN_STATES = (DeliveryStatus.PENDING, DeliveryStatus.FAILED)
 PLAN_NOTICE = "plan_notice"
-
-
-class NoticeFailed(Exception):
-    pass
 
 
 def record(plan: ActionPlan, kind: str, recipients: Iterable[User]) -> list[int]:
@@ -44,7 +37,7 @@ def record(plan: ActionPlan, kind: str, recipients: Iterable[User]) -> list[int]
         ignore_conflicts=True,
     )
     ids = list(
-        PlanNotice.objects.filter(plan=plan, kind=kind, round=plan.round, status__in=OPEN_STATES).values_list(
+        PlanNotice.objects.filter(plan=plan, kind=kind, round=plan.round, status__in=OPEN_STATUSES).values_list(
             "pk", flat=True
         )
     )
@@ -56,38 +49,14 @@ def record(plan: ActionPlan, kind: str, recipients: Iterable[User]) -> list[int]
 def _send(payload: dict) -> bool:
     try:
         deliver(payload["notice"])
-    except NoticeFailed:
+    except DeliveryFailed:
         return False  # recorded on the notice; the outbox tries again with backoff
     return True
 
 
 def deliver(notice_id: int) -> str:
-    error: Exception | None = None
-    with transaction.atomic():
-        notice = (
-            PlanNotice.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("plan__store", "recipient")
-            .filter(pk=notice_id, status__in=OPEN_STATES)
-            .order_by()
-            .first()
-        )
-        if notice is None:
-            return "skipped"  # sent already, or another worker is sending it
-        notice.attempts += 1
-        try:
-            message(notice).send()
-        except Exception as exc:  # any failure of the mail server is recorded and retried
-            notice.status = DeliveryStatus.FAILED
-            notice.last_error = f"{exc.__class__.__name__}: {exc}"[:2000]
-            error = exc
-        else:
-            notice.status = DeliveryStatus.SENT
-            notice.sent_at = timezone.now()
-            notice.last_error = ""
-        notice.save(update_fields=["status", "attempts", "last_error", "sent_at"])
-    if error is not None:
-        raise NoticeFailed(str(error)) from error
-    return "sent"
+    """Send one notice at most once (notifications.services.deliver_once)."""
+    return deliver_once(PlanNotice.objects.filter(pk=notice_id).select_related("plan__store", "recipient"), message)
 
 
 def _subject(kind: str, plan: ActionPlan) -> str:

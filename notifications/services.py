@@ -18,7 +18,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from observations.models import Visit
@@ -35,6 +35,10 @@ CATCH_UP = dt.timedelta(hours=24)  # a beat that was down at 07:00 still sends u
 
 class DeliveryFailed(Exception):
     pass
+
+
+# A delivery row still to send (a failed one is tried again).
+OPEN_STATUSES = (DeliveryStatus.PENDING, DeliveryStatus.FAILED)
 
 
 def _due_week(now: dt.datetime, tz: zoneinfo.ZoneInfo) -> dt.date | None:
@@ -104,22 +108,18 @@ def alerts_for_visit(visit_id) -> list[int]:
     VisitAlert.objects.bulk_create(
         [VisitAlert(visit=visit, recipient=person) for person in recipients], ignore_conflicts=True
     )
-    return list(
-        VisitAlert.objects.filter(visit=visit, status__in=[DeliveryStatus.PENDING, DeliveryStatus.FAILED]).values_list(
-            "pk", flat=True
-        )
-    )
+    return list(VisitAlert.objects.filter(visit=visit, status__in=OPEN_STATUSES).values_list("pk", flat=True))
 
 
-def _deliver(model, pk: int, build: Callable, still_wanted: Callable = lambda row: True) -> str:
+def deliver_once(rows: QuerySet, build: Callable, still_wanted: Callable = lambda row: True) -> str:
+    """Send the e-mail of the one delivery row `rows` selects, at most once: the row is locked
+    (SKIP LOCKED: another worker sending it right now means skip), sent and marked in one
+    transaction. A failure of the mail server is recorded on the row and raised as DeliveryFailed
+    for the caller's retry. Every e-mail of the product goes out through here (report e-mails,
+    alerts, action plan notices, assignment e-mails)."""
     error: Exception | None = None
     with transaction.atomic():
-        row = (
-            model.objects.select_for_update(skip_locked=True, of=("self",))
-            .filter(pk=pk, status__in=[DeliveryStatus.PENDING, DeliveryStatus.FAILED])
-            .order_by()
-            .first()
-        )
+        row = rows.select_for_update(skip_locked=True, of=("self",)).filter(status__in=OPEN_STATUSES).order_by().first()
         if row is None:
             return "skipped"  # sent already, or another worker is sending it right now
         if not still_wanted(row):
@@ -144,9 +144,11 @@ def _deliver(model, pk: int, build: Callable, still_wanted: Callable = lambda ro
 
 
 def deliver_report(delivery_id: int) -> str:
-    return _deliver(ReportDelivery, delivery_id, emails.report_message)
+    return deliver_once(ReportDelivery.objects.filter(pk=delivery_id), emails.report_message)
 
 
 def deliver_alert(alert_id: int) -> str:
     # A visit rejected before its alert went out no longer counts: no alert.
-    return _deliver(VisitAlert, alert_id, emails.alert_message, still_wanted=lambda alert: alert.visit.is_counted)
+    return deliver_once(
+        VisitAlert.objects.filter(pk=alert_id), emails.alert_message, still_wanted=lambda alert: alert.visit.is_counted
+    )

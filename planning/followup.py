@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
+from notifications.services import DeliveryFailed, deliver_once
 from observations import outbox
 from stores.models import Role, User
 
@@ -162,10 +163,6 @@ def _reoffer(assignment: Assignment, today: dt.date) -> Assignment | None:
     )
 
 
-class DeliveryFailed(Exception):
-    pass
-
-
 @outbox.handler(MAIL_KIND, transactional=False)
 def deliver_mail(payload: dict) -> bool:
     """Send one e-mail about an assignment to its shopper, at most once (see the module text)."""
@@ -178,24 +175,14 @@ def deliver_mail(payload: dict) -> bool:
     AssignmentMail.objects.bulk_create(
         [AssignmentMail(assignment=assignment, kind=payload["kind"], recipient=recipient)], ignore_conflicts=True
     )
-    with transaction.atomic():
-        mail = (
-            AssignmentMail.objects.select_for_update(skip_locked=True, of=("self",))
-            .filter(assignment=assignment, kind=payload["kind"], recipient=recipient)
-            .exclude(status="sent")
-            .first()
+    try:
+        deliver_once(
+            AssignmentMail.objects.filter(assignment=assignment, kind=payload["kind"], recipient=recipient),
+            lambda mail: assignment_message(assignment=assignment, kind=mail.kind, recipient=recipient),
+            still_wanted=lambda mail: _still_wanted(mail.kind, assignment, recipient),
         )
-        if mail is None:
-            return True  # sent already, or being sent by another worker right now
-        if not _still_wanted(mail.kind, assignment, recipient):
-            mail.status = "skipped"
-            mail.save(update_fields=["status"])
-            return True
-        mail.attempts += 1
-        assignment_message(assignment=assignment, kind=mail.kind, recipient=recipient).send()
-        mail.status = "sent"
-        mail.sent_at = timezone.now()
-        mail.save(update_fields=["status", "attempts", "sent_at"])
+    except DeliveryFailed:
+        return False  # recorded on the mail; the outbox tries again with backoff
     return True
 
 
