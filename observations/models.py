@@ -501,7 +501,33 @@ class StoreWeekRollup(models.Model):
         ordering = ["store", "week_start", "scope"]
         verbose_name = _("store week rollup")
         verbose_name_plural = _("store week rollups")
-        indexes = [models.Index(fields=["scope", "week_start"], name="rollup_scope_week")]
+        indexes = [
+            # Covering (PostgreSQL): the league standings and a region's sums read every store's
+            # rollup of a week, and the rows of a week lie scattered over the table (one heap
+            # page each, 40 ms at 10,000 stores); from the index alone they cost a few ms.
+            models.Index(
+                fields=["scope", "week_start", "store"],
+                name="rollup_scope_week",
+                include=[
+                    "n_visits",
+                    "soi_sum",
+                    "soi_sum_squares",
+                    "greeting_sum",
+                    "greeting_n",
+                    "smile_sum",
+                    "smile_n",
+                    "hovering_sum",
+                    "hovering_n",
+                    "response_sum",
+                    "response_n",
+                    "n_interactions",
+                    "n_greeted",
+                    "n_smiling",
+                    "n_hovering",
+                    "rubric_version",
+                ],
+            )
+        ]
         constraints = [
             models.UniqueConstraint(fields=["store", "week_start", "scope"], name="rollup_store_week_scope_unique"),
             models.CheckConstraint(

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import math
 import statistics
-from collections.abc import Iterable, Sequence
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 
@@ -233,10 +234,26 @@ def confidence_interval_from_sums(n: int, total: float, total_squares: float) ->
 
 
 def median_or_none(values: Iterable[float]) -> float | None:
-    values = list(values)
-    if not values:
+    return median_of_counts(Counter(values))
+
+
+def median_of_counts(counts: Mapping[float, int]) -> float | None:
+    """The median of a multiset given as value -> how often (the middle value, or the mean of the
+    two middle values): rollups keep seconds as such counts, so that a region's or the company's
+    median merges without listing every interaction."""
+    n = sum(counts.values())
+    if not n:
         return None
-    return float(statistics.median(values))
+    wanted = (n - 1) // 2, n // 2  # the positions of the middle value(s), 0-based
+    found: list[float] = []
+    seen = 0
+    for value in sorted(value for value, count in counts.items() if count):
+        seen += counts[value]
+        while len(found) < 2 and seen > wanted[len(found)]:
+            found.append(value)
+        if len(found) == 2:
+            break
+    return float((found[0] + found[1]) / 2)
 
 
 def round1(value: float | None) -> float | None:

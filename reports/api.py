@@ -23,10 +23,10 @@ from observations import scoring
 from stores.models import Role
 from stores.selectors import stores_reportable_to
 
-from .branches import BranchReport, branch_report, branch_stores
+from .branches import BRANCH_PAGE_SIZE, BranchReport, branch_report, branch_stores
 from .figures import FIGURE_KEYS, STORE_ROW_KEYS
 from .notes import Note
-from .params import ReportParamError, parse_approved_only, parse_period, parse_sort, store_report_week
+from .params import ReportParamError, parse_approved_only, parse_page, parse_period, parse_sort, store_report_week
 from .periods import week_label
 from .publication import Audience, WeekNotPublished
 from .store_report import StoreReport, store_weekly_report
@@ -201,6 +201,9 @@ def branch_report_json(report: BranchReport) -> dict:
         "approved_only": report.approved_only,
         "sort": ("-" if report.descending else "") + report.sort,
         "n_ranked": report.n_ranked,
+        "n_stores": report.page.paginator.count,
+        "page": report.page.number,
+        "pages": report.page.paginator.num_pages,
         "company": report.company.as_dict(),
         "band_counts": report.band_counts,
         "regions": [
@@ -292,6 +295,9 @@ class BranchReportView(ReportView):
             OpenApiParameter("to", OpenApiTypes.STR, description="last ISO week or a date in it"),
             OpenApiParameter("region", OpenApiTypes.STR, description="region code"),
             OpenApiParameter("sort", OpenApiTypes.STR, description="column, prefix - for descending; default rank"),
+            OpenApiParameter(
+                "page", OpenApiTypes.INT, description="page of the stores (JSON; 100 a page; CSV has every store)"
+            ),
             *COMMON_PARAMETERS,
         ],
         responses={
@@ -308,11 +314,18 @@ class BranchReportView(ReportView):
         period = parse_period(query)
         approved_only = parse_approved_only(query, may_choose=request.user.role == Role.HEAD_OFFICE)
         sort, descending = parse_sort(query)
-
+        csv = self.wants_csv(request)
         report = branch_report(
-            stores=stores, period=period, approved_only=approved_only, sort=sort, descending=descending
+            stores=stores,
+            period=period,
+            approved_only=approved_only,
+            sort=sort,
+            descending=descending,
+            # JSON a page at a time (ranks and means stay company-wide); CSV every store
+            page=None if csv else parse_page(query),
+            page_size=None if csv else BRANCH_PAGE_SIZE,
         )
-        if not self.wants_csv(request):
+        if not csv:
             return Response(branch_report_json(report))
         return self.csv_response(
             BRANCH_CSV_HEADER,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.utils import timezone
 
@@ -17,14 +18,12 @@ from .figures import (
     FEW_VISITS,
     NOTABLE_CHANGE,
     Figures,
-    Standing,
+    area_totals,
     figures_of,
     mean_by_week_and_region,
-    rollup_rows,
     rollup_scope,
     rubrics_by_version,
-    standings,
-    sum_rows,
+    standing_of,
 )
 from .notes import Note, notes_of
 from .periods import trend_weeks, week_label
@@ -94,7 +93,7 @@ class StoreReport:
     def few_visits(self) -> bool:
         return self.figures.n_visits < FEW_VISITS
 
-    @property
+    @cached_property  # the page, the JSON and the wording all read it; t quantiles are not free
     def change_calls(self) -> list[ChangeCall]:
         """Every figure of both weeks, with whether its change is real and good or bad news."""
         return change_calls(
@@ -126,10 +125,11 @@ def store_weekly_report(
     now: dt.datetime | None = None,
 ) -> StoreReport:
     """The weekly report of one store (already scoped), for `audience`. Raises WeekNotPublished
-    when a manager asks for a week not yet published. Seven queries: the rubric versions, the store's 12
-    weeks, every store's rollups of the week (rank, region and company), region and company means
-    per week of the trend, the visits' notes and the interactions' notes, and the visit scores of
-    this week and the week before (for the significance of changes)."""
+    when a manager asks for a week not yet published. Eight queries, whatever the number of stores:
+    the rubric versions, the store's 12 weeks, the region-week rollups of the week (region and
+    company figures), the store's league standing (ranked by the database), region and company
+    means per week of the trend, the visits' notes and the interactions' notes, and the visit
+    scores of this week and the week before (for the significance of changes)."""
     published = published_at(week_start, store.tzinfo)
     in_progress = (now or timezone.now()) < published
     if in_progress and audience is Audience.MANAGER:
@@ -141,10 +141,9 @@ def store_weekly_report(
         row.week_start: Totals.of(row)
         for row in StoreWeekRollup.objects.filter(store=store, scope=scope, week_start__in=weeks)
     }
-    per_store, per_region, company = sum_rows(rollup_rows(scope=scope, weeks=[week_start]))
-    ranks, n_ranked = standings(per_store, company.soi)
+    per_region, company = area_totals(scope=scope, weeks=[week_start])
+    standing, n_ranked = standing_of(store.pk, scope=scope, weeks=[week_start], company_mean=company.soi)
     region_means, company_means = mean_by_week_and_region(scope=scope, weeks=weeks)
-    standing = ranks.get(store.pk, Standing(None, None))
     empty = Totals()
     return StoreReport(
         store=store,

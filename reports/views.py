@@ -8,7 +8,6 @@ from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -19,7 +18,7 @@ from stores.models import Region, Role
 from stores.selectors import regions_supervised_by, stores_reportable_to
 
 from . import charts
-from .branches import branch_report, branch_stores
+from .branches import BRANCH_PAGE_SIZE, branch_report, branch_stores
 from .figures import FEW_VISITS, rubric_in_force
 from .params import ReportParamError, parse_approved_only, parse_period, parse_sort, store_report_week
 from .periods import week_label
@@ -140,9 +139,6 @@ def store_report(request: HttpRequest, code: str) -> HttpResponse:
 
 
 SORTABLE_COLUMNS = ("soi", *scoring.DIMENSIONS, "n_visits", "shrunk_soi")
-# Stores per page of the comparison: the league table, heatmap and trends of 10,000 stores on one
-# page took a browser seconds to lay out; ranks, means and band counts stay company-wide.
-BRANCH_PAGE_SIZE = 100
 
 
 @login_required
@@ -155,7 +151,16 @@ def branches(request: HttpRequest) -> HttpResponse:
         sort, descending = parse_sort(query)
     except ReportParamError as error:
         return _bad_request(request, error)
-    report = branch_report(stores=stores, period=period, approved_only=approved_only, sort=sort, descending=descending)
+    # a page number out of range or not a number shows the nearest page, never an error
+    report = branch_report(
+        stores=stores,
+        period=period,
+        approved_only=approved_only,
+        sort=sort,
+        descending=descending,
+        page=query.get("page"),
+        page_size=BRANCH_PAGE_SIZE,
+    )
     regions = Region.objects.order_by("code")
     if request.user.role != Role.HEAD_OFFICE:
         regions = regions.filter(pk__in=regions_supervised_by(request.user))
@@ -169,8 +174,7 @@ def branches(request: HttpRequest) -> HttpResponse:
             target = column if sort == column and descending else f"-{column}"
         return "?" + urlencode({**kept, "sort": target})
 
-    # get_page: a page number out of range or not a number shows the nearest page, never an error
-    page = Paginator(report.stores, BRANCH_PAGE_SIZE).get_page(query.get("page"))
+    page = report.page
 
     def page_link(number: int) -> str:
         return "?" + urlencode({**kept, "sort": ("-" if descending else "") + sort, "page": number})

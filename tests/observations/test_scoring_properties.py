@@ -78,3 +78,13 @@ def test_being_followed_never_raises_a_score(values):
     after = scoring.interaction_scores(replace(values, followed=True))
     assert after.hovering <= before.hovering
     assert after.soi <= before.soi + 1e-9
+
+
+@given(st.lists(st.integers(min_value=0, max_value=3600), max_size=60))
+def test_the_median_of_counts_is_the_median_of_the_values(values):
+    import statistics
+    from collections import Counter
+
+    expected = float(statistics.median(values)) if values else None
+    assert scoring.median_of_counts(Counter(values)) == expected
+    assert scoring.median_or_none(values) == expected

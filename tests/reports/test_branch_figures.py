@@ -3,15 +3,19 @@ ranks by the shrunk score, and filters, sorting and periods behave."""
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
+from observations import scoring
+from observations.models import Visit
 from reports.branches import branch_report, branch_stores
 from reports.periods import Period
 from reports.publication import Audience
 from reports.store_report import store_weekly_report
 from stores.models import Store
 
-from ..factories import StoreFactory, UserFactory
+from ..factories import StoreFactory, UserFactory, interaction_input
 from .conftest import COLD, COLD_SOI, MIXED, PERFECT, W10, W11, visit
 
 pytestmark = pytest.mark.django_db
@@ -109,3 +113,57 @@ def test_supervisor_sees_company_figures_but_only_their_region_in_the_table(comp
     supervisor = UserFactory(username="sup-north", role="supervisor", regions=[region])
     report = week11(stores=branch_stores(supervisor, None))
     assert {row.store.code for row in report.stores} == {"ber-mitte", "ham"}
+
+
+def test_ranks_and_shrunk_scores_from_the_database_equal_the_reference_recomputed_from_raw_rows(region, head_office):
+    """The database ranks by `scoring.shrunk_soi` over every store's visits; recomputed here from
+    the visits themselves, with ties (stores with the same visits share a rank)."""
+    rng = random.Random(5)
+    stores = [StoreFactory(code=f"rk-{n:02d}", region=region) for n in range(12)]
+    same = [interaction_input(smile=3, greeting_seconds=40)]
+    for n, store in enumerate(stores):
+        if n < 3:  # three stores with the very same visit: a tie
+            visit(head_office, store, "2026-03-10 10:00", *same)
+            continue
+        for _ in range(rng.randint(1, 4)):
+            visit(head_office, store, "2026-03-11 10:00", interaction_input(smile=rng.randint(1, 5)))
+    sois: dict[int, list[float]] = {}
+    for store_id, soi in Visit.objects.values_list("store_id", "soi"):
+        sois.setdefault(store_id, []).append(soi)
+    company_mean = sum(sum(values) for values in sois.values()) / sum(len(values) for values in sois.values())
+    shrunk = {
+        store_id: scoring.shrunk_soi(sum(values) / len(values), len(values), company_mean)
+        for store_id, values in sois.items()
+    }
+    expected_rank = {
+        store_id: 1 + sum(other > value for other in shrunk.values()) for store_id, value in shrunk.items()
+    }
+    report = week11()
+    assert report.n_ranked == len(stores)
+    for row in report.stores:
+        assert row.shrunk_soi == pytest.approx(shrunk[row.store.pk], abs=1e-9)
+        assert row.rank == expected_rank[row.store.pk]
+        one = store_weekly_report(store=row.store, week_start=W11, approved_only=False, audience=Audience.STAFF)
+        assert (one.rank, one.n_ranked) == (row.rank, len(stores))
+        assert one.shrunk_soi == row.shrunk_soi
+    assert len({expected_rank[store.pk] for store in stores[:3]}) == 1  # the tie is there
+
+
+def test_band_counts_and_region_figures_equal_a_recomputation_from_raw_rows(company, region, other_region):
+    report = week11()
+    by_region: dict[int, list[float]] = {}
+    by_store: dict[int, list[float]] = {}
+    for store_id, region_id, soi in Visit.objects.values_list("store_id", "store__region_id", "soi"):
+        by_region.setdefault(region_id, []).append(soi)
+        by_store.setdefault(store_id, []).append(soi)
+    for summary in report.regions:
+        values = by_region[summary.region.pk]
+        assert summary.figures.soi == pytest.approx(sum(values) / len(values))
+        assert summary.figures.n_visits == len(values)
+    bands = [scoring.band(sum(values) / len(values)) for values in by_store.values()]
+    assert report.band_counts == {
+        "oasis": bands.count("oasis"),
+        "steppe": bands.count("steppe"),
+        "desert": bands.count("desert"),
+        "none": Store.objects.count() - len(by_store),
+    }

@@ -28,32 +28,45 @@ def stores(request, region, other_region, head_office):
     return created
 
 
-def test_the_branch_report_makes_five_queries(stores, django_assert_num_queries):
-    # rubric, stores, every store's rollups in the period, the table's trends, company trend
-    with django_assert_num_queries(5):
+def test_the_branch_report_makes_nine_queries(stores, django_assert_num_queries):
+    # rubric, region-week rollups, the table ranked by the database, its regions, the page's stores,
+    # their rollups, their trends, the company trend, the table's time zones
+    with django_assert_num_queries(9):
         report = branch_report(stores=Store.objects.all(), period=Period(W11, W11), approved_only=False)
     assert len(report.stores) == len(stores)
 
 
-def test_the_store_report_makes_seven_queries(stores, django_assert_num_queries):
-    # rubric, the store's 12 weeks, every store's rollups of the week, region and company means per
-    # week, visit notes, interaction notes, the visit scores of this week and the week before
-    with django_assert_num_queries(7):
+def test_a_page_of_the_branch_report_makes_nine_queries(stores, django_assert_num_queries):
+    with django_assert_num_queries(9):
+        report = branch_report(
+            stores=Store.objects.all(), period=Period(W11, W11), approved_only=False, page=2, page_size=7
+        )
+    # every store scores the same: all share rank 1, and ties go by store code
+    assert [row.store.code for row in report.stores] == [f"q{n:03d}" for n in range(7, min(14, len(stores)))]
+    assert {row.rank for row in report.stores} == {1}
+    assert (report.page.paginator.count, report.n_ranked) == (len(stores), len(stores))
+
+
+def test_the_store_report_makes_eight_queries(stores, django_assert_num_queries):
+    # rubric, the store's 12 weeks, the region-week rollups of the week, the store's standing, region
+    # and company means per week, visit notes, interaction notes, the visit scores of this week and
+    # the week before
+    with django_assert_num_queries(8):
         report = store_weekly_report(store=stores[0], week_start=W11, approved_only=False, audience=Audience.STAFF)
     assert report.n_ranked == len(stores)
 
 
 def test_the_branch_endpoint_makes_a_constant_number_of_queries(api, stores, head_office, django_assert_num_queries):
     api.force_authenticate(head_office)
-    # the report's five
-    with django_assert_num_queries(5):
+    # the report's nine (a page of 100 stores)
+    with django_assert_num_queries(9):
         response = api.get("/api/v1/reports/branches/", {"week": "2026-W11"})
     assert len(response.json()["stores"]) == len(stores)
 
 
 def test_the_store_endpoint_makes_a_constant_number_of_queries(api, stores, head_office, django_assert_num_queries):
     api.force_authenticate(head_office)
-    # the store (scoped) and the report's seven
-    with django_assert_num_queries(8):
+    # the store (scoped) and the report's eight
+    with django_assert_num_queries(9):
         response = api.get(reverse("report-store-weekly", kwargs={"code": stores[0].code}), {"week": "2026-W11"})
     assert response.json()["n_visits"] == 1

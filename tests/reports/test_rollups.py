@@ -13,7 +13,9 @@ from django.core.management.base import CommandError
 
 from observations import scoring
 from observations.models import Interaction, RollupScope, StoreWeekRollup, Visit, VisitStatus
+from reports.models import RegionWeekRollup
 from reports.rollups import Totals
+from stores.models import Store
 
 from ..factories import StoreFactory, UserFactory, interaction_input
 from .conftest import COLD, PERFECT, W11, review, visit
@@ -63,6 +65,20 @@ def stored_rollups() -> dict[tuple[int, dt.date, str], Totals]:
 
 def assert_rollups_match_a_recomputation():
     stored, expected = stored_rollups(), recomputed_from_interactions()
+    assert stored.keys() == expected.keys()
+    for key, totals in expected.items():
+        assert stored[key].isclose(totals), key
+    assert_region_rollups_match_a_recomputation(expected)
+
+
+def assert_region_rollups_match_a_recomputation(per_store_week: dict | None = None):
+    """Region-week rollups equal the raw rows' recomputation, merged by the stores' current regions."""
+    per_store_week = recomputed_from_interactions() if per_store_week is None else per_store_week
+    region_of = dict(Store.objects.values_list("pk", "region_id"))
+    expected: dict[tuple[int, dt.date, str], Totals] = {}
+    for (store_id, week, scope), totals in per_store_week.items():
+        expected.setdefault((region_of[store_id], week, scope), Totals()).add(totals)
+    stored = {(row.region_id, row.week_start, row.scope): Totals.of(row) for row in RegionWeekRollup.objects.all()}
     assert stored.keys() == expected.keys()
     for key, totals in expected.items():
         assert stored[key].isclose(totals), key
@@ -137,6 +153,31 @@ def test_rebuild_rollups_restores_deleted_and_corrupted_rollups(store, other_sto
     assert_rollups_match_a_recomputation()
     assert "[1/2] ber-mitte: 2 week(s) with visits" in out.getvalue()
     assert "[2/2] zrh-hb: 1 week(s) with visits" in out.getvalue()
+
+
+def test_a_store_moving_to_another_region_takes_its_weeks_along(store, other_store, shopper, head_office):
+    visit(shopper, store, "2026-03-10 10:00", PERFECT)
+    visit(head_office, other_store, "2026-03-10 10:00", COLD)
+    assert RegionWeekRollup.objects.filter(region=store.region).count() == 1
+    store.region = other_store.region
+    store.save()
+    assert not RegionWeekRollup.objects.filter(region_id=store.region_id).exclude(region=other_store.region).exists()
+    assert_region_rollups_match_a_recomputation()
+
+
+def test_region_weeks_of_many_stores_follow_each_change(region, other_region, head_office):
+    """The seconds counts of a region's week move by each store-week's difference; a review that
+    takes a visit out must take its seconds out again."""
+    rng = random.Random(11)
+    stores = [StoreFactory(code=f"rw-{n}", region=region if n % 2 else other_region) for n in range(4)]
+    reviewer = UserFactory(username="rw-head", role="head_office")
+    visits = [
+        visit(head_office, rng.choice(stores), f"2026-03-{rng.randint(9, 22):02d} 10:00", random_interaction(rng))
+        for _ in range(25)
+    ]
+    for chosen in rng.sample(visits, 10):
+        review(chosen, reviewer, rng.choice(["approve", "reject"]))
+    assert_rollups_match_a_recomputation()
 
 
 def test_rebuild_rollups_of_an_unknown_store_fails_clearly(db):
