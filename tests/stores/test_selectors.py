@@ -70,13 +70,21 @@ def test_review_queue_holds_shopper_visits_of_the_region_flagged_first(shopper, 
 def test_the_one_store_lookup_of_a_submission_follows_the_same_rule(
     head_office, supervisor, shopper, manager, store, other_store, inactive_store
 ):
+    from django.forms.models import model_to_dict
+
     gone = UserFactory(username="left-company", role="head_office", is_active=False)
-    for user in (head_office, supervisor, shopper, manager, gone):
+    both_regions = UserFactory(username="supervisor-both", role="supervisor")
+    both_regions.regions.set([store.region, other_store.region])
+    closed_and_zurich = UserFactory(username="shopper-two", stores=[other_store, inactive_store])
+    left_supervisor = UserFactory(username="supervisor-left", role="supervisor", is_active=False)
+    left_supervisor.regions.set([store.region])
+    users = (head_office, supervisor, shopper, manager, gone, both_regions, closed_and_zurich, left_supervisor)
+    for user in users:
         allowed = codes(stores_observable_by(user))
         for code in ("ber-mitte", "zrh-hb", "ber-closed", "no-such-store"):
             found = observable_store(user, code)
             assert (found is not None) == (code in allowed), (user.username, code)
-            assert found is None or found.code == code
+            assert found is None or model_to_dict(found) == model_to_dict(stores_observable_by(user).get(code=code))
 
 
 def test_only_an_active_supervisor_of_the_region_supervises_it(supervisor, head_office, region, other_region):
