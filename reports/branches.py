@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
-from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections import defaultdict
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import Any, NamedTuple
@@ -34,13 +34,14 @@ from .figures import (
     Figures,
     Rubrics,
     area_totals,
+    band_sql,
     figures_of,
     mean_by_week_and_region,
     rollup_scope,
-    rubric_of,
     rubrics_by_version,
     shrunk_sql,
     store_totals,
+    unranked_sql,
 )
 from .params import ReportParamError, parse_code
 from .periods import Period, trend_weeks
@@ -132,54 +133,105 @@ class BranchReport:
     company_trend: dict[dt.date, float] = field(default_factory=dict)
 
 
-def _band_counts(bands: Iterable[str | None]) -> dict[str, int]:
-    counted = Counter(bands)
-    return {"oasis": counted["oasis"], "steppe": counted["steppe"], "desert": counted["desert"], "none": counted[None]}
-
-
 class _Entry(NamedTuple):
-    """One store of the whole table, as the database ranked it: enough to sort, count bands and
-    pick a page without computing every store's figures (a tuple: 10,000 of them are made)."""
+    """A store of the table as the database ranked it (for sorting by a column the database does
+    not order by: every store of the table is fetched)."""
 
     store_id: int
     code: str
     region_id: int
     n_visits: int
-    soi: float | None
     shrunk_soi: float | None
     rank: int | None
-    band: str | None
 
 
-def _table(
-    stores: QuerySet[Store], *, scope: str, weeks: list[dt.date], company_mean: float | None, rubrics: Rubrics
-) -> tuple[list[_Entry], int]:
-    """Every store of the table (closed ones only with visits in the period) with its company-wide
-    standing, and the number of ranked stores: one query."""
-    ranked, ranked_params = shrunk_sql(scope=scope, weeks=weeks, company_mean=company_mean)
-    table, table_params = stores.order_by().values("pk", "code", "region_id", "is_active").query.sql_with_params()
-    sql = (
-        f"WITH ranked AS ({ranked}) "  # noqa: S608 (compiled querysets; the values are parameters)
-        "SELECT t.pk, t.code, t.region_id, r.n, r.total, r.rubric_version, r.shrunk, r.rank, "
-        "(SELECT count(*) FROM ranked WHERE shrunk IS NOT NULL) "
-        f"FROM ({table}) AS t LEFT JOIN ranked AS r ON r.store_id = t.pk "
-        "WHERE t.is_active OR r.store_id IS NOT NULL"
+def _table_sql(
+    stores: QuerySet[Store], *, scope: str, weeks: list[dt.date], company_mean: float | None, ranks: bool = True
+) -> tuple[str, list]:
+    """`WITH ranked AS (...), tbl AS (...)`: every store of the table (closed ones only with
+    visits in the period) with its sums and company-wide standing: `pk, code, region_id, n,
+    total, rubric_version, shrunk, rank` (`rank` NULL unless `ranks`: ranking sorts every store)."""
+    if ranks:
+        ranked, ranked_params = shrunk_sql(scope=scope, weeks=weeks, company_mean=company_mean)
+    else:
+        ranked, ranked_params = unranked_sql(scope=scope, weeks=weeks, company_mean=company_mean)
+    table, table_params = (
+        stores.order_by().values("pk", "code", "region_id", "timezone", "is_active").query.sql_with_params()
     )
+    rank = "r.rank" if ranks else "NULL"
+    sql = (
+        f"WITH ranked AS ({ranked}), "  # noqa: S608 (compiled querysets; the values are parameters)
+        "tbl AS (SELECT t.pk, t.code, t.region_id, t.timezone, coalesce(r.n, 0) AS n, r.total, r.rubric_version, "
+        "r.shrunk, "
+        f"{rank} AS rank FROM ({table}) AS t LEFT JOIN ranked AS r ON r.store_id = t.pk "
+        "WHERE t.is_active OR r.store_id IS NOT NULL) "
+    )
+    return sql, [*ranked_params, *table_params]
+
+
+def _bands(
+    stores: QuerySet[Store], *, scope: str, weeks: list[dt.date], company_mean: float | None, rubrics: Rubrics
+) -> tuple[dict[int, dict[str, int]], int, set[str]]:
+    """The band counts of the table's stores per region, the number of ranked stores company-wide
+    and the table's time zones: one query, a handful of rows whatever the number of stores."""
+    table, params = _table_sql(stores, scope=scope, weeks=weeks, company_mean=company_mean, ranks=False)
+    band, band_params = band_sql("CASE WHEN n > 0 THEN total / n END", "rubric_version", rubrics)
+    sql = (
+        f"{table}SELECT region_id, band, timezone, count(*), (SELECT count(shrunk) FROM ranked) "  # noqa: S608
+        f"FROM (SELECT region_id, timezone, {band} AS band FROM tbl) AS banded GROUP BY region_id, band, timezone"
+    )
+    zones: set[str] = set()
+    counts: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(("oasis", "steppe", "desert", "none"), 0))
+    n_ranked = 0
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*ranked_params, *table_params])
-        rows = cursor.fetchall()
-    limits = {version: rubric_of(version, rubrics) for version in {row[5] or 0 for row in rows}}
-    band = scoring.band
-    entries = [
-        _Entry(store_id, code, region_id, n or 0, soi, shrunk, rank, band(soi, limits[version or 0]))
-        for store_id, code, region_id, n, total, version, shrunk, rank, _n_ranked in rows
-        for soi in (mean_soi(n or 0, total or 0.0),)
-    ]
-    return entries, rows[0][8] if rows else 0
+        cursor.execute(sql, [*params, *band_params])
+        for region_id, band_name, zone, count, ranked_count in cursor.fetchall():
+            counts[region_id][band_name or "none"] += count
+            zones.add(zone)
+            n_ranked = ranked_count
+    return dict(counts), n_ranked, zones
 
 
-# Sort keys the table entries carry; the others need every store's figures (slower).
-_ENTRY_KEYS = {"rank": 6, "shrunk_soi": 5, "soi": 4, "n_visits": 3, "store": 1}
+# Sort keys the database orders by (ties by store code, as Python compares strings); others are
+# sorted here from every store's values.
+_ORDER_SQL = {"rank": "shrunk", "shrunk_soi": "shrunk", "soi": "CASE WHEN n > 0 THEN total / n END", "n_visits": "n"}
+
+
+class _Page:
+    """The table in the order asked for, fetched one slice (page) at a time by the database."""
+
+    def __init__(self, stores, *, count: int, order: str, descending: bool, **table):
+        self.stores, self.count, self.table = stores, count, table
+        direction = "DESC" if descending else "ASC"
+        code = '"code" COLLATE "C"' if connection.vendor == "postgresql" else "code"  # by code point
+        if order == "store":
+            self.order_by = f"{code} {direction}"
+        else:
+            value = _ORDER_SQL[order]
+            # rank ascending is the shrunk score descending
+            if order == "rank":
+                direction = "ASC" if descending else "DESC"
+            self.order_by = f"({value}) IS NULL, {value} {direction}, {code}"
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __getitem__(self, part: slice) -> list[_Entry]:
+        table, params = _table_sql(self.stores, **self.table)
+        sql = (
+            f"{table}SELECT pk, code, region_id, n, shrunk, rank FROM tbl "  # noqa: S608
+            f"ORDER BY {self.order_by} LIMIT %s OFFSET %s"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*params, part.stop - part.start, part.start])
+            return [_Entry(*row) for row in cursor.fetchall()]
+
+
+def _every_entry(stores: QuerySet[Store], **table) -> list[_Entry]:
+    sql, params = _table_sql(stores, **table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"{sql}SELECT pk, code, region_id, n, shrunk, rank FROM tbl", params)  # noqa: S608
+        return [_Entry(*row) for row in cursor.fetchall()]
 
 
 def _ordered(entries: list[_Entry], descending: bool, value_of: Callable[[_Entry], Any]) -> list[_Entry]:
@@ -204,30 +256,37 @@ def branch_report(
     """The league table of `stores` (already scoped, maybe filtered to a region), one page of
     `page_size` rows (`page`: a number; out of range or not a number, the nearest page), or
     every row when `page_size` is None. Nine queries whatever the number of stores: the rubric
-    versions, the region-week rollups of the period (region and company figures), the whole
-    table ranked by the database, its regions, the page's stores, their rollups, their 12-week
-    trends, the company's weekly means and the table's time zones. Sorting by a column the ranking does not carry
-    (a dimension, a rate, a median) adds one query over every store's rollups."""
+    versions, the region-week rollups of the period (region and company figures), the table's
+    band counts per region and its time zones, its regions, the page ranked and ordered by the
+    database, the page's stores, their rollups, their 12-week trends and the company's weekly
+    means. Sorting by a column the database does not order by (name, region, a dimension, a
+    rate, a median) fetches every store of the table, and for a figure every store's rollups."""
     rubrics = rubrics_by_version()
     scope = rollup_scope(approved_only)
     per_region, company = area_totals(scope=scope, weeks=period.weeks)
-    entries, n_ranked = _table(stores, scope=scope, weeks=period.weeks, company_mean=company.soi, rubrics=rubrics)
-    regions = Region.objects.in_bulk({entry.region_id for entry in entries})
+    table = {"scope": scope, "weeks": period.weeks, "company_mean": company.soi}
+    bands, n_ranked, zone_names = _bands(stores, **table, rubrics=rubrics)
+    regions = Region.objects.in_bulk(list(bands))
     empty = Totals()
-    if sort in _ENTRY_KEYS:
-        ordered = _ordered(entries, descending, itemgetter(_ENTRY_KEYS[sort]))
-    elif sort == "region":
-        ordered = _ordered(entries, descending, lambda entry: regions[entry.region_id].code)
-    elif sort == "name":
-        names = dict(stores.order_by().values_list("pk", "name"))
-        ordered = _ordered(entries, descending, lambda entry: names[entry.store_id])
-    else:
-        every = store_totals(store_ids=stores.order_by().values("pk"), scope=scope, weeks=period.weeks)
-        values = {
-            entry.store_id: getattr(figures_of(every.get(entry.store_id, empty), rubrics), sort) for entry in entries
-        }
-        ordered = _ordered(entries, descending, lambda entry: values[entry.store_id])
-    paginator = Paginator(ordered, page_size or max(1, len(ordered)))
+    ordered: Sequence[_Entry]
+    count = sum(sum(counts.values()) for counts in bands.values())
+    if sort in _ORDER_SQL or sort == "store":
+        ordered = _Page(stores, count=count, order=sort, descending=descending, **table)
+    else:  # every store's value of the column, sorted here
+        entries = _every_entry(stores, **table)
+        if sort == "region":
+            ordered = _ordered(entries, descending, lambda entry: regions[entry.region_id].code)
+        elif sort == "name":
+            names = dict(stores.order_by().values_list("pk", "name"))
+            ordered = _ordered(entries, descending, lambda entry: names[entry.store_id])
+        else:
+            every = store_totals(store_ids=stores.order_by().values("pk"), scope=scope, weeks=period.weeks)
+            values = {
+                entry.store_id: getattr(figures_of(every.get(entry.store_id, empty), rubrics), sort)
+                for entry in entries
+            }
+            ordered = _ordered(entries, descending, lambda entry: values[entry.store_id])
+    paginator = Paginator(ordered, page_size or max(1, count))
     shown = paginator.get_page(page)
     shown_ids = [entry.store_id for entry in shown]
     if page_size is None:
@@ -255,19 +314,14 @@ def branch_report(
         for entry in shown
     ]
     shown.object_list = rows  # type: ignore[assignment]  # the page shows the rows built for its entries
-    bands_by_region: dict[int, list[str | None]] = defaultdict(list)
-    for entry in entries:
-        bands_by_region[entry.region_id].append(entry.band)
     summaries = [
         RegionSummary(
             region=region,
             figures=figures_of(per_region.get(region.pk, empty), rubrics),
-            band_counts=_band_counts(bands_by_region[region.pk]),
+            band_counts=bands[region.pk],
         )
         for region in sorted(regions.values(), key=lambda region: region.code)
     ]
-    # the time zones of the table's stores (one query of a handful of rows)
-    zone_names = stores.order_by().values_list("timezone", flat=True).distinct()
     zones = {zoneinfo.ZoneInfo(zone) for zone in zone_names} or {zoneinfo.ZoneInfo(settings.TIME_ZONE)}
     published = max(published_at(period.last, zone) for zone in zones)
     return BranchReport(
@@ -281,7 +335,9 @@ def branch_report(
         regions=summaries,
         stores=rows,
         page=shown,
-        band_counts=_band_counts(entry.band for entry in entries),
+        band_counts={
+            band: sum(counts[band] for counts in bands.values()) for band in ("oasis", "steppe", "desert", "none")
+        },
         n_ranked=n_ranked,
         trend_weeks=trend,
         company_trend=company_trend,

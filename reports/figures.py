@@ -165,7 +165,7 @@ def per_store_sums(*, scope: str, weeks: list[dt.date], store_id: int | None = N
     )
 
 
-def _shrunk_sql(
+def unranked_sql(
     *, scope: str, weeks: list[dt.date], company_mean: float | None, store_id: int | None = None
 ) -> tuple[str, list]:
     """Per store with rollups in the weeks: `store_id, n, total, rubric_version, shrunk`, where
@@ -189,7 +189,7 @@ def shrunk_sql(*, scope: str, weeks: list[dt.date], company_mean: float | None) 
     every store's rollups): per store with rollups in the weeks `store_id, n, total,
     rubric_version, shrunk, rank`, `rank` being the competition rank by the shrunk score (equal
     scores share a rank; NULL without a counted visit)."""
-    shrunk, params = _shrunk_sql(scope=scope, weeks=weeks, company_mean=company_mean)
+    shrunk, params = unranked_sql(scope=scope, weeks=weeks, company_mean=company_mean)
     sql = (
         "SELECT store_id, n, total, rubric_version, shrunk, "  # noqa: S608
         "CASE WHEN shrunk IS NOT NULL THEN rank() OVER (PARTITION BY shrunk IS NULL ORDER BY shrunk DESC) END AS rank "
@@ -198,13 +198,34 @@ def shrunk_sql(*, scope: str, weeks: list[dt.date], company_mean: float | None) 
     return sql, params
 
 
+def band_sql(soi: str, version: str, rubrics: Rubrics) -> tuple[str, list]:
+    """`scoring.band` of the SQL expression `soi`, with the limits of the rubric `version` names
+    (`rubric_of`): the same comparisons, so that a table's band counts can be made by the
+    database (tested against scoring.band at and around every limit)."""
+
+    def case(rubric: scoring.RubricParams) -> tuple[str, list]:
+        return (
+            f"CASE WHEN {soi} >= CAST(%s AS double precision) THEN 'oasis' "
+            f"WHEN {soi} < CAST(%s AS double precision) THEN 'desert' ELSE 'steppe' END",
+            [rubric.oasis_min_soi, rubric.desert_below_soi],
+        )
+
+    sql, params = f"CASE WHEN {soi} IS NULL THEN NULL", []
+    for number, rubric in sorted(rubrics.items()):
+        when, when_params = case(rubric)
+        sql += f" WHEN {version} = %s THEN {when}"
+        params += [number, *when_params]
+    otherwise, otherwise_params = case(rubric_of(-1, {}))
+    return f"{sql} ELSE {otherwise} END", params + otherwise_params
+
+
 def standing_of(store_id: int, *, scope: str, weeks: list[dt.date], company_mean: float | None) -> tuple[Standing, int]:
     """One store's league standing and the number of ranked stores: one query, one pass over the
     week's rows of the (scope, week) index whatever the number of stores. The rank is one plus
     the number of stores with a higher shrunk score: `shrunk_sql`'s competition rank, without
     sorting every store."""
-    own, own_params = _shrunk_sql(scope=scope, weeks=weeks, company_mean=company_mean, store_id=store_id)
-    every, every_params = _shrunk_sql(scope=scope, weeks=weeks, company_mean=company_mean)
+    own, own_params = unranked_sql(scope=scope, weeks=weeks, company_mean=company_mean, store_id=store_id)
+    every, every_params = unranked_sql(scope=scope, weeks=weeks, company_mean=company_mean)
     sql = (
         f"WITH own AS ({own}) "  # noqa: S608
         "SELECT count(s.shrunk), (SELECT shrunk FROM own), "

@@ -167,3 +167,22 @@ def test_band_counts_and_region_figures_equal_a_recomputation_from_raw_rows(comp
         "desert": bands.count("desert"),
         "none": Store.objects.count() - len(by_store),
     }
+
+
+@pytest.mark.parametrize("soi", [None, 0.0, 49.99999999, 50.0, 62.5, 74.99999999, 75.0, 100.0])
+@pytest.mark.parametrize("version", [1, 2, 99])
+def test_the_bands_the_database_counts_are_scoring_band(db, soi, version):
+    """`band_sql` (the table's band counts) says what `scoring.band` says, with each version's limits."""
+    from django.db import connection
+
+    from reports.figures import band_sql, rubric_of
+
+    rubrics = {1: scoring.DEFAULT_RUBRIC, 2: scoring.RubricParams(oasis_min_soi=80.0, desert_below_soi=62.5)}
+    sql, params = band_sql("soi", "version", rubrics)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {sql} FROM (SELECT CAST(%s AS double precision) AS soi, %s AS version) AS one",  # noqa: S608
+            [*params, soi, version],
+        )
+        (band,) = cursor.fetchone()
+    assert band == scoring.band(soi, rubric_of(version, rubrics))

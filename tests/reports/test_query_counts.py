@@ -29,8 +29,8 @@ def stores(request, region, other_region, head_office):
 
 
 def test_the_branch_report_makes_nine_queries(stores, django_assert_num_queries):
-    # rubric, region-week rollups, the table ranked by the database, its regions, the page's stores,
-    # their rollups, their trends, the company trend, the table's time zones
+    # rubric, region-week rollups, the table's band counts and time zones, its regions, the page ranked
+    # and ordered by the database, the page's stores, their rollups, their trends, the company trend
     with django_assert_num_queries(9):
         report = branch_report(stores=Store.objects.all(), period=Period(W11, W11), approved_only=False)
     assert len(report.stores) == len(stores)
