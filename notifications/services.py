@@ -13,6 +13,7 @@ server's help; it is as narrow as one COMMIT.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import zoneinfo
 from collections.abc import Callable
 
@@ -22,7 +23,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from observations.models import Visit
-from reports.publication import published_at
+from reports.publication import published_at, published_everywhere_at
 from stores.models import Role, Store, User
 from stores.selectors import supervisors_of
 
@@ -41,13 +42,20 @@ class DeliveryFailed(Exception):
 OPEN_STATUSES = (DeliveryStatus.PENDING, DeliveryStatus.FAILED)
 
 
-def _due_week(now: dt.datetime, tz: zoneinfo.ZoneInfo) -> dt.date | None:
+def _due_week(
+    now: dt.datetime, tz: zoneinfo.ZoneInfo, complete: Callable[[dt.date], dt.datetime] | None = None
+) -> dt.date | None:
     """The previous ISO week if `now` is within the sending window (Monday 07:00 + catch-up) in `tz`,
-    opening no earlier than the week is published to managers."""
+    opening no earlier than the week is published to managers (and, with `complete`, no earlier
+    than that moment of the week: when the week is published everywhere, so the e-mail carries
+    the region's and company's figures)."""
     local = now.astimezone(tz)
     monday = local.date() - dt.timedelta(days=local.weekday())
+    week = monday - dt.timedelta(weeks=1)
     opens = max(
-        dt.datetime.combine(monday, dt.time(SEND_HOUR), tzinfo=tz), published_at(monday - dt.timedelta(weeks=1), tz)
+        dt.datetime.combine(monday, dt.time(SEND_HOUR), tzinfo=tz),
+        published_at(week, tz),
+        *([complete(week).astimezone(tz)] if complete else []),
     )
     if opens <= local < opens + CATCH_UP:
         return monday - dt.timedelta(weeks=1)
@@ -62,8 +70,9 @@ def weekly_report_deliveries_due(now: dt.datetime) -> list[int]:
     stores = Store.objects.filter(is_active=True).prefetch_related(
         Prefetch("people", queryset=managers, to_attr="managers")
     )
+    complete = functools.cache(published_everywhere_at)  # one query per week, not per store
     for store in stores:
-        week = _due_week(now, store.tzinfo)
+        week = _due_week(now, store.tzinfo, complete)
         if week is None:
             continue
         due.append((store.pk, week))

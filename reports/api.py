@@ -114,6 +114,7 @@ def store_report_json(report: StoreReport) -> dict:
         "week_end": report.week_end,
         "published_at": report.published_at,
         "in_progress": report.in_progress,
+        "comparison_from": report.comparison_from,
         "approved_only": report.approved_only,
         "store": store.code,
         "name": store.name,

@@ -15,7 +15,7 @@ import zoneinfo
 from django.conf import settings
 from django.utils import timezone
 
-from stores.models import Role, User
+from stores.models import Role, Store, User
 
 from .periods import monday_of
 
@@ -41,6 +41,18 @@ def published_at(week_start: dt.date, tz: zoneinfo.ZoneInfo) -> dt.datetime:
     week_end = dt.datetime.combine(week_start + dt.timedelta(weeks=1), dt.time(0), tzinfo=tz)
     # Wall-clock arithmetic within tz: "Monday 06:00" stays 06:00 across a DST change.
     return week_end + dt.timedelta(hours=settings.OASIS_PUBLISH_DELAY_HOURS)
+
+
+def published_everywhere_at(week_start: dt.date) -> dt.datetime:
+    """When the week is published in every time zone the company has open stores in. Region and
+    company figures of a week reach managers only then: before, they would count the live week of
+    stores further west, and move as their visits arrive."""
+    zones = Store.objects.filter(is_active=True).values_list("timezone", flat=True).distinct()
+    fallback = zoneinfo.ZoneInfo(settings.TIME_ZONE)
+    return max(
+        (published_at(week_start, zoneinfo.ZoneInfo(zone)) for zone in zones),
+        default=published_at(week_start, fallback),
+    )
 
 
 def is_published(week_start: dt.date, tz: zoneinfo.ZoneInfo, now: dt.datetime | None = None) -> bool:

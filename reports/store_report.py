@@ -18,6 +18,7 @@ from .figures import (
     FEW_VISITS,
     NOTABLE_CHANGE,
     Figures,
+    Standing,
     area_totals,
     figures_of,
     mean_by_week_and_region,
@@ -27,7 +28,7 @@ from .figures import (
 )
 from .notes import Note, notes_of
 from .periods import trend_weeks, week_label
-from .publication import Audience, WeekNotPublished, published_at
+from .publication import Audience, WeekNotPublished, published_at, published_everywhere_at
 from .rollups import Totals
 from .samples import VisitScores, visit_scores_by_week
 
@@ -76,6 +77,9 @@ class StoreReport:
     in_progress: bool  # not published yet: only staff get here, and figures may still change
     # the counted visits' scores of this week and the week before, for the significance of changes
     visit_scores: VisitScores = field(default_factory=dict)
+    # for a manager, while the week is not yet published in every time zone of the company: when the
+    # region and company figures (and the rank) of the week follow; until then they are left out
+    comparison_from: dt.datetime | None = None
 
     @property
     def week(self) -> str:
@@ -130,10 +134,14 @@ def store_weekly_report(
     company figures), the store's league standing (ranked by the database), region and company
     means per week of the trend, the visits' notes and the interactions' notes, and the visit
     scores of this week and the week before (for the significance of changes)."""
+    now = now or timezone.now()
     published = published_at(week_start, store.tzinfo)
-    in_progress = (now or timezone.now()) < published
+    in_progress = now < published
     if in_progress and audience is Audience.MANAGER:
         raise WeekNotPublished(week_label(week_start))
+    comparison_from = None
+    if audience is Audience.MANAGER and now < (everywhere := published_everywhere_at(week_start)):
+        comparison_from = everywhere
     rubrics = rubrics_by_version()
     scope = rollup_scope(approved_only)
     weeks = trend_weeks(week_start)
@@ -141,10 +149,16 @@ def store_weekly_report(
         row.week_start: Totals.of(row)
         for row in StoreWeekRollup.objects.filter(store=store, scope=scope, week_start__in=weeks)
     }
-    per_region, company = area_totals(scope=scope, weeks=[week_start])
-    standing, n_ranked = standing_of(store.pk, scope=scope, weeks=[week_start], company_mean=company.soi)
-    region_means, company_means = mean_by_week_and_region(scope=scope, weeks=weeks)
     empty = Totals()
+    if comparison_from is None:
+        per_region, company = area_totals(scope=scope, weeks=[week_start])
+        standing, n_ranked = standing_of(store.pk, scope=scope, weeks=[week_start], company_mean=company.soi)
+    else:  # other stores' weeks are still running: no region, company or rank of this week yet
+        per_region, company, standing, n_ranked = {}, empty, Standing(None, None), 0
+    region_means, company_means = mean_by_week_and_region(scope=scope, weeks=weeks)
+    if comparison_from is not None:
+        region_means = {key: value for key, value in region_means.items() if key[0] != week_start}
+        company_means = {week: value for week, value in company_means.items() if week != week_start}
     return StoreReport(
         store=store,
         week_start=week_start,
@@ -169,6 +183,7 @@ def store_weekly_report(
         audience=audience,
         published_at=published,
         in_progress=in_progress,
+        comparison_from=comparison_from,
         visit_scores=visit_scores_by_week(
             stores=[store.pk], weeks=[week_start - dt.timedelta(weeks=1), week_start], approved_only=approved_only
         ),

@@ -13,7 +13,17 @@ from mobile.views import SHELL_ASSETS
 pytestmark = pytest.mark.django_db
 
 # Words that are the same in both languages.
-SAME_IN_GERMAN = {"face_3", "net_online", "net_offline", "smile_3", "who", "soi_value", "soi_none", "role_supervisor", "filter_region"}
+SAME_IN_GERMAN = {
+    "face_3",
+    "net_online",
+    "net_offline",
+    "smile_3",
+    "who",
+    "soi_value",
+    "soi_none",
+    "role_supervisor",
+    "filter_region",
+}
 
 
 def test_the_form_asks_for_a_login_first(client):

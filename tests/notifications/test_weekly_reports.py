@@ -13,7 +13,7 @@ from notifications.services import DeliveryFailed
 from reports.publication import Audience
 from reports.store_report import store_weekly_report
 
-from ..factories import UserFactory
+from ..factories import StoreFactory, UserFactory
 from .conftest import MONDAY_0710_BERLIN
 
 pytestmark = pytest.mark.django_db
@@ -45,6 +45,16 @@ def test_0700_means_the_stores_own_time_zone(london_store, last_week_visits):
     assert send_due(MONDAY_0710_BERLIN) == []  # 06:10 in London
     assert send_due(MONDAY_0710_BERLIN + dt.timedelta(hours=1)) == ["sent"]
     assert mail.outbox[0].to == ["lon@store.example"]
+
+
+def test_the_managers_email_waits_until_the_week_is_complete_in_every_store(store_manager, last_week_visits, region):
+    """A New York store's week runs until 06:00 Berlin time and is published at 12:00 Berlin time:
+    the Berlin report goes out then, with the region's and company's figures of a complete week."""
+    StoreFactory(code="nyc", name="New York 5th Ave", region=region, timezone="America/New_York")
+    assert send_due(MONDAY_0710_BERLIN) == []
+    assert send_due(MONDAY_0710_BERLIN.replace(hour=11, minute=55)) == []
+    assert send_due(MONDAY_0710_BERLIN.replace(hour=12, minute=0)) == ["sent"]
+    assert "Region: " in mail.outbox[0].body and "Region: –" not in mail.outbox[0].body
 
 
 def test_a_doubled_beat_sends_one_email_per_recipient(store_manager, last_week_visits, store):

@@ -4,6 +4,7 @@ nothing of the week in progress in any output a manager can reach. Staff see it,
 from __future__ import annotations
 
 import datetime as dt
+from unittest import mock
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -153,3 +154,43 @@ def test_head_office_sees_the_live_week_marked_in_progress(client, head_office, 
     assert ("In progress" if language == "en" else "Laufende Woche") in page.content.decode()
     branches = client.get("/api/v1/reports/branches/", {"week": week}).json()
     assert branches["in_progress"] is True
+
+
+def test_region_and_company_of_a_week_reach_a_manager_once_every_stores_week_is_published(
+    store, region, shopper, manager, head_office
+):
+    """At Monday 06:00 in Berlin a New York store's week still runs (midnight there): the manager
+    in Berlin reads the store's own week, without the region, company and rank it would move."""
+    from reports.publication import Audience
+    from reports.store_report import store_weekly_report
+
+    from ..factories import StoreFactory
+
+    new_york = StoreFactory(code="nyc", region=region, timezone="America/New_York")
+    shopper.stores.add(new_york)
+    week = dt.date(2026, 11, 16)
+    for where in (store, new_york):
+        started = dt.datetime(2026, 11, 18, 11, tzinfo=where.tzinfo)
+        submit_visit(observer=shopper, store=where, started_at=started, now=started + dt.timedelta(hours=1))
+    berlin_monday, new_york_monday = published_at(week, BERLIN), published_at(week, new_york.tzinfo)
+
+    def report(audience, now):
+        return store_weekly_report(store=store, week_start=week, approved_only=False, audience=audience, now=now)
+
+    early = report(Audience.MANAGER, berlin_monday)
+    assert early.figures.n_visits == 1
+    assert (early.region.soi, early.company.soi, early.rank) == (None, None, None)
+    assert early.trend[-1].region_soi is None and early.trend[-1].company_soi is None
+    assert early.comparison_from == new_york_monday
+
+    later = report(Audience.MANAGER, new_york_monday)
+    assert later.comparison_from is None
+    assert (later.company.n_visits, later.region.n_visits, later.rank, later.n_ranked) == (2, 2, 1, 2)
+    staff = report(Audience.STAFF, berlin_monday)
+    assert staff.comparison_from is None and staff.company.n_visits == 2
+
+    client = Client()
+    client.force_login(manager)
+    with mock.patch("django.utils.timezone.now", return_value=berlin_monday):
+        page = client.get(reverse("reports:store", kwargs={"code": store.code}), {"week": week_label(week)})
+    assert "Region and company figures and the rank of this week follow from" in page.content.decode()
