@@ -168,12 +168,16 @@ def run(ids: Iterable[int] | None = None, *, limit: int = 500) -> int:
     """Do due work: the given items (after a kick, or inline), or any due item (the sweep), one
     kind and key per transaction, at most `limit` of them. Returns how many were done or tried."""
     wanted = None if ids is None else set(ids)
+    # Only what was due when this run started: work recorded meanwhile waits for the next kick or
+    # sweep. Otherwise, under load, a run would go on claiming the few rows committed while it did
+    # the last batch, one small batch after another, and refreshes would no longer coalesce.
+    started = timezone.now()
     count = 0
     while count < limit and (wanted is None or wanted):
         # Its own transaction in a worker; inline, part of the recording one (no savepoint needed:
         # the handler has its own).
         with transaction.atomic(savepoint=False):
-            claimed = _claim(wanted)
+            claimed = _claim(wanted, started)
             if not claimed:
                 break
             _do(claimed)
@@ -183,11 +187,11 @@ def run(ids: Iterable[int] | None = None, *, limit: int = 500) -> int:
     return count
 
 
-def _claim(wanted: set[int] | None) -> list[OutboxItem]:
+def _claim(wanted: set[int] | None, due_by: dt.datetime) -> list[OutboxItem]:
     """Lock one due item (of `wanted`, if given) and the items done with it: of a batch kind, up to
     BATCH due items of that kind (of `wanted`, if given); else every other due item of its kind and
     key. Items another worker holds are skipped."""
-    due = OutboxItem.objects.select_for_update(skip_locked=True).filter(available_at__lte=timezone.now())
+    due = OutboxItem.objects.select_for_update(skip_locked=True).filter(available_at__lte=due_by)
     first_of = due if wanted is None else due.filter(pk__in=wanted)
     first = first_of.order_by("pk").first()
     if first is None:

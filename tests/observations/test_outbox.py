@@ -131,6 +131,25 @@ def test_kicks_are_spaced_and_the_next_kick_does_the_work_in_between(
     assert not OutboxItem.objects.exists()
 
 
+def test_work_recorded_while_a_run_is_under_way_waits_for_the_next_run(with_broker, monkeypatch, shopper, store):
+    from reports import rollups
+
+    submit_visit(observer=shopper, store=store)
+    original = rollups.refresh_store_weeks
+    arrived = []
+
+    def refresh_while_another_visit_arrives(pairs):
+        original(pairs)
+        if not arrived:
+            arrived.append(submit_visit(observer=shopper, store=store, minutes=30))
+
+    monkeypatch.setattr(rollups, "refresh_store_weeks", refresh_while_another_visit_arrives)
+    assert outbox.run() == 1  # one batch: the visit that arrived meanwhile is not claimed by this run
+    assert OutboxItem.objects.count() == 1
+    assert outbox.run() == 1
+    assert counted_visits(store) == 2
+
+
 def test_a_kick_for_done_work_does_nothing(with_broker, refreshes, shopper, store):
     submit_visit(observer=shopper, store=store)
     [item_id] = OutboxItem.objects.values_list("pk", flat=True)
