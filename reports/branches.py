@@ -158,7 +158,7 @@ def _table_sql(
     table, table_params = (
         stores.order_by().values("pk", "code", "region_id", "timezone", "is_active").query.sql_with_params()
     )
-    rank = "r.rank" if ranks else "NULL"
+    rank = "r.rank" if ranks else "CAST(NULL AS bigint)"
     sql = (
         f"WITH ranked AS ({ranked}), "  # noqa: S608 (compiled querysets; the values are parameters)
         "tbl AS (SELECT t.pk, t.code, t.region_id, t.timezone, coalesce(r.n, 0) AS n, r.total, r.rubric_version, "
@@ -169,54 +169,85 @@ def _table_sql(
     return sql, [*ranked_params, *table_params]
 
 
-def _bands(
-    stores: QuerySet[Store], *, scope: str, weeks: list[dt.date], company_mean: float | None, rubrics: Rubrics
-) -> tuple[dict[int, dict[str, int]], int, set[str]]:
-    """The band counts of the table's stores per region, the number of ranked stores company-wide
-    and the table's time zones: one query, a handful of rows whatever the number of stores."""
-    table, params = _table_sql(stores, scope=scope, weeks=weeks, company_mean=company_mean, ranks=False)
-    band, band_params = band_sql("CASE WHEN n > 0 THEN total / n END", "rubric_version", rubrics)
-    sql = (
-        f"{table}SELECT region_id, band, timezone, count(*), (SELECT count(shrunk) FROM ranked) "  # noqa: S608
-        f"FROM (SELECT region_id, timezone, {band} AS band FROM tbl) AS banded GROUP BY region_id, band, timezone"
-    )
-    zones: set[str] = set()
-    counts: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(("oasis", "steppe", "desert", "none"), 0))
-    n_ranked = 0
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, *band_params])
-        for region_id, band_name, zone, count, ranked_count in cursor.fetchall():
-            counts[region_id][band_name or "none"] += count
-            zones.add(zone)
-            n_ranked = ranked_count
-    return dict(counts), n_ranked, zones
+def _order_by(order: str | None, descending: bool) -> str | None:
+    """The SQL order of the table by `order` (None: not one the database orders by); stores
+    without a value last whatever the direction, ties by store code compared by code point."""
+    if order not in _ORDER_SQL and order != "store":
+        return None
+    direction = "DESC" if descending else "ASC"
+    code = '"code" COLLATE "C"' if connection.vendor == "postgresql" else "code"
+    if order == "store":
+        return f"{code} {direction}"
+    value = _ORDER_SQL[order]
+    if order == "rank":  # rank ascending is the shrunk score descending
+        direction = "ASC" if descending else "DESC"
+    return f"({value}) IS NULL, {value} {direction}, {code}"
 
 
-# Sort keys the database orders by (ties by store code, as Python compares strings); others are
-# sorted here from every store's values.
+# Sort keys the database orders by; others are sorted here from every store's values.
 _ORDER_SQL = {"rank": "shrunk", "shrunk_soi": "shrunk", "soi": "CASE WHEN n > 0 THEN total / n END", "n_visits": "n"}
 
 
-class _Page:
-    """The table in the order asked for, fetched one slice (page) at a time by the database."""
+@dataclass
+class _Table:
+    """What the database says of the whole table in one query: band counts per region, the number
+    of ranked stores company-wide, the time zones, and (when it orders by the sort key) one page."""
 
-    def __init__(self, stores, *, count: int, order: str, descending: bool, **table):
-        self.stores, self.count, self.table = stores, count, table
-        direction = "DESC" if descending else "ASC"
-        code = '"code" COLLATE "C"' if connection.vendor == "postgresql" else "code"  # by code point
-        if order == "store":
-            self.order_by = f"{code} {direction}"
-        else:
-            value = _ORDER_SQL[order]
-            # rank ascending is the shrunk score descending
-            if order == "rank":
-                direction = "ASC" if descending else "DESC"
-            self.order_by = f"({value}) IS NULL, {value} {direction}, {code}"
+    bands: dict[int, dict[str, int]]
+    n_ranked: int
+    zones: set[str]
+    offset: int
+    entries: list[_Entry]
+
+    @property
+    def count(self) -> int:
+        return sum(sum(counts.values()) for counts in self.bands.values())
+
+
+def _table(
+    stores: QuerySet[Store], *, table: dict, rubrics: Rubrics, order_by: str | None, offset: int, limit: int
+) -> _Table:
+    sql, params = _table_sql(stores, **table, ranks=order_by is not None)
+    band, band_params = band_sql("CASE WHEN n > 0 THEN total / n END", "rubric_version", rubrics)
+    page = (
+        "SELECT * FROM (SELECT pk, code, region_id, n, shrunk, rank FROM tbl "  # noqa: S608
+        f"ORDER BY {order_by} LIMIT %s OFFSET %s) AS ordered"
+        if order_by
+        else "SELECT pk, code, region_id, n, shrunk, rank FROM tbl WHERE false"
+    )
+    sql += (  # the page's rows (part 0), then the bands (part 1): one scan of the table for both
+        f"SELECT 0, pk, code, region_id, n, shrunk, rank, NULL, NULL FROM ({page}) AS page UNION ALL "  # noqa: S608
+        "SELECT 1, NULL, band, region_id, count(*), NULL, (SELECT count(shrunk) FROM ranked), timezone, NULL "
+        f"FROM (SELECT region_id, timezone, {band} AS band FROM tbl) AS banded GROUP BY region_id, band, timezone"
+    )
+    found = _Table({}, 0, set(), offset, [])
+    counts: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(("oasis", "steppe", "desert", "none"), 0))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, *([limit, offset] if order_by else []), *band_params])
+        for part, pk, code, region_id, n, shrunk, rank, zone, _ in cursor.fetchall():
+            if part == 0:
+                found.entries.append(_Entry(pk, code, region_id, n, shrunk, rank))
+            else:
+                counts[region_id][code or "none"] += n
+                found.zones.add(zone)
+                found.n_ranked = rank
+    found.bands = dict(counts)
+    return found
+
+
+class _Page:
+    """The table in the order asked for, fetched one slice (page) at a time by the database; the
+    slice fetched with the band counts is not fetched again."""
+
+    def __init__(self, stores, *, found: _Table, order_by: str, **table):
+        self.stores, self.found, self.order_by, self.table = stores, found, order_by, table
 
     def __len__(self) -> int:
-        return self.count
+        return self.found.count
 
     def __getitem__(self, part: slice) -> list[_Entry]:
+        if part.start == self.found.offset and part.stop - part.start <= len(self.found.entries):
+            return self.found.entries[: part.stop - part.start]
         table, params = _table_sql(self.stores, **self.table)
         sql = (
             f"{table}SELECT pk, code, region_id, n, shrunk, rank FROM tbl "  # noqa: S608
@@ -225,6 +256,15 @@ class _Page:
         with connection.cursor() as cursor:
             cursor.execute(sql, [*params, part.stop - part.start, part.start])
             return [_Entry(*row) for row in cursor.fetchall()]
+
+
+def _page_number(page: int | str | None) -> int:
+    """The page asked for, as Paginator.get_page will read it (a guess: past the last page it
+    shows the last one, which `_Page` then fetches)."""
+    try:
+        return max(1, int(page or 1))
+    except (TypeError, ValueError):
+        return 1
 
 
 def _every_entry(stores: QuerySet[Store], **table) -> list[_Entry]:
@@ -255,23 +295,26 @@ def branch_report(
 ) -> BranchReport:
     """The league table of `stores` (already scoped, maybe filtered to a region), one page of
     `page_size` rows (`page`: a number; out of range or not a number, the nearest page), or
-    every row when `page_size` is None. Nine queries whatever the number of stores: the rubric
-    versions, the region-week rollups of the period (region and company figures), the table's
-    band counts per region and its time zones, its regions, the page ranked and ordered by the
-    database, the page's stores, their rollups, their 12-week trends and the company's weekly
-    means. Sorting by a column the database does not order by (name, region, a dimension, a
-    rate, a median) fetches every store of the table, and for a figure every store's rollups."""
+    every row when `page_size` is None. Eight queries whatever the number of stores: the rubric
+    versions, the region-week rollups of the period (region and company figures), the page
+    ranked and ordered by the database together with the table's band counts per region and
+    time zones, its regions, the page's stores, their rollups, their 12-week trends and the
+    company's weekly means (a page past the last: one more, for the last). Sorting by a column
+    the database does not order by (name, region, a dimension, a rate, a median) fetches every
+    store of the table, and for a figure every store's rollups."""
     rubrics = rubrics_by_version()
     scope = rollup_scope(approved_only)
     per_region, company = area_totals(scope=scope, weeks=period.weeks)
     table = {"scope": scope, "weeks": period.weeks, "company_mean": company.soi}
-    bands, n_ranked, zone_names = _bands(stores, **table, rubrics=rubrics)
+    order_by = _order_by(sort, descending)
+    offset = (_page_number(page) - 1) * page_size if page_size else 0
+    found = _table(stores, table=table, rubrics=rubrics, order_by=order_by, offset=offset, limit=page_size or 10**9)
+    bands, n_ranked, zone_names, count = found.bands, found.n_ranked, found.zones, found.count
     regions = Region.objects.in_bulk(list(bands))
     empty = Totals()
     ordered: Sequence[_Entry]
-    count = sum(sum(counts.values()) for counts in bands.values())
-    if sort in _ORDER_SQL or sort == "store":
-        ordered = _Page(stores, count=count, order=sort, descending=descending, **table)
+    if order_by is not None:
+        ordered = _Page(stores, found=found, order_by=order_by, **table)
     else:  # every store's value of the column, sorted here
         entries = _every_entry(stores, **table)
         if sort == "region":
@@ -298,9 +341,11 @@ def branch_report(
     totals = store_totals(store_ids=store_ids, scope=scope, weeks=period.weeks)
     trend = trend_weeks(period.last)
     trends: dict[int, dict[dt.date, TrendPoint]] = defaultdict(dict)
-    for store_id, week, n, total in StoreWeekRollup.objects.filter(
-        scope=scope, week_start__in=trend, store__in=store_ids
-    ).values_list("store_id", "week_start", "n_visits", "soi_sum"):
+    for store_id, week, n, total in (
+        StoreWeekRollup.objects.filter(scope=scope, week_start__in=trend, store__in=store_ids)
+        .order_by()
+        .values_list("store_id", "week_start", "n_visits", "soi_sum")
+    ):  # unordered: no join to stores
         trends[store_id][week] = TrendPoint(week, mean_soi(n, total), n)
     _by_region, company_trend = mean_by_week_and_region(scope=scope, weeks=trend)
     rows = [

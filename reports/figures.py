@@ -241,8 +241,10 @@ def standing_of(store_id: int, *, scope: str, weeks: list[dt.date], company_mean
 def store_totals(*, store_ids: Iterable[int] | QuerySet, scope: str, weeks: list[dt.date]) -> dict[int, Totals]:
     """Totals per store over the weeks, for the stores shown (one query)."""
     per_store: dict[int, Totals] = defaultdict(Totals)
-    rows = StoreWeekRollup.objects.filter(scope=scope, week_start__in=weeks, store__in=store_ids).values(
-        "store_id", *ROLLUP_FIELDS
+    rows = (  # unordered: the model's ordering would join the stores to sort by code
+        StoreWeekRollup.objects.filter(scope=scope, week_start__in=weeks, store__in=store_ids)
+        .order_by()
+        .values("store_id", *ROLLUP_FIELDS)
     )
     for row in rows:
         per_store[row["store_id"]].add(Totals.of(row))
