@@ -43,7 +43,7 @@ from .figures import (
     store_totals,
     unranked_sql,
 )
-from .params import ReportParamError, parse_code
+from .params import MAX_PAGE, ReportParamError, parse_code
 from .periods import Period, trend_weeks
 from .publication import published_at
 from .rollups import Totals, mean_soi
@@ -262,7 +262,7 @@ def _page_number(page: int | str | None) -> int:
     """The page asked for, as Paginator.get_page will read it (a guess: past the last page it
     shows the last one, which `_Page` then fetches)."""
     try:
-        return max(1, int(page or 1))
+        return min(max(1, int(page or 1)), MAX_PAGE)  # a 100-digit page number must not reach OFFSET
     except (TypeError, ValueError):
         return 1
 

@@ -80,3 +80,9 @@ def test_a_page_past_the_last_shows_the_last_page_with_one_more_query(stores, dj
         )
     assert report.page.number == report.page.paginator.num_pages
     assert [row.store.code for row in report.stores] == [store.code for store in stores][(report.page.number - 1) * 7 :]
+
+
+def test_a_page_number_of_a_hundred_digits_shows_the_last_page(stores, client, head_office):
+    client.force_login(head_office)
+    response = client.get("/reports/branches/", {"week": "2026-W11", "page": "9" * 100})
+    assert response.status_code == 200
