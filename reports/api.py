@@ -297,7 +297,9 @@ class BranchReportView(ReportView):
             OpenApiParameter("region", OpenApiTypes.STR, description="region code"),
             OpenApiParameter("sort", OpenApiTypes.STR, description="column, prefix - for descending; default rank"),
             OpenApiParameter(
-                "page", OpenApiTypes.INT, description="page of the stores (JSON; 100 a page; CSV has every store)"
+                "page",
+                OpenApiTypes.INT,
+                description="a page of 100 stores of the table (JSON); without it every store, as in CSV",
             ),
             *COMMON_PARAMETERS,
         ],
@@ -316,15 +318,17 @@ class BranchReportView(ReportView):
         approved_only = parse_approved_only(query, may_choose=request.user.role == Role.HEAD_OFFICE)
         sort, descending = parse_sort(query)
         csv = self.wants_csv(request)
+        paged = not csv and "page" in query
         report = branch_report(
             stores=stores,
             period=period,
             approved_only=approved_only,
             sort=sort,
             descending=descending,
-            # JSON a page at a time (ranks and means stay company-wide); CSV every store
-            page=None if csv else parse_page(query),
-            page_size=None if csv else BRANCH_PAGE_SIZE,
+            # every store, as the API always answered; with `page`, that page of the table (ranks
+            # and means stay company-wide); CSV every store
+            page=parse_page(query) if paged else None,
+            page_size=BRANCH_PAGE_SIZE if paged else None,
         )
         if not csv:
             return Response(branch_report_json(report))

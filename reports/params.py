@@ -156,5 +156,5 @@ def parse_page(query: Mapping[str, str]) -> int:
     """`page=3`: a page of the branch comparison (from 1; past the last page, the last page)."""
     value = (query.get("page") or "1").strip()
     if not value.isascii() or not value.isdigit() or not 1 <= int(value) <= MAX_PAGE:
-        raise ReportParamError("page", f"must be a whole number from 1 to {MAX_PAGE}.")
+        raise ReportParamError("page", _("must be a whole number from 1 to %(max)d.") % {"max": MAX_PAGE})
     return int(value)

@@ -59,10 +59,29 @@ def test_the_store_report_makes_eight_queries(stores, django_assert_num_queries)
 
 def test_the_branch_endpoint_makes_a_constant_number_of_queries(api, stores, head_office, django_assert_num_queries):
     api.force_authenticate(head_office)
-    # the report's eight (a page of 100 stores)
+    # the report's eight, for every store as for a page of them
     with django_assert_num_queries(8):
         response = api.get("/api/v1/reports/branches/", {"week": "2026-W11"})
     assert len(response.json()["stores"]) == len(stores)
+    with django_assert_num_queries(8):
+        response = api.get("/api/v1/reports/branches/", {"week": "2026-W11", "page": "1"})
+    assert len(response.json()["stores"]) == min(len(stores), 100)
+
+
+def test_the_branch_endpoint_lists_every_store_unless_a_page_is_asked_for(api, region, head_office):
+    for n in range(105):
+        store = StoreFactory(code=f"p{n:03d}", region=region)
+        visit(head_office, store, "2026-03-10 10:00", PERFECT)
+    api.force_authenticate(head_office)
+
+    every = api.get("/api/v1/reports/branches/", {"week": "2026-W11"}).json()
+    first = api.get("/api/v1/reports/branches/", {"week": "2026-W11", "page": "1"}).json()
+    second = api.get("/api/v1/reports/branches/", {"week": "2026-W11", "page": "2"}).json()
+
+    assert (len(every["stores"]), every["n_stores"], every["pages"]) == (105, 105, 1)
+    assert (len(first["stores"]), first["page"], first["pages"]) == (100, 1, 2)
+    assert len(second["stores"]) == 5
+    assert [row["store"] for row in first["stores"] + second["stores"]] == [row["store"] for row in every["stores"]]
 
 
 def test_the_store_endpoint_makes_a_constant_number_of_queries(api, stores, head_office, django_assert_num_queries):
