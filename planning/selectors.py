@@ -11,8 +11,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, F, FloatField, OuterRef, Q, QuerySet, Sum
-from django.db.models.functions import Cast
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from observations.models import Visit
@@ -21,7 +20,7 @@ from stores.selectors import stores_observable_by, stores_visible_to
 
 from . import coverage, needed
 from .models import Assignment, AssignmentDecline, AssignmentStatus, TargetKind, Wave, WaveStatus, WaveStore
-from .services import day_bounds
+from .services import on_store_days
 
 
 def planning_stores(user: User) -> QuerySet[Store]:
@@ -142,14 +141,13 @@ def wave_coverage(user: User, wave: Wave, *, today: dt.date | None = None) -> li
         .order_by()
         .values_list("assignment__store_id", "n")
     )
-    since, until = day_bounds(wave.starts_on, wave.ends_on)
+    counted = Visit.objects.counted().filter(store_id__in=store_ids, soi__isnull=False)
+    scores: dict[int, list[float]] = defaultdict(list)
+    for store_id, soi in on_store_days(counted, wave.starts_on, wave.ends_on, "store_id", "soi"):
+        scores[store_id].append(soi)
     samples = {
-        row["store_id"]: needed.Sample(row["n"], row["total"] or 0.0, row["squares"] or 0.0)
-        for row in Visit.objects.counted()
-        .filter(store_id__in=store_ids, started_at__gte=since, started_at__lt=until, soi__isnull=False)
-        .values("store_id")
-        .annotate(n=Count("pk"), total=Sum("soi"), squares=Sum(Cast(F("soi") * F("soi"), FloatField())))
-        .order_by()
+        store_id: needed.Sample(len(values), sum(values), sum(value * value for value in values))
+        for store_id, values in scores.items()
     }
     target = wave.target_half_width if wave.target_kind == TargetKind.PRECISION else None
     wave_over = today > wave.ends_on

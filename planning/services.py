@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections import defaultdict
+import zoneinfo
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Count, F, FloatField, Q, Sum
+from django.db.models import Count, F, FloatField, Q, QuerySet, Sum
 from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -210,10 +211,9 @@ def commitments_for(
     since, until = day_bounds(first, last)
     visits = Visit.objects.filter(
         observer_id__in=shopper_ids, store_id__in=store_ids, started_at__gte=since, started_at__lt=until
-    ).values_list("observer_id", "store_id", "started_at")
-    tz = timezone.get_default_timezone()
-    for shopper_id, store_id, started_at in visits:
-        day = started_at.astimezone(tz).date()
+    ).values_list("observer_id", "store_id", "started_at", "store__timezone")
+    for shopper_id, store_id, started_at, zone in visits:
+        day = started_at.astimezone(zoneinfo.ZoneInfo(zone)).date()  # the store's day
         commitments.add_period(shopper_id, store_id, day, day)
     assignments = (
         Assignment.objects.filter(
@@ -232,17 +232,27 @@ def commitments_for(
     return commitments
 
 
-def done_in_wave(wave: Wave, store_ids: list[int]) -> dict[int, int]:
-    """Counted visits in each store during the wave, whoever made them (supervisors' count too)."""
-    since, until = day_bounds(wave.starts_on, wave.ends_on)
-    rows = (
-        Visit.objects.counted()
-        .filter(store_id__in=store_ids, started_at__gte=since, started_at__lt=until)
-        .values("store_id")
-        .annotate(n=Count("pk"))
-        .order_by()
+def on_store_days(visits: QuerySet[Visit], first: dt.date, last: dt.date, *fields: str) -> list[tuple]:
+    """`fields` of the visits that started on a day from `first` to `last` in their store's own time
+    zone: a wave's days are each store's days (a visit at 20:00 in New York on the wave's last day
+    is in the wave, though it is the next day in the company's time zone). One query."""
+    # every time zone is within a day of the company's, so these bounds hold each store's days
+    since, until = day_bounds(first - dt.timedelta(days=1), last + dt.timedelta(days=1))
+    rows = visits.filter(started_at__gte=since, started_at__lt=until).values_list(
+        "started_at", "store__timezone", *fields
     )
-    return {row["store_id"]: row["n"] for row in rows}
+    return [
+        tuple(values)
+        for started_at, zone, *values in rows
+        if first <= started_at.astimezone(zoneinfo.ZoneInfo(zone)).date() <= last
+    ]
+
+
+def done_in_wave(wave: Wave, store_ids: list[int]) -> dict[int, int]:
+    """Counted visits in each store during the wave (its days in the store's time zone), whoever
+    made them (supervisors' count too)."""
+    counted = Visit.objects.counted().filter(store_id__in=store_ids)
+    return dict(Counter(store_id for (store_id,) in on_store_days(counted, wave.starts_on, wave.ends_on, "store_id")))
 
 
 def _ensure_draft(wave: Wave) -> None:

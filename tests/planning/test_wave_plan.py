@@ -8,7 +8,15 @@ import pytest
 from django.utils import translation
 
 from planning.models import Assignment, AssignmentStatus, ShopperCapacity, TargetKind, WaveStore
-from planning.services import NotAllowed, PlanningError, assignment_adjust, wave_plan, wave_publish
+from planning.selectors import wave_coverage
+from planning.services import (
+    NotAllowed,
+    PlanningError,
+    assignment_adjust,
+    done_in_wave,
+    wave_plan,
+    wave_publish,
+)
 from stores.models import Role
 from tests.factories import StoreFactory, UserFactory, interaction_input, submit_visit
 
@@ -206,3 +214,25 @@ def test_only_head_office_plans_and_publishes(wave_factory, store, supervisor, h
     assert wave_publish(wave=wave, by=head_office).status == "published"
     with pytest.raises(PlanningError):
         wave_plan(wave=wave, by=head_office)
+
+
+def test_a_waves_days_are_each_stores_own_days(wave_factory, store, region, head_office):
+    """20:00 in New York on the wave's last day is 02:00 the next day in Berlin (the company's
+    time zone): the visit is in the wave, in its count and in its precision; 01:00 in Berlin on the
+    day after the wave is not, for the Berlin store."""
+    new_york = StoreFactory(code="nyc", region=region, timezone="America/New_York")
+    shopper = UserFactory(username="shopper-ny", role=Role.SHOPPER, stores=[store, new_york])
+    wave = wave_factory(stores=[store, new_york], fixed_visits=1)
+    wave_plan(wave=wave, by=head_office)
+    last_day, day_after = wave.ends_on, wave.ends_on + dt.timedelta(days=1)
+
+    def visit_at(where, day, hour):
+        started = dt.datetime.combine(day, dt.time(hour), tzinfo=where.tzinfo)
+        submit_visit(observer=shopper, store=where, started_at=started, now=started + dt.timedelta(hours=1))
+
+    visit_at(new_york, last_day, 20)
+    visit_at(store, day_after, 1)
+
+    assert done_in_wave(wave, [store.pk, new_york.pk]) == {new_york.pk: 1}
+    rows = {row.store_code: row for row in wave_coverage(head_office, wave, today=day_after)}
+    assert (rows["nyc"].figures.done, rows["ber-mitte"].figures.done) == (1, 0)
