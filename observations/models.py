@@ -464,15 +464,10 @@ def counted_statuses(approved_only: bool | None = None) -> tuple[str, ...]:
     return COUNTED_STATUSES[counting_scope(approved_only)]
 
 
-class StoreWeekRollup(models.Model):
-    """Everything the reports need about one store in one week, for one scope.
+class WeekSums(models.Model):
+    """The sums and counts of one week's counted visits for one scope, which merge across stores
+    and weeks (a store's week, a region's week). The seconds for the medians are each model's own."""
 
-    Maintained by `reports.rollups` (recomputed from the stored visits, never incremented)
-    so that a report reads a constant number of rows per store whatever the number of visits.
-    Sums and counts merge across stores and weeks; the seconds lists merge for medians.
-    """
-
-    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="week_rollups", verbose_name=_("store"))
     week_start = models.DateField(_("week (Monday)"))
     scope = models.CharField(_("scope"), max_length=10, choices=RollupScope.choices)
     n_visits = models.PositiveIntegerField(_("visits"), default=0)
@@ -490,12 +485,26 @@ class StoreWeekRollup(models.Model):
     n_greeted = models.PositiveIntegerField(default=0)
     n_smiling = models.PositiveIntegerField(default=0)
     n_hovering = models.PositiveIntegerField(default=0)
-    greeting_seconds = models.JSONField(default=list)
-    response_seconds = models.JSONField(default=list)
     # The latest rubric version the week's counted visits were scored with: the week is banded
     # with its limits, so a new rubric never shifts the bands of past weeks.
     rubric_version = models.PositiveIntegerField(_("rubric version"), default=0)
     updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class StoreWeekRollup(WeekSums):
+    """Everything the reports need about one store in one week, for one scope.
+
+    Maintained by `reports.rollups` (recomputed from the stored visits, never incremented)
+    so that a report reads a constant number of rows per store whatever the number of visits.
+    Sums and counts merge across stores and weeks; the seconds lists merge for medians.
+    """
+
+    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="week_rollups", verbose_name=_("store"))
+    greeting_seconds = models.JSONField(default=list)
+    response_seconds = models.JSONField(default=list)
 
     class Meta:
         ordering = ["store", "week_start", "scope"]
