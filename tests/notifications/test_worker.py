@@ -3,10 +3,6 @@ beat fires twice or the worker is killed in the middle of sending."""
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
 import time
 import uuid
 from pathlib import Path
@@ -19,9 +15,9 @@ from django.db import connection
 from notifications.models import DeliveryStatus, ReportDelivery
 from notifications.tasks import deliver_report, queue_weekly_reports
 
+from ..processes import Process, celery_worker
 from .conftest import MONDAY_0710_BERLIN
 
-ROOT = Path(__file__).resolve().parents[2]
 
 pytestmark = [pytest.mark.broker, pytest.mark.django_db(transaction=True)]
 
@@ -34,45 +30,19 @@ def needs_broker_and_postgres():
         pytest.skip("the worker process needs a database it can share with the test: PostgreSQL")
 
 
-class Worker:
-    def __init__(self, tmp_path: Path, queue: str, slow_seconds: float):
-        db = connection.settings_dict
-        self.env = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "project.settings_test",
-            "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
-            "CELERY_TASK_DEFAULT_QUEUE": queue,
+def worker(tmp_path: Path, queue: str, slow_seconds: float) -> Process:
+    """A worker whose e-mails take `slow_seconds` to send, so that a test can kill it mid-send."""
+    return celery_worker(
+        queue,
+        env={
             "EMAIL_BACKEND": "tests.notifications.backends.SlowFileBackend",
             "EMAIL_FILE_PATH": str(tmp_path),
             "SLOW_EMAIL_SECONDS": str(slow_seconds),
             # Messages of a killed worker come back after 3 s, looked for every 10 s.
             "CELERY_VISIBILITY_TIMEOUT": "3",
             "CELERY_UNACKED_RESTORE_THROTTLE": "1",
-            "PYTHONPATH": str(ROOT),
-        }
-        self.queue = queue
-        self.process: subprocess.Popen | None = None
-
-    def start(self) -> Worker:
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "project", "worker", "-P", "solo", "-Q", self.queue,
-             "--without-gossip", "--without-mingle", "--without-heartbeat", "-l", "WARNING"],
-            cwd=ROOT, env=self.env, start_new_session=True,
-        )  # fmt: skip
-        return self
-
-    def kill(self) -> None:
-        if self.process and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait(timeout=10)
-
-    def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.kill()
+        },
+    )
 
 
 @pytest.fixture
@@ -82,16 +52,16 @@ def queue():
 
 @pytest.fixture
 def workers(tmp_path, queue):
-    started: list[Worker] = []
+    started: list[Process] = []
 
-    def start(slow_seconds: float = 0) -> Worker:
-        worker = Worker(tmp_path, queue, slow_seconds).start()
-        started.append(worker)
-        return worker
+    def start(slow_seconds: float = 0) -> Process:
+        process = worker(tmp_path, queue, slow_seconds).start()
+        started.append(process)
+        return process
 
     yield start
-    for worker in started:
-        worker.stop()
+    for process in started:
+        process.stop()
 
 
 def wait_for(condition, timeout: float = 60) -> None:
