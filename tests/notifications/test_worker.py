@@ -18,7 +18,6 @@ from notifications.tasks import deliver_report, queue_weekly_reports
 from ..processes import Process, celery_worker
 from .conftest import MONDAY_0710_BERLIN
 
-
 pytestmark = [pytest.mark.broker, pytest.mark.django_db(transaction=True)]
 
 
