@@ -46,8 +46,13 @@ class AttachResult:
 
 
 def _reencoded(data: bytes) -> tuple[bytes, int, int]:
-    """The image re-encoded as JPEG without any metadata (no EXIF, no GPS), and its size.
-    Raises PhotoInvalid for anything that is not a JPEG, PNG or WebP image within MAX_SIDE."""
+    """The image's pixels, and nothing else, encoded as a new JPEG, and its size.
+
+    Only the decoded pixels are carried over into a fresh image: whatever the upload carried
+    besides them (EXIF, XMP, a JPEG comment, PNG text chunks, an ICC profile) stays behind, because
+    the encoder writes what the new image holds and Pillow copies an opened image's `info` (its
+    comment among it) into what it saves from it. Raises PhotoInvalid for anything that is not a
+    JPEG, PNG or WebP image within MAX_SIDE."""
     try:
         with Image.open(io.BytesIO(data)) as probe:
             kind = probe.format
@@ -59,8 +64,10 @@ def _reencoded(data: bytes) -> tuple[bytes, int, int]:
                 raise PhotoInvalid(
                     {"image": _("must be at most %(max)d pixels on its longest side.") % {"max": MAX_SIDE}}
                 )
+            pixels = image.convert("RGB")
+            bare = Image.frombytes("RGB", pixels.size, pixels.tobytes())
             out = io.BytesIO()
-            image.convert("RGB").save(out, format="JPEG", quality=85, optimize=True)
+            bare.save(out, format="JPEG", quality=85, optimize=True)
             return out.getvalue(), image.size[0], image.size[1]
     except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError, ValueError):
         raise PhotoInvalid({"image": _("must be a JPEG, PNG or WebP image.")}) from None
@@ -78,9 +85,7 @@ def photo_attach(*, uploader: User, visit: Visit, photo_id: uuid.UUID, data: byt
     stored = Photo.objects.filter(pk=photo_id).first()
     if stored is not None:
         return _replay(stored, uploader=uploader, visit=visit, upload_hash=upload_hash)
-    if Photo.objects.filter(visit=visit).count() >= MAX_PER_VISIT:
-        raise PhotoInvalid({"image": _("A visit holds at most %(max)d photos.") % {"max": MAX_PER_VISIT}})
-    jpeg, width, height = _reencoded(data)
+    jpeg, width, height = _reencoded(data)  # the slow part, before any lock is taken
     photo = Photo(
         id=photo_id,
         visit=visit,
@@ -93,12 +98,25 @@ def photo_attach(*, uploader: User, visit: Visit, photo_id: uuid.UUID, data: byt
     photo.image.save(f"{photo_id}.jpg", ContentFile(jpeg), save=False)
     try:
         with transaction.atomic():
-            photo.save(force_insert=True)
-    except IntegrityError:
+            # The visit's row lock makes the count and the insert one step: parallel uploads of one
+            # visit queue here, so the cap holds however many arrive at once.
+            Visit.objects.select_for_update().filter(pk=visit.pk).values_list("pk", flat=True).get()
+            stored = Photo.objects.filter(pk=photo_id).first()
+            if stored is None:
+                if Photo.objects.filter(visit=visit).count() >= MAX_PER_VISIT:
+                    raise PhotoInvalid({"image": _("A visit holds at most %(max)d photos.") % {"max": MAX_PER_VISIT}})
+                photo.save(force_insert=True)
+    except PhotoInvalid:
         photo.image.storage.delete(photo.image.name)
+        raise
+    except IntegrityError:
+        # The same id stored meanwhile for another visit (whose lock this upload did not wait for).
         stored = Photo.objects.filter(pk=photo_id).first()
         if stored is None:
+            photo.image.storage.delete(photo.image.name)
             raise
+    if stored is not None:
+        photo.image.storage.delete(photo.image.name)
         return _replay(stored, uploader=uploader, visit=visit, upload_hash=upload_hash)
     return AttachResult(photo=photo, created=True)
 
