@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from stores.views import my_data
 
@@ -9,6 +11,8 @@ from . import health, views
 urlpatterns = [
     path("", views.home, name="home"),
     path("health/", health.health, name="health"),
+    # Browsers ask for /favicon.ico on pages without an icon link (the admin's, the API docs).
+    path("favicon.ico", RedirectView.as_view(url=static("mobile/icon.svg"), permanent=True)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/login/", views.LoginView.as_view(), name="login"),
     path("accounts/logout/", views.LogoutView.as_view(), name="logout"),

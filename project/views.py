@@ -3,27 +3,30 @@ from __future__ import annotations
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 
 from api.tokens import device_tokens_revoke
 from stores.models import Role
 
+from . import navigation, start
 from .middleware import too_many_requests
 from .throttling import FailedLoginThrottle
-
-START_PAGE = {
-    Role.SHOPPER: "mobile:app",
-    Role.SUPERVISOR: "mobile:app",
-    Role.MANAGER: "reports:home",
-    Role.HEAD_OFFICE: "reports:branches",
-}
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """Send each user to the page they came for: the phone form for those who observe, the
-    reports for those who read them."""
-    return redirect(START_PAGE.get(request.user.role, "reports:home"))
+    """Each role's home. Shoppers work on the phone form; supervisors and head office get a start
+    page of what needs them now; store managers their stores' latest published reports and the
+    plans they have to fill in."""
+    user = request.user
+    if user.role in (Role.SUPERVISOR, Role.HEAD_OFFICE):
+        context = {"staff": start.staff_start(user)}
+    elif user.role == Role.MANAGER:
+        context = {"manager_stores": start.manager_start(user)}
+    else:
+        return redirect("mobile:app")
+    context["shortcuts"] = [link for link in navigation.links_of(user) if link.key != "start"]
+    return render(request, "home/start.html", context)
 
 
 class LogoutView(auth_views.LogoutView):
