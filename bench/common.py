@@ -16,6 +16,7 @@ import time
 import urllib.error
 import urllib.request
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -148,72 +149,197 @@ def celery_worker(concurrency: int = 1, beat: bool = True):
             process.wait(timeout=60)
 
 
+@contextlib.contextmanager
+def celery_beat():
+    """Celery beat on its own, as in production (`celery -A project beat`: exactly one)."""
+    with tempfile.TemporaryDirectory() as schedule:
+        process = subprocess.Popen(
+            [str(ROOT / ".venv" / "bin" / "celery"), "-A", "project", "beat", "-l", "WARNING",
+             "-s", str(Path(schedule) / "beat-schedule")],
+            cwd=ROOT, env=env(), start_new_session=True, stdout=subprocess.DEVNULL,
+        )  # fmt: skip
+        try:
+            yield process
+        finally:
+            os.killpg(process.pid, signal.SIGTERM)
+            process.wait(timeout=60)
+
+
+def outbox_table() -> str:
+    """The outbox's table, wherever its model lives."""
+    django_setup()
+    from django.apps import apps
+
+    return next(model for model in apps.get_models() if model.__name__ == "OutboxItem")._meta.db_table
+
+
 TICKS = os.sysconf("SC_CLK_TCK")
+# PostgreSQL's and Redis's own processes serve every database and client on the machine at once:
+# neither this run's nor another's. Counted apart ("shared"), never as this run's cost.
+_PG_SHARED = ("checkpointer", "background", "walwriter", "autovacuum", "logical", "archiver", "stats", "startup")
 
 
-def _cpu_by_process(sessions: dict[str, int], databases: dict[str, str]) -> dict[int, tuple[str, float]]:
+def _read_processes() -> dict[int, tuple[int, int, int, float, str]]:
+    """pid -> (ppid, session, start time, user + system CPU seconds, command line) of every process."""
     found = {}
-    by_session = {sid: kind for kind, sid in sessions.items()}
     for pid in filter(str.isdigit, os.listdir("/proc")):
         try:
             stat = Path(f"/proc/{pid}/stat").read_text()
-            command = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
         except OSError:
             continue
         fields = stat.rsplit(")", 1)[1].split()
-        kind = by_session.get(int(fields[3]))
-        if kind is None and command.startswith("postgres: "):
-            # "postgres: 15/main: <user> <database> <client> <state>"
-            words = command.split()
-            kind = next((k for k, db in databases.items() if len(words) > 4 and words[3] == db), None)
-        if kind is not None:
-            found[int(pid)] = (kind, (int(fields[11]) + int(fields[12])) / TICKS)
+        found[int(pid)] = (
+            int(fields[1]),
+            int(fields[3]),
+            int(fields[19]),
+            (int(fields[11]) + int(fields[12])) / TICKS,
+            "",
+        )
     return found
 
 
+def _command(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace").strip()
+    except OSError:
+        return ""
+
+
+def _machine_ticks() -> dict[str, float]:
+    """Seconds the machine's CPUs spent, by kind, since boot (/proc/stat's first line)."""
+    values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    user, nice, system, idle, iowait, irq, softirq, steal = (values + [0] * 8)[:8]
+    return {"processes": (user + nice + system) / TICKS, "irq": (irq + softirq) / TICKS, "steal": steal / TICKS,
+            "idle": (idle + iowait) / TICKS}  # fmt: skip
+
+
+def load_average() -> float:
+    return float(Path("/proc/loadavg").read_text().split()[0])
+
+
 class CpuMeter:
-    """User + system CPU seconds spent while it runs by the processes of each session (a server or
-    worker started by these scripts: `{"gunicorn": pid}`), and by the PostgreSQL backends connected
-    to each database (`{"postgres": "oasis_bench"}`). It samples /proc every half second, so that
-    processes that end meanwhile (pgbench's backends) still count up to their last sample. Other
-    helpers' processes and databases on the same machine are not counted; neither are PostgreSQL's
-    shared background processes (WAL writer, checkpointer), which serve every database at once.
+    """CPU seconds spent while it runs, counted per process from /proc, by whom:
+
+    - this run's own kinds: the processes of each session started here (`{"gunicorn": pid}`: a
+      server, a worker, beat) and the PostgreSQL backends connected to each of this run's
+      databases (`{"postgres": "oasis_bench"}`);
+    - "bench": the benchmark's own tools (this script, wrk, pgbench, psql: its descendants);
+    - "shared": PostgreSQL's background processes (WAL writer, checkpointer, ...) and Redis, which
+      serve this run and everyone else's at once;
+    - "foreign": everything else the machine's processes did (other people's tests, servers,
+      databases): the machine's process time from /proc/stat minus all of the above, so that
+      processes that start and end between two samples count too.
+
+    It samples every half second (a process that ends meanwhile counts up to its last sample) and
+    records the load average. `disturbed` says whether foreign processes used more than
+    DISTURBED_SHARE of one core on average: such a window's figures are not to be published.
 
         with CpuMeter({"gunicorn": server.pid}, {"postgres": "oasis_bench"}) as meter: ...
-        meter.spent  # {"gunicorn": 12.3, "postgres": 1.2}
+        meter.spent    # {"gunicorn": 12.3, "postgres": 1.2}
+        meter.machine  # {"foreign_core_pct": 3.1, "load_avg_mean": 5.2, "disturbed": False, ...}
     """
+
+    DISTURBED_SHARE = 0.10
 
     def __init__(self, sessions: dict[str, int], databases: dict[str, str]):
         self.sessions, self.databases = sessions, databases
-        self.first: dict[int, float] = {}
-        self.last: dict[int, tuple[str, float]] = {}
+        self._kind_of: dict[tuple[int, int], str] = {}  # (pid, start time) -> kind
+        self.first: dict[tuple[int, int], float] = {}
+        self.last: dict[tuple[int, int], tuple[str, float]] = {}
+        self.loads: list[float] = []
         self._stop = threading.Event()
 
-    def _sample(self) -> None:
-        for pid, (kind, seconds) in _cpu_by_process(self.sessions, self.databases).items():
-            self.last[pid] = (kind, seconds)
+    def _classify(self, pid: int, ppid: int, session: int, processes: dict) -> str:
+        by_session = {sid: kind for kind, sid in self.sessions.items()}
+        if session in by_session:
+            return by_session[session]
+        command = _command(pid)
+        if command.startswith("postgres: "):
+            # backends: "postgres: 15/main: <user> <database> <client> <state>"; PostgreSQL's own
+            # processes: "postgres: 15/main: checkpointer", "... autovacuum worker <database>"
+            words = command.split()[2:]
+            if words[:2] == ["autovacuum", "worker"]:
+                return "shared" if words[-1] in self.databases.values() else "foreign"
+            if words and words[0] in _PG_SHARED:
+                return "shared"
+            for kind, database in self.databases.items():
+                if len(words) > 1 and words[1] == database:
+                    return kind
+            return "foreign"
+        if command.startswith(("/usr/lib/postgresql/", "redis-server", "/usr/bin/redis-server")):
+            return "shared"
+        ancestor, seen = pid, 0
+        while ancestor > 1 and seen < 64:
+            if ancestor == os.getpid():
+                return "bench"
+            ancestor = processes.get(ancestor, (1,))[0]
+            seen += 1
+        return "foreign"
+
+    def _sample(self) -> dict[tuple[int, int], tuple[str, float]]:
+        processes = _read_processes()
+        sample = {}
+        for pid, (ppid, session, started, seconds, _) in processes.items():
+            key = (pid, started)
+            if key not in self._kind_of:
+                self._kind_of[key] = self._classify(pid, ppid, session, processes)
+            sample[key] = (self._kind_of[key], seconds)
+        self.loads.append(load_average())
+        return sample
 
     def __enter__(self) -> CpuMeter:
-        self.first = {pid: seconds for pid, (_kind, seconds) in _cpu_by_process(self.sessions, self.databases).items()}
+        self._machine_start, self._wall_start = _machine_ticks(), time.monotonic()
+        self.first = {key: seconds for key, (_kind, seconds) in self._sample().items()}
+        self.last = {}
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._thread.start()
         return self
 
     def _run(self) -> None:
         while not self._stop.wait(0.5):
-            self._sample()
+            self.last.update(self._sample())
 
     def __exit__(self, *exc) -> None:
         self._stop.set()
         self._thread.join()
-        self._sample()
+        self.last.update(self._sample())
+        self._machine_end, self._wall_end = _machine_ticks(), time.monotonic()
+
+    def _by_kind(self) -> dict[str, float]:
+        spent: dict[str, float] = {}
+        for key, (kind, seconds) in self.last.items():
+            spent[kind] = spent.get(kind, 0.0) + seconds - self.first.get(key, 0.0)
+        return spent
 
     @property
     def spent(self) -> dict[str, float]:
-        spent = dict.fromkeys([*self.sessions, *self.databases], 0.0)
-        for pid, (kind, seconds) in self.last.items():
-            spent[kind] += seconds - self.first.get(pid, 0.0)
-        return spent
+        """CPU seconds of this run's own kinds (the sessions and databases given)."""
+        by_kind = self._by_kind()
+        return {kind: by_kind.get(kind, 0.0) for kind in [*self.sessions, *self.databases]}
+
+    @property
+    def machine(self) -> dict:
+        """What else the machine did meanwhile: foreign and shared CPU as percent of one core, the
+        load average (mean and highest of the samples), and whether the window was disturbed."""
+        wall = max(self._wall_end - self._wall_start, 1e-9)
+        by_kind = self._by_kind()
+        own = sum(seconds for kind, seconds in by_kind.items() if kind not in ("foreign", "shared", "bench"))
+        processes = self._machine_end["processes"] - self._machine_start["processes"]
+        foreign = max(0.0, processes - own - by_kind.get("shared", 0.0) - by_kind.get("bench", 0.0))
+        pct = lambda seconds: round(100 * seconds / wall, 1)  # noqa: E731
+        return {
+            "seconds": round(wall, 1),
+            "own_core_pct": pct(own),
+            "bench_tools_core_pct": pct(by_kind.get("bench", 0.0)),
+            "shared_core_pct": pct(by_kind.get("shared", 0.0)),
+            "foreign_core_pct": pct(foreign),
+            "foreign_processes_core_pct": pct(by_kind.get("foreign", 0.0)),
+            "irq_core_pct": pct(self._machine_end["irq"] - self._machine_start["irq"]),
+            "steal_core_pct": pct(self._machine_end["steal"] - self._machine_start["steal"]),
+            "load_avg_mean": round(sum(self.loads) / max(len(self.loads), 1), 2),
+            "load_avg_max": round(max(self.loads, default=0.0), 2),
+            "disturbed": foreign / wall > self.DISTURBED_SHARE,
+        }
 
 
 def bench_user_tokens(n: int = 1) -> tuple[list[str], list[str]]:
@@ -232,6 +358,60 @@ def bench_user_tokens(n: int = 1) -> tuple[list[str], list[str]]:
         keys.append(device_token_issue(user=user, device="bench")[1])
     stores = list(Store.objects.filter(is_active=True).values_list("code", flat=True))
     return keys, stores
+
+
+@dataclass(frozen=True)
+class Observer:
+    """One account posting visits in a benchmark: its role, API token and the store codes it posts to."""
+
+    role: str
+    token: str
+    stores: tuple[str, ...]
+
+
+def bench_observers(
+    shoppers: int = 100, supervisors: int = 5, stores: int = 200, per_shopper: int = 2
+) -> list[Observer]:
+    """The phones' real workload: `shoppers` mystery shoppers, each assigned `per_shopper` of the
+    first `stores` active stores (each store gets a shopper; the assignment is the user's `stores`,
+    which is what lets a shopper record there), and a few supervisors of every region walking any
+    of those stores. Each has their own API token (their own write throttle). A request picks one
+    observer at random, so the supervisors' share of the requests is supervisors / (shoppers +
+    supervisors), 4.8 % with the defaults."""
+    django_setup()
+    from api.tokens import device_token_issue
+    from stores.models import Region, Role, Store, User
+
+    codes = list(Store.objects.filter(is_active=True).order_by("code").values_list("code", flat=True)[:stores])
+    ids = dict(Store.objects.filter(code__in=codes).values_list("code", "pk"))
+    regions = list(Region.objects.all())
+    observers = []
+    for number in range(shoppers):
+        user, _ = User.objects.get_or_create(username=f"bench-shopper-{number + 1}", defaults={"role": Role.SHOPPER})
+        if user.role != Role.SHOPPER:
+            raise RuntimeError(f"{user.username} exists with the role {user.role}")
+        mine = tuple(codes[(number * per_shopper + k) % len(codes)] for k in range(per_shopper))
+        user.stores.set([ids[code] for code in mine])
+        observers.append(Observer(Role.SHOPPER.value, device_token_issue(user=user, device="bench")[1], mine))
+    for number in range(supervisors):
+        user, _ = User.objects.get_or_create(username=f"bench-walker-{number + 1}", defaults={"role": Role.SUPERVISOR})
+        user.regions.set(regions)
+        observers.append(
+            Observer(Role.SUPERVISOR.value, device_token_issue(user=user, device="bench")[1], tuple(codes))
+        )
+    return observers
+
+
+def workload(observers: list[Observer]) -> dict:
+    """What the observers are, for a benchmark's output."""
+    roles: dict[str, int] = {}
+    for observer in observers:
+        roles[observer.role] = roles.get(observer.role, 0) + 1
+    return {
+        "observers_by_role": roles,
+        "stores": len({code for observer in observers for code in observer.stores}),
+        "stores_per_observer": {role: sorted({len(o.stores) for o in observers if o.role == role}) for role in roles},
+    }
 
 
 def bench_user_token() -> tuple[str, list[str]]:

@@ -1,6 +1,18 @@
 """The project's submission path next to its textbook DRF peer (bench/peer/), alternately, in one
 run: throughput, p50/p99, errors, rows created against the 201s each server sent, and the CPU
-each spent per stored visit (gunicorn + Celery worker + PostgreSQL backends). In every round also
+each spent per stored visit (gunicorn + Celery worker + beat + PostgreSQL backends, counted per
+process from /proc until the outbox is empty).
+
+The workload is the phones': 100 mystery shoppers, each with their own API token, posting to the
+two stores assigned to them, and 5 supervisors of every region posting to any of the 200 stores
+(about 5 % of the requests); the peer gets the same observers, stores and mix (its own tokens).
+The project runs as in production: gunicorn with 5 sync workers, Redis as broker and cache, one
+Celery worker and one beat, the production write throttle (600 a minute per observer).
+
+Every window also records what else the machine did (common.CpuMeter: foreign processes' CPU as a
+percentage of one core, the load average); a round in which foreign processes used more than 10 %
+of a core in any window is marked "disturbed", and the medians are given over the undisturbed
+rounds (and, apart, over all). In every round also
 the one-INSERT ceiling (bench/ceiling.py, in the project's gunicorn) and the database's own limit:
 pgbench committing the transaction of one visit with three interactions on the project's tables
 (bench/pgbench_visit.sql).
@@ -36,9 +48,8 @@ from bench import common, submissions
 PEER_DB = os.environ.get("PEER_DB", "oasis_peer")
 PEER_DATABASE_URL = f"postgres://postgres@127.0.0.1:5432/{PEER_DB}"
 PEER_PORT = common.PORT + 1
-OBSERVERS = 100
-STORES = 200
-SETTLE = 15  # after a project run: the worker finishes the work the run recorded (sweep every 5 s)
+SHOPPERS, SUPERVISORS, STORES, STORES_PER_SHOPPER = 100, 5, 200, 2
+DRAIN_TIMEOUT = 120  # after a project run: the most seconds to wait for the outbox to empty
 PGBENCH = str(Path(__file__).resolve().parent / "pgbench_visit.sql")
 
 
@@ -54,13 +65,13 @@ def rows(database: str, table: str) -> int:
     return int(psql(database, f"SELECT count(*) FROM {table}"))  # noqa: S608 (a fixed table name)
 
 
-def peer_setup(stores: list[str]) -> list[str]:
+def peer_setup(stores: list[str], accounts: int) -> list[str]:
     subprocess.run(
         ["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-qc", f"CREATE DATABASE {PEER_DB}"],
         capture_output=True, check=False,
     )  # fmt: skip
     result = subprocess.run(
-        [common.PYTHON, "-m", "bench.peer.setup", str(OBSERVERS)],
+        [common.PYTHON, "-m", "bench.peer.setup", str(accounts)],
         input="\n".join(stores), capture_output=True, text=True, check=True, cwd=common.ROOT,
         env={**os.environ, "DJANGO_SETTINGS_MODULE": "bench.peer.settings", "PEER_DATABASE_URL": PEER_DATABASE_URL,
              "PYTHONPATH": str(common.ROOT)},
@@ -92,18 +103,27 @@ def flush_redis() -> None:
         subprocess.run(["redis-cli", "-u", url, "flushdb"], capture_output=True, check=True)
 
 
-def warm_up(base, path: str, tokens, stores) -> None:
+def warm_up(base, path: str, observers, log: Path) -> None:
     """A few seconds of the same load first: every gunicorn worker imports and builds what it
     builds on its first requests (and connects to the database) outside the measured window."""
-    submissions.wrk(base, path, 16, 3, tokens, stores)
-    time.sleep(1)
+    submissions.wrk(base, path, 16, 3, [], STORE_CODES, observers=observers)
+    quiet(log)
 
 
-def load(base, log: Path, path: str, database: str, table: str, args, tokens, stores) -> dict:
+def quiet(log: Path) -> None:
+    """Until the server's access log has not grown for a second: a warm-up request answered after
+    the window's starting counts were taken would count as a 201 without its row."""
+    size = -1
+    while size != log.stat().st_size:
+        size = log.stat().st_size
+        time.sleep(1)
+
+
+def load(base, log: Path, path: str, database: str, table: str, args, observers) -> dict:
     """One wrk run; rows created checked against the 201s the server logged (wrk stops counting at
     the deadline while the server completes the requests in flight)."""
     rows_before, answered_before = rows(database, table), submissions.answered(log, 201, path)
-    run = submissions.wrk(base, path, args.connections, args.seconds, tokens, stores)
+    run = submissions.wrk(base, path, args.connections, args.seconds, [], STORE_CODES, observers=observers)
     deadline = time.monotonic() + 30  # the requests in flight at wrk's deadline complete
     while True:
         run["rows_created"] = rows(database, table) - rows_before
@@ -122,46 +142,62 @@ def per_visit(spent: dict, visits: int) -> dict:
     return cpu
 
 
-def run_project(args, log: Path, tokens, stores) -> dict:
+def drain(outbox: str) -> float:
+    """Wait until the outbox is empty (every piece of follow-up work done); returns the seconds."""
+    started = time.monotonic()
+    while rows(common.BENCH_DB, outbox) and time.monotonic() - started < DRAIN_TIMEOUT:
+        time.sleep(0.2)
+    return round(time.monotonic() - started, 1)
+
+
+def run_project(args, log: Path, observers) -> dict:
     restore_project_database()
     flush_redis()
-    with common.celery_worker() as worker, common.gunicorn(access_log=str(log), THROTTLE_WRITES="600/min") as base:
-        warm_up(base, submissions.VISITS, tokens, stores)
-        time.sleep(SETTLE)  # and the worker does what the warm-up queued
-        sessions, databases = {"gunicorn": base.pid, "worker": worker.pid}, {"postgres": common.BENCH_DB}
-        with common.CpuMeter(sessions, databases) as meter:
-            run = load(base, log, submissions.VISITS, common.BENCH_DB, "observations_visit", args, tokens, stores)
-            time.sleep(SETTLE)
-        # Follow-up work the worker had not done by the end of the window (its CPU would be missing).
-        run["outbox_left"] = rows(common.BENCH_DB, "observations_outboxitem")
+    outbox = common.outbox_table()
+    with (
+        common.celery_worker(beat=False) as worker,
+        common.celery_beat() as beat,
+        common.gunicorn(access_log=str(log), THROTTLE_WRITES="600/min") as base,
+    ):
+        warm_up(base, submissions.VISITS, observers, log)
+        drain(outbox)  # and the worker does what the warm-up recorded
+        sessions = {"gunicorn": base.pid, "worker": worker.pid, "beat": beat.pid}
+        with common.CpuMeter(sessions, {"postgres": common.BENCH_DB}) as meter:
+            run = load(base, log, submissions.VISITS, common.BENCH_DB, "observations_visit", args, observers)
+            # The follow-up work of the window's visits counts: CPU until the outbox is empty.
+            run["drain_seconds"] = drain(outbox)
+        run["outbox_left"] = rows(common.BENCH_DB, outbox)
         run["cpu_ms_per_visit"] = per_visit(meter.spent, run["server_201s"])
+        run["machine"] = meter.machine
     return run
 
 
-def run_peer(args, log: Path, tokens, stores) -> dict:
+def run_peer(args, log: Path, observers) -> dict:
     with common.gunicorn(
         access_log=str(log), app="bench.peer.wsgi", port=PEER_PORT, ready_path="/api/v1/visits/",
         DJANGO_SETTINGS_MODULE="bench.peer.settings", PEER_DATABASE_URL=PEER_DATABASE_URL,
     ) as base:  # fmt: skip
-        warm_up(base, submissions.VISITS, tokens, stores)
+        warm_up(base, submissions.VISITS, observers, log)
         with common.CpuMeter({"gunicorn": base.pid}, {"postgres": PEER_DB}) as meter:
-            run = load(base, log, submissions.VISITS, PEER_DB, "peer_visit", args, tokens, stores)
+            run = load(base, log, submissions.VISITS, PEER_DB, "peer_visit", args, observers)
         run["cpu_ms_per_visit"] = per_visit(meter.spent, run["server_201s"])
+        run["machine"] = meter.machine
     return run
 
 
-def run_ceiling(args, log: Path, tokens, stores) -> dict:
+def run_ceiling(args, log: Path, observers) -> dict:
     with common.gunicorn(access_log=str(log)) as base:
-        warm_up(base, submissions.CEILING, tokens, stores)
+        warm_up(base, submissions.CEILING, observers, log)
         with common.CpuMeter({"gunicorn": base.pid}, {"postgres": common.BENCH_DB}) as meter:
-            run = load(base, log, submissions.CEILING, common.BENCH_DB, "bench_ceiling", args, tokens, stores)
+            run = load(base, log, submissions.CEILING, common.BENCH_DB, "bench_ceiling", args, observers)
         run["cpu_ms_per_visit"] = per_visit(meter.spent, run["server_201s"])
+        run["machine"] = meter.machine
     return run
 
 
 def run_pgbench(args) -> dict:
     smin, smax = psql(common.BENCH_DB, "SELECT min(id), max(id) FROM stores_store WHERE is_active").split("|")
-    observer = psql(common.BENCH_DB, "SELECT id FROM stores_user WHERE username = 'bench-supervisor'")
+    observer = psql(common.BENCH_DB, "SELECT id FROM stores_user WHERE username = 'bench-shopper-1'")
     rubric = psql(common.BENCH_DB, "SELECT id FROM observations_rubric ORDER BY version DESC LIMIT 1")
     with common.CpuMeter({}, {"postgres": common.BENCH_DB}) as meter:
         result = subprocess.run(
@@ -181,10 +217,14 @@ def run_pgbench(args) -> dict:
         "errors": int(failed.group(1)) if failed else 0,
         "latency_mean_ms": float(latency.group(1)) if latency else None,
         "cpu_ms_per_visit": per_visit(meter.spent, transactions),
+        "machine": meter.machine,
     }
 
 
 def summary(runs: list[dict]) -> dict:
+    if not runs:
+        return {}
+
     def med(key: str, sub: str | None = None) -> float:
         return round(common.median([(r[key][sub] if sub else r[key]) for r in runs]), 2)
 
@@ -196,10 +236,62 @@ def summary(runs: list[dict]) -> dict:
         result["rows_match_server_201s"] = all(r["rows_match_server_201s"] for r in runs)
         result["rows_created"] = sum(r["rows_created"] for r in runs)
         result["server_201s"] = sum(r["server_201s"] for r in runs)
+        result["supervisor_share_of_requests"] = med("supervisor_share_of_requests")
     result["errors"] = sum(r["errors"] for r in runs)
     if "outbox_left" in runs[0]:
         result["outbox_left"] = sum(r["outbox_left"] for r in runs)
+        result["drain_seconds"] = med("drain_seconds")
+    result["foreign_core_pct"] = med("machine", "foreign_core_pct")
+    result["load_avg_mean"] = med("machine", "load_avg_mean")
     return result
+
+
+def ratios(rounds: list[dict], baselines: bool) -> dict:
+    """Medians of the per-round ratios project / peer."""
+    if not rounds:
+        return {}
+
+    def ratio(fn) -> float:
+        return round(common.median([fn(r) for r in rounds]), 3)
+
+    result = {
+        "rounds": len(rounds),
+        "cpu_per_visit_project_over_peer": ratio(
+            lambda r: r["project"]["cpu_ms_per_visit"]["total"] / r["peer"]["cpu_ms_per_visit"]["total"]
+        ),
+        "throughput_project_over_peer": ratio(lambda r: r["project"]["requests_per_s"] / r["peer"]["requests_per_s"]),
+        "p99_project_over_peer": ratio(lambda r: r["project"]["p99_ms"] / r["peer"]["p99_ms"]),
+    }
+    if baselines:
+        result["project_share_of_ceiling"] = ratio(
+            lambda r: r["project"]["requests_per_s"] / r["ceiling"]["requests_per_s"]
+        )
+        result["peer_share_of_ceiling"] = ratio(lambda r: r["peer"]["requests_per_s"] / r["ceiling"]["requests_per_s"])
+    return result
+
+
+def round_line(number: int, result: dict) -> dict:
+    """One round as a line of its own: each side's figures beside the machine during its window."""
+    line: dict = {"round": number, "disturbed": result["disturbed"]}
+    for side, run in result.items():
+        if isinstance(run, dict):
+            line[side] = {
+                "visits_per_s": run["requests_per_s"],
+                "p50_ms": run.get("p50_ms"),
+                "p99_ms": run.get("p99_ms"),
+                "cpu_ms_per_visit": run["cpu_ms_per_visit"],
+                "errors": run["errors"],
+                "rows_created": run.get("rows_created"),
+                "server_201s": run.get("server_201s"),
+                "requests_sent_by_role": run.get("requests_sent_by_role"),
+                "foreign_core_pct": run["machine"]["foreign_core_pct"],
+                "load_avg_mean": run["machine"]["load_avg_mean"],
+                "disturbed": run["machine"]["disturbed"],
+            }
+    return line
+
+
+STORE_CODES: list[str] = []
 
 
 def main() -> None:
@@ -211,49 +303,40 @@ def main() -> None:
     args = parser.parse_args()
     common.ensure_database()
     common.psql("CREATE TABLE IF NOT EXISTS bench_ceiling (id uuid PRIMARY KEY, body text NOT NULL)")
-    tokens, stores = common.bench_user_tokens(OBSERVERS)
-    stores = stores[:STORES]  # wrk posts to the first 200 either way
-    peer_tokens = peer_setup(stores)
+    observers = common.bench_observers(SHOPPERS, SUPERVISORS, STORES, STORES_PER_SHOPPER)
+    STORE_CODES[:] = sorted({code for observer in observers for code in observer.stores})
+    peer_tokens = peer_setup(STORE_CODES, len(observers))
+    # The peer's accounts post exactly as the project's: same roles, stores and mix.
+    peer_observers = [common.Observer(o.role, token, o.stores) for o, token in zip(observers, peer_tokens, strict=True)]
     snapshot_project_database()
     rounds: list[dict] = []
     with tempfile.TemporaryDirectory() as tmp:
         log = Path(tmp) / "access.log"
         log.touch()
         for number in range(args.pairs):
-            sides = [("project", run_project, tokens), ("peer", run_peer, peer_tokens)]
+            sides = [("project", run_project, observers), ("peer", run_peer, peer_observers)]
             if number % 2:
                 sides.reverse()
-            result = {side: runner(args, log, side_tokens, stores) for side, runner, side_tokens in sides}
+            result = {side: runner(args, log, side_observers) for side, runner, side_observers in sides}
             if not args.no_baselines:
-                result["ceiling"] = run_ceiling(args, log, tokens, stores)
+                result["ceiling"] = run_ceiling(args, log, observers)
                 result["pgbench"] = run_pgbench(args)
+            result["disturbed"] = any(run["machine"]["disturbed"] for run in result.values())
             rounds.append(result)
-            print(json.dumps({"round": number + 1, **{k: summary([v]) for k, v in result.items()}}), file=sys.stderr)
-    kinds = rounds[0].keys()
-    medians = {kind: summary([r[kind] for r in rounds]) for kind in kinds}
-
-    def ratio(key: str) -> float:
-        return round(common.median([r["project"][key] / r["peer"][key] for r in rounds]), 3)
-
-    ratios = {
-        "throughput_project_over_peer": ratio("requests_per_s"),
-        "p99_project_over_peer": ratio("p99_ms"),
-        "cpu_per_visit_project_over_peer": round(
-            common.median(
-                [r["project"]["cpu_ms_per_visit"]["total"] / r["peer"]["cpu_ms_per_visit"]["total"] for r in rounds]
-            ),
-            3,
-        ),
-    }
-    if not args.no_baselines:
-        ratios["project_share_of_ceiling"] = round(
-            common.median([r["project"]["requests_per_s"] / r["ceiling"]["requests_per_s"] for r in rounds]), 3
-        )
-        ratios["peer_share_of_ceiling"] = round(
-            common.median([r["peer"]["requests_per_s"] / r["ceiling"]["requests_per_s"] for r in rounds]), 3
-        )
-    print(json.dumps({"pairs": args.pairs, "seconds": args.seconds, "connections": args.connections,
-                      "observers": OBSERVERS, "medians": medians, "ratios": ratios, "rounds": rounds}, indent=2))  # fmt: skip
+            print(json.dumps(round_line(number + 1, result)), file=sys.stderr)
+    kinds = [kind for kind in rounds[0] if kind != "disturbed"]
+    quiet = [r for r in rounds if not r["disturbed"]]
+    print(json.dumps({
+        "pairs": args.pairs, "seconds": args.seconds, "connections": args.connections,
+        "workload": common.workload(observers),
+        "undisturbed_rounds": [n + 1 for n, r in enumerate(rounds) if not r["disturbed"]],
+        "medians_undisturbed": {kind: summary([r[kind] for r in quiet]) for kind in kinds},
+        "ratios_undisturbed": ratios(quiet, not args.no_baselines),
+        "medians_all_rounds": {kind: summary([r[kind] for r in rounds]) for kind in kinds},
+        "ratios_all_rounds": ratios(rounds, not args.no_baselines),
+        "per_round": [round_line(n + 1, r) for n, r in enumerate(rounds)],
+        "rounds": rounds,
+    }, indent=2))  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -1,15 +1,25 @@
 """Report latency at scale: the branch comparison over all stores (its first page of 100, ranks
 and means company-wide) and one store's weekly report, server-side (Django test client, full
-stack: URL routing, auth, report, JSON), with their SQL query counts and the wall time spent in
-database calls, next to the lower bound timed in the same run: a raw SQL aggregate over the same
-raw rows (visits and interactions) that a report without rollups would have to read.
+stack: URL routing, auth, report, JSON), as head office, every request computed from the rollups
+(the cache, sessions included, cleared before each), with their SQL query counts and the wall time
+spent in database calls, next to the lower bound timed in the same run: a raw SQL aggregate over
+the same raw rows (visits and interactions) that a report without rollups would have to read.
 
-    .venv/bin/python bench/reports_latency.py [--runs 30]
+    BENCH_DB=oasis_bench10x .venv/bin/python bench/reports_latency.py [--runs 3] [--requests 200]
+
+`--runs` runs of `--requests` requests each (the raw baselines: `--raw-requests`), the report and
+its baseline alternating within each run; every run's medians are printed with the machine's
+foreign CPU and load average during it (common.CpuMeter) and whether it was disturbed (foreign
+processes above 10 % of a core), and the output says whether consecutive undisturbed runs agree
+within 10 %. The database's state is printed too: when each table was last analysed and vacuumed
+and how many rows changed since (`--vacuum-analyze` first runs VACUUM (ANALYZE), which is what
+autovacuum leaves after a bulk load; this machine's PostgreSQL runs with autovacuum off).
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import sys
 import time
@@ -100,16 +110,43 @@ def summary(samples: list[float], db_samples: list[float]) -> dict:
         "median_ms": round(common.median(samples), 2),
         "p95_ms": round(common.percentile(samples, 95), 2),
         "median_db_ms": round(common.median(db_samples), 2),
+        "requests": len(samples),
     }
+
+
+TABLES_STATE_SQL = """
+SELECT relname, n_live_tup, n_mod_since_analyze, last_analyze, last_autoanalyze, last_vacuum, last_autovacuum
+FROM pg_stat_user_tables WHERE relname = ANY(%s) ORDER BY relname
+"""
+
+
+def database_state(cursor, tables: list[str]) -> list[dict]:
+    cursor.execute(TABLES_STATE_SQL, [tables])
+    names = [column.name for column in cursor.description]
+    return [
+        {name: (value.isoformat(timespec="seconds") if hasattr(value, "isoformat") else value)
+         for name, value in zip(names, row, strict=True)}
+        for row in cursor.fetchall()
+    ]  # fmt: skip
+
+
+def agreement(values: list[float]) -> float | None:
+    """The largest ratio between consecutive values (1.0: identical)."""
+    pairs = list(itertools.pairwise(values))
+    return round(max(max(a, b) / min(a, b) for a, b in pairs), 3) if pairs else None
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--requests", type=int, default=200, help="requests per run of each report")
+    parser.add_argument("--raw-requests", type=int, default=10, help="runs per run of each raw SQL baseline")
+    parser.add_argument("--vacuum-analyze", action="store_true", help="VACUUM (ANALYZE) the database first")
     args = parser.parse_args()
     common.django_setup()
     import datetime as dt
 
+    from django.apps import apps
     from django.core.cache import cache
     from django.db import connection, reset_queries
     from django.test import Client
@@ -117,6 +154,19 @@ def main() -> None:
 
     from reports.periods import last_complete_week, week_label
     from stores.models import Store, User
+
+    tables = sorted(
+        model._meta.db_table
+        for model in apps.get_models()
+        if model.__name__ in ("Visit", "Interaction", "StoreWeekRollup", "RegionWeekRollup", "Store")
+    )
+    if args.vacuum_analyze:
+        connection.ensure_connection()
+        with connection.cursor() as cursor:
+            for table in tables:
+                cursor.execute(f"VACUUM (ANALYZE) {connection.ops.quote_name(table)}")
+    with connection.cursor() as cursor:
+        state = database_state(cursor, tables)
 
     head = User.objects.get(username="head")
     client = Client(HTTP_HOST="localhost")
@@ -127,11 +177,13 @@ def main() -> None:
     first = week - dt.timedelta(weeks=11)
 
     def branch():
+        cache.clear()  # every request computes the report from the rollups (the session too: from the database)
         response = client.get("/api/v1/reports/branches/", {"week": label, "page": "1"})
         assert response.status_code == 200, response.content[:300]
         return response
 
     def store_report():
+        cache.clear()
         response = client.get(f"/api/v1/reports/stores/{store.code}/weekly/", {"week": label})
         assert response.status_code == 200, response.content[:300]
         return response
@@ -150,46 +202,60 @@ def main() -> None:
                 rows += cursor.fetchall()
         return rows
 
-    def raw_store_own_rows_only():
-        with connection.cursor() as cursor:
-            cursor.execute(RAW_STORE_SQL, {"store": store.pk, "first": first, "week": week})
-            rows = cursor.fetchall()
-            cursor.execute(RAW_COMPANY_WEEK_SQL, {"week": week})
-            return rows + cursor.fetchall()
-
-    def cold(fn):
-        def run():
-            cache.clear()  # every request computes the report from the rollups
-            return fn()
-
-        return run
-
-    results = {"week": label, "stores": Store.objects.count(), "runs": args.runs}
-    for name, fn in [("branch_report", branch), ("store_report", store_report),
-                     ("branch_report_uncached", cold(branch)), ("store_report_uncached", cold(store_report)),
-                     ("raw_branch_aggregate", raw_branch), ("raw_store_aggregate", raw_store),
-                     ("raw_store_own_rows_only", raw_store_own_rows_only)]:  # fmt: skip
+    measures = [
+        ("branch_report_uncached", branch, args.requests),
+        ("raw_branch_aggregate", raw_branch, args.raw_requests),
+        ("store_report_uncached", store_report, args.requests),
+        ("raw_store_aggregate", raw_store, args.raw_requests),
+    ]
+    results: dict = {"week": label, "stores": Store.objects.count(), "database_state": state, "runs": []}
+    queries = {}
+    for name, fn, _n in measures:
         fn()  # warm caches and connections
         reset_queries()  # the log is a bounded deque: a full one would count nothing
-        with CaptureQueriesContext(connection) as queries:
-            fn()
-        n_queries = len(queries)  # now: the next request empties the query log
-        samples, db_samples, response = timed(fn, args.runs)
-        results[name] = {**summary(samples, db_samples), "queries": n_queries}
+        with CaptureQueriesContext(connection) as captured:
+            response = fn()
+        queries[name] = len(captured)
         if name.startswith("branch_report"):
             body = response.json()
             # the API gives the table a page at a time (100 stores); ranks and means are company-wide
-            results[name]["stores_on_page"] = len(body["stores"])
-            results[name]["stores_in_table"] = body.get("n_stores", len(body["stores"]))
-    results["branch_vs_raw"] = round(
-        results["branch_report"]["median_ms"] / results["raw_branch_aggregate"]["median_ms"], 3
-    )
-    results["store_vs_raw"] = round(
-        results["store_report"]["median_ms"] / results["raw_store_aggregate"]["median_ms"], 3
-    )
-    results["store_vs_raw_own_rows_only"] = round(
-        results["store_report"]["median_ms"] / results["raw_store_own_rows_only"]["median_ms"], 3
-    )
+            results["branch_stores_on_page"] = len(body["stores"])
+            results["branch_stores_in_table"] = body.get("n_stores", len(body["stores"]))
+    results["queries"] = queries
+    for number in range(args.runs):
+        run: dict = {"run": number + 1}
+        for name, fn, n in measures:
+            with common.CpuMeter({}, {"postgres": common.BENCH_DB}) as meter:
+                samples, db_samples, _response = timed(fn, n)
+            machine = meter.machine
+            run[name] = {
+                **summary(samples, db_samples),
+                "foreign_core_pct": machine["foreign_core_pct"],
+                "load_avg_mean": machine["load_avg_mean"],
+                "disturbed": machine["disturbed"],
+            }
+        run["disturbed"] = any(run[name]["disturbed"] for name, _fn, _n in measures)
+        # The report's time against its raw baseline of the same run.
+        run["branch_uncached_over_raw"] = round(
+            run["branch_report_uncached"]["median_ms"] / run["raw_branch_aggregate"]["median_ms"], 3
+        )
+        run["store_uncached_over_raw"] = round(
+            run["store_report_uncached"]["median_ms"] / run["raw_store_aggregate"]["median_ms"], 3
+        )
+        print(json.dumps(run), file=sys.stderr)
+        results["runs"].append(run)
+    quiet = [run for run in results["runs"] if not run["disturbed"]]
+    results["undisturbed_runs"] = [run["run"] for run in quiet]
+    for name, _fn, _n in measures:
+        results[name] = {
+            "median_of_run_medians_ms": round(common.median([r[name]["median_ms"] for r in quiet]), 2)
+            if quiet
+            else None,
+            "median_of_run_p95s_ms": round(common.median([r[name]["p95_ms"] for r in quiet]), 2) if quiet else None,
+            "consecutive_undisturbed_runs_agree_within": agreement([r[name]["median_ms"] for r in quiet]),
+        }
+    for ratio in ("branch_uncached_over_raw", "store_uncached_over_raw"):
+        results[ratio] = round(common.median([r[ratio] for r in quiet]), 3) if quiet else None
     print(json.dumps(results, indent=2))
 
 

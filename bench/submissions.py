@@ -32,9 +32,21 @@ LUA = str(Path(__file__).resolve().parent / "lua" / "visits.lua")
 
 
 def wrk(
-    base: str, path: str, connections: int, seconds: int, tokens: list[str], stores: list[str], replay: int = 0
+    base: str,
+    path: str,
+    connections: int,
+    seconds: int,
+    tokens: list[str],
+    stores: list[str],
+    replay: int = 0,
+    observers: list[common.Observer] | None = None,
 ) -> dict:
-    env = {**os.environ, "BENCH_TOKENS": ",".join(tokens), "BENCH_STORES": ",".join(stores[:200]), "BENCH_PATH": path,
+    """One wrk run. `observers` (common.bench_observers: each with their role, token and stores)
+    post to their own stores; without them every token posts to any of the first 200 `stores`."""
+    if observers is None:
+        observers = [common.Observer("supervisor", token, ("*",)) for token in tokens]
+    posting = ";".join(f"{o.role},{o.token},{'|'.join(o.stores) if o.stores != ('*',) else '*'}" for o in observers)
+    env = {**os.environ, "BENCH_OBSERVERS": posting, "BENCH_STORES": ",".join(stores[:200]), "BENCH_PATH": path,
            "BENCH_REPLAY": str(replay), "BENCH_REPLAY_SEED": str(random.randrange(2**31))}  # fmt: skip
     threads = min(4, connections)
     result = subprocess.run(
@@ -47,7 +59,12 @@ def wrk(
     data = json.loads(match.group(1))
     seconds_run = data["duration_us"] / 1e6
     statuses = {int(k): v for k, v in data["statuses"].items()}
+    sent_by_role = data.get("requests_sent_by_role", {})
     return {
+        "requests_sent_by_role": sent_by_role,
+        "supervisor_share_of_requests": round(
+            sent_by_role.get("supervisor", 0) / max(sum(sent_by_role.values()), 1), 3
+        ),
         "connections": connections,
         "seconds": round(seconds_run, 1),
         "requests": data["requests"],

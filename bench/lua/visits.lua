@@ -1,7 +1,9 @@
 -- wrk script: POST a new visit with 3 interactions per request, each with a fresh UUID.
--- Env: BENCH_TOKENS (comma-separated API tokens of several observers: each request picks one),
--- BENCH_STORES (comma-separated store codes), BENCH_PATH, BENCH_REPLAY
--- (if set to N: cycle through N fixed visit ids instead of fresh ones, for the replay storm).
+-- Env: BENCH_OBSERVERS: the observers, ";"-separated, each "<role>,<API token>,<store codes>" with
+-- the codes "|"-separated or "*" for every code of BENCH_STORES (comma-separated). Each request
+-- picks an observer at random and one of that observer's stores (a shopper: a store assigned to
+-- them); the requests sent are counted per role. BENCH_PATH; BENCH_REPLAY (if set to N: cycle through N
+-- fixed visit ids of the first observer instead of fresh ones, for the replay storm).
 local threads = {}
 
 function setup(thread)
@@ -24,12 +26,14 @@ local body_template = [[{"id":"%s","store":"%s","started_at":"%s","ended_at":"%s
 {"greeted":false,"greeting_seconds":null,"greeting_personal":false,"smile":2,"unsolicited_approaches":1,"followed":true,"asked":true,"response_seconds":150,"response_quality":2,"special_request":true,"notes":""}]}]]
 
 local stores = {}
+local observers = {}
 local headers = {}
 local replay_ids = {}
 local replay_bodies = {}
 local started, ended
 local path
 statuses = {}
+by_role = {}
 
 function init(args)
   math.randomseed(os.time() * 1000 + id * 7919)
@@ -40,8 +44,20 @@ function init(args)
   local now = os.time()
   started = os.date("!%Y-%m-%dT%H:%M:%SZ", now - 3600)
   ended = os.date("!%Y-%m-%dT%H:%M:%SZ", now - 3600 + 1200)
-  for token in string.gmatch(os.getenv("BENCH_TOKENS") or "", "[^,]+") do
-    table.insert(headers, {["Authorization"] = "Token " .. token, ["Content-Type"] = "application/json"})
+  for entry in string.gmatch(os.getenv("BENCH_OBSERVERS") or "", "[^;]+") do
+    local role, token, codes = string.match(entry, "^([^,]+),([^,]+),(.+)$")
+    local mine = stores
+    if codes ~= "*" then
+      mine = {}
+      for code in string.gmatch(codes, "[^|]+") do
+        table.insert(mine, code)
+      end
+    end
+    table.insert(observers, {
+      role = role,
+      stores = mine,
+      headers = {["Authorization"] = "Token " .. token, ["Content-Type"] = "application/json"},
+    })
   end
   local replay = tonumber(os.getenv("BENCH_REPLAY") or "0")
   if replay > 0 then
@@ -49,7 +65,8 @@ function init(args)
     math.randomseed(tonumber(os.getenv("BENCH_REPLAY_SEED") or "42"))
     for i = 1, replay do
       local visit_id = uuid4()
-      replay_bodies[i] = string.format(body_template, visit_id, stores[(i % #stores) + 1], started, ended)
+      local mine = observers[1].stores
+      replay_bodies[i] = string.format(body_template, visit_id, mine[(i % #mine) + 1], started, ended)
     end
     math.randomseed(os.time() * 1000 + id * 7919)
   end
@@ -61,12 +78,13 @@ function request()
   local body, observer
   if #replay_bodies > 0 then
     -- A replay is the same observer sending the same visit again.
-    body, observer = replay_bodies[(n % #replay_bodies) + 1], headers[1]
+    body, observer = replay_bodies[(n % #replay_bodies) + 1], observers[1]
   else
-    body = string.format(body_template, uuid4(), stores[math.random(1, #stores)], started, ended)
-    observer = headers[math.random(1, #headers)]
+    observer = observers[math.random(1, #observers)]
+    body = string.format(body_template, uuid4(), observer.stores[math.random(1, #observer.stores)], started, ended)
   end
-  return wrk.format("POST", path, observer, body)
+  by_role[observer.role] = (by_role[observer.role] or 0) + 1
+  return wrk.format("POST", path, observer.headers, body)
 end
 
 function response(status, headers, body)
@@ -86,10 +104,20 @@ function done(summary, latency, requests)
   for code, count in pairs(merged) do
     table.insert(parts, string.format('"%s":%d', code, count))
   end
+  local roles = {}
+  for _, thread in ipairs(threads) do
+    for role, count in pairs(thread:get("by_role")) do
+      roles[role] = (roles[role] or 0) + count
+    end
+  end
+  local role_parts = {}
+  for role, count in pairs(roles) do
+    table.insert(role_parts, string.format('"%s":%d', role, count))
+  end
   io.write(string.format(
     'WRK_RESULT {"requests":%d,"duration_us":%d,"errors":{"connect":%d,"read":%d,"write":%d,"timeout":%d,"status":%d},' ..
-    '"latency_us":{"p50":%d,"p90":%d,"p99":%d,"max":%d,"mean":%.1f},"statuses":{%s}}\n',
+    '"latency_us":{"p50":%d,"p90":%d,"p99":%d,"max":%d,"mean":%.1f},"statuses":{%s},"requests_sent_by_role":{%s}}\n',
     summary.requests, summary.duration, summary.errors.connect, summary.errors.read, summary.errors.write,
     summary.errors.timeout, summary.errors.status, latency:percentile(50), latency:percentile(90),
-    latency:percentile(99), latency.max, latency.mean, table.concat(parts, ",")))
+    latency:percentile(99), latency.max, latency.mean, table.concat(parts, ","), table.concat(role_parts, ",")))
 end
