@@ -253,6 +253,7 @@ def main() -> None:
             else None,
             "median_of_run_p95s_ms": round(common.median([r[name]["p95_ms"] for r in quiet]), 2) if quiet else None,
             "consecutive_undisturbed_runs_agree_within": agreement([r[name]["median_ms"] for r in quiet]),
+            "all_runs_median_of_medians_ms": round(common.median([r[name]["median_ms"] for r in results["runs"]]), 2),
         }
     for ratio in ("branch_uncached_over_raw", "store_uncached_over_raw"):
         results[ratio] = round(common.median([r[ratio] for r in quiet]), 3) if quiet else None
