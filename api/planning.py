@@ -17,7 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from planning import export, selectors, services
-from planning.models import Assignment, Wave, WaveStore
+from planning.models import DECLINE_REASON_MAX_LENGTH, Assignment, Wave, WaveStore
 from reports.api import CSVRenderer
 from stores.models import Role
 
@@ -100,7 +100,7 @@ class PlannedAssignmentSerializer(AssignmentSerializer):
 
 
 class DeclineSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=500)
+    reason = serializers.CharField(max_length=DECLINE_REASON_MAX_LENGTH)
 
 
 def _no_managers(request: Request) -> None:

@@ -8,6 +8,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from observations import scoring
+from observations.limits import NOTE_MAX_LENGTH, QUESTION_MAX_LENGTH
 from observations.models import (
     MAX_LOCATION_ACCURACY_M,
     MAX_SECONDS,
@@ -21,7 +22,7 @@ from observations.models import (
 from observations.plausibility import FLAG_LABELS, flag_label
 from observations.selectors import INTERACTIONS
 from observations.services import InteractionInput, VisitInput
-from observations.validation import MAX_APPROACHES, MAX_INTERACTIONS, MAX_NOTES
+from observations.validation import MAX_APPROACHES, MAX_INTERACTIONS
 from stores.models import Role, Store, User
 from stores.selectors import sees_observers
 
@@ -104,7 +105,7 @@ class InteractionInputSerializer(serializers.Serializer):
     )
     response_quality = serializers.IntegerField(min_value=1, max_value=5, allow_null=True, required=False, default=None)
     special_request = StrictBooleanField(required=False, default=False)
-    notes = serializers.CharField(max_length=MAX_NOTES, allow_blank=True, required=False, default="")
+    notes = serializers.CharField(max_length=NOTE_MAX_LENGTH, allow_blank=True, required=False, default="")
 
 
 class VisitInputSerializer(serializers.Serializer):
@@ -117,7 +118,7 @@ class VisitInputSerializer(serializers.Serializer):
     store = serializers.SlugField(max_length=20, help_text="store code")
     started_at = StrictDateTimeField()
     ended_at = StrictDateTimeField()
-    notes = serializers.CharField(max_length=MAX_NOTES, allow_blank=True, required=False, default="")
+    notes = serializers.CharField(max_length=NOTE_MAX_LENGTH, allow_blank=True, required=False, default="")
     latitude = serializers.FloatField(min_value=-90, max_value=90, allow_null=True, required=False, default=None)
     longitude = serializers.FloatField(min_value=-180, max_value=180, allow_null=True, required=False, default=None)
     location_accuracy_m = serializers.FloatField(
@@ -251,19 +252,19 @@ class VisitSerializer(serializers.Serializer):
 
 class ReviewedInteractionNotesSerializer(serializers.Serializer):
     position = serializers.IntegerField(min_value=1)
-    notes = serializers.CharField(max_length=MAX_NOTES, allow_blank=True, trim_whitespace=False)
+    notes = serializers.CharField(max_length=NOTE_MAX_LENGTH, allow_blank=True, trim_whitespace=False)
 
 
 class ReviewSerializer(serializers.Serializer):
     decision = serializers.ChoiceField(choices=["approve", "reject"])
-    note = serializers.CharField(max_length=5000, allow_blank=True, required=False, default="")
+    note = serializers.CharField(max_length=NOTE_MAX_LENGTH, allow_blank=True, required=False, default="")
     override = serializers.BooleanField(
         required=False,
         default=False,
         help_text="head office only: replace a decision someone else took (needs a note saying why)",
     )
     reviewed_notes = serializers.CharField(
-        max_length=MAX_NOTES,
+        max_length=NOTE_MAX_LENGTH,
         allow_blank=True,
         required=False,
         trim_whitespace=False,
@@ -299,11 +300,11 @@ class BulkApproveResultSerializer(serializers.Serializer):
 
 
 class QuestionInputSerializer(serializers.Serializer):
-    question = serializers.CharField(max_length=2000)
+    question = serializers.CharField(max_length=QUESTION_MAX_LENGTH)
 
 
 class AnswerInputSerializer(serializers.Serializer):
-    answer = serializers.CharField(max_length=5000)
+    answer = serializers.CharField(max_length=NOTE_MAX_LENGTH)
 
 
 class QuestionSerializer(serializers.Serializer):

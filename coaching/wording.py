@@ -5,11 +5,10 @@ Plural forms through ngettext, numbers through the active locale; written for a 
 
 from __future__ import annotations
 
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from observations.scoring import round1
+from reports.templatetags.report_format import figure, signed_figure
 
 from .focus import Evidence, FocusPoint
 from .selectors import PlanEffect
@@ -92,12 +91,11 @@ def evidence_sentence(item: Evidence) -> str:
 
 
 def points(value: float) -> str:
-    return number_format(round1(value), 1)
+    return figure(value)
 
 
 def signed_points(value: float) -> str:
-    rounded = round1(value)
-    return ("+" if rounded > 0 else "") + number_format(rounded, 1)
+    return signed_figure(value)
 
 
 def focus_briefing(point: FocusPoint) -> dict:

@@ -24,9 +24,11 @@ from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_GET
 
 from api.views import MAX_SYNC_ITEMS
+from observations.limits import NOTE_MAX_LENGTH
 from observations.models import MAX_SECONDS
-from observations.validation import MAX_AGE, MAX_APPROACHES, MAX_FUTURE, MAX_INTERACTIONS, MAX_NOTES
+from observations.validation import MAX_AGE, MAX_APPROACHES, MAX_FUTURE, MAX_INTERACTIONS
 from photos.services import MAX_PER_VISIT, MAX_SIDE
+from planning.models import DECLINE_REASON_MAX_LENGTH
 
 from .strings import client_strings, manifest_strings
 
@@ -71,7 +73,8 @@ def limits() -> dict:
         "maxBodyBytes": settings.DATA_UPLOAD_MAX_MEMORY_SIZE,
         "maxSyncItems": MAX_SYNC_ITEMS,
         "maxInteractions": MAX_INTERACTIONS,
-        "maxNotes": MAX_NOTES,
+        "maxNotes": NOTE_MAX_LENGTH,
+        "maxDeclineReason": DECLINE_REASON_MAX_LENGTH,
         "maxSeconds": MAX_SECONDS,
         "maxApproaches": MAX_APPROACHES,
         "maxFutureMs": int(MAX_FUTURE.total_seconds() * 1000),

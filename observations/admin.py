@@ -11,6 +11,7 @@ from django.utils.translation import ngettext
 from project.history import HistoryAdmin
 from stores.models import Role
 
+from .limits import NOTE_MAX_LENGTH
 from .models import OBSERVED_FIELDS, SCORE_FIELDS, Interaction, OutboxItem, Rubric, Visit
 from .plausibility import flag_description
 from .services import ReviewConflict, ReviewNotAllowed, VisitInvalid, visit_rescore, visit_review
@@ -107,7 +108,7 @@ class InteractionInline(ScoreDisplayMixin, admin.TabularInline):
 
 
 class RejectForm(forms.Form):
-    note = forms.CharField(label=_("Why are these visits rejected?"), widget=forms.Textarea, max_length=5000)
+    note = forms.CharField(label=_("Why are these visits rejected?"), widget=forms.Textarea, max_length=NOTE_MAX_LENGTH)
 
 
 @admin.register(Visit)

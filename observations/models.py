@@ -21,6 +21,7 @@ from project.history import HistoricalRecords
 from stores.models import Store
 
 from . import scoring
+from .limits import NOTE_MAX_LENGTH, QUESTION_MAX_LENGTH
 
 MAX_SECONDS = 3600
 # A phone reports its position to within metres or a few kilometres; more is no position at all.
@@ -217,11 +218,13 @@ class Visit(ScoredModel):
         verbose_name=_("reviewed by"),
     )
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
-    review_note = models.TextField(_("review note"), blank=True, max_length=5000)
-    notes = models.TextField(_("notes"), blank=True, max_length=5000)
+    review_note = models.TextField(_("review note"), blank=True, max_length=NOTE_MAX_LENGTH)
+    notes = models.TextField(_("notes"), blank=True, max_length=NOTE_MAX_LENGTH)
     # The text store managers read: set by the review (the reviewer may edit it), empty until then.
     # `notes` keeps the observer's original, for head office and the audit trail.
-    reviewed_notes = models.TextField(_("notes as reviewed (shown to managers)"), blank=True, max_length=5000)
+    reviewed_notes = models.TextField(
+        _("notes as reviewed (shown to managers)"), blank=True, max_length=NOTE_MAX_LENGTH
+    )
     rubric = models.ForeignKey(Rubric, on_delete=models.PROTECT, related_name="visits", verbose_name=_("rubric"))
     latitude = models.FloatField(_("latitude"), null=True, blank=True)
     longitude = models.FloatField(_("longitude"), null=True, blank=True)
@@ -354,8 +357,10 @@ class Interaction(ScoredModel):
     response_typed = models.BooleanField(_("response seconds typed"), default=False)
     response_quality = models.PositiveSmallIntegerField(_("answer quality (1–5)"), null=True, blank=True)
     special_request = models.BooleanField(_("unusual request"), default=False)
-    notes = models.TextField(_("notes"), blank=True, max_length=5000)
-    reviewed_notes = models.TextField(_("notes as reviewed (shown to managers)"), blank=True, max_length=5000)
+    notes = models.TextField(_("notes"), blank=True, max_length=NOTE_MAX_LENGTH)
+    reviewed_notes = models.TextField(
+        _("notes as reviewed (shown to managers)"), blank=True, max_length=NOTE_MAX_LENGTH
+    )
 
     history = HistoricalRecords()
 
@@ -598,7 +603,7 @@ class ReviewDecision(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("decided by")
     )
     decided_at = models.DateTimeField(_("decided at"))
-    note = models.TextField(_("note"), blank=True, max_length=5000)
+    note = models.TextField(_("note"), blank=True, max_length=NOTE_MAX_LENGTH)
     overrides = models.BooleanField(_("overrides another reviewer's decision"), default=False)
     # Decisions taken together (bulk approval) are undone together.
     batch = models.UUIDField(_("batch"), null=True, blank=True, db_index=True)
@@ -613,7 +618,7 @@ class ReviewDecision(models.Model):
         verbose_name=_("reviewed by before"),
     )
     previous_reviewed_at = models.DateTimeField(_("reviewed at before"), null=True, blank=True)
-    previous_review_note = models.TextField(_("review note before"), blank=True, max_length=5000)
+    previous_review_note = models.TextField(_("review note before"), blank=True, max_length=NOTE_MAX_LENGTH)
 
     class Meta:
         ordering = ["visit", "decided_at", "pk"]
@@ -642,8 +647,8 @@ class VisitQuestion(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("asked by")
     )
     asked_at = models.DateTimeField(_("asked at"))
-    question = models.TextField(_("question"), max_length=2000)
-    answer = models.TextField(_("answer"), blank=True, max_length=5000)
+    question = models.TextField(_("question"), max_length=QUESTION_MAX_LENGTH)
+    answer = models.TextField(_("answer"), blank=True, max_length=NOTE_MAX_LENGTH)
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
 
     class Meta:

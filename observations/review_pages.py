@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 from stores.models import Region, Role
 from stores.selectors import stores_visible_to
 
+from .limits import NOTE_MAX_LENGTH
 from .plausibility import FLAG_LABELS, flag_description
 from .selectors import QueueFilters, review_queue_for, visits_reviewable_by
 from .services import (
@@ -126,6 +127,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             "shown": len(rows),
             "query": query,
             "undo": _undo_offer(request),
+            "note_max_length": NOTE_MAX_LENGTH,
             "unflagged_shown": sum(1 for visit, flags in rows if not flags and not visit.waiting_for_shopper),
         },
     )

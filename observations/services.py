@@ -21,6 +21,7 @@ from stores.models import Role, Store, User
 from stores.selectors import observable_store, supervises
 
 from . import outbox, plausibility, scoring
+from .limits import NOTE_MAX_LENGTH, QUESTION_MAX_LENGTH
 from .models import (
     SCORE_FIELDS,
     Interaction,
@@ -33,7 +34,7 @@ from .models import (
     VisitStatus,
 )
 from .submission_sql import insert_submission
-from .validation import MAX_NOTES, visit_errors
+from .validation import visit_errors
 
 
 @dataclass(frozen=True)
@@ -366,14 +367,14 @@ def visit_review(
         raise VisitInvalid({"decision": _("must be 'approve' or 'reject'.")})
     if decision == "reject" and not note.strip():
         raise VisitInvalid({"note": _("is required when rejecting a visit.")})
-    if len(note) > 5000:
-        raise VisitInvalid({"note": _("must be at most 5000 characters.")})
+    if len(note) > NOTE_MAX_LENGTH:
+        raise VisitInvalid({"note": _("must be at most %(max)d characters.") % {"max": NOTE_MAX_LENGTH}})
     interaction_notes = dict(interaction_notes or {})
     edited = {"reviewed_notes": reviewed_notes} if reviewed_notes is not None else {}
     edited |= {f"interactions.{position}.notes": text for position, text in interaction_notes.items()}
     for name, text in edited.items():
-        if len(text) > MAX_NOTES:
-            raise VisitInvalid({name: f"must be at most {MAX_NOTES} characters."})
+        if len(text) > NOTE_MAX_LENGTH:
+            raise VisitInvalid({name: _("must be at most %(max)d characters.") % {"max": NOTE_MAX_LENGTH}})
     if edited and decision == "reject":
         raise VisitInvalid({next(iter(edited)): "is only taken when approving: a rejected visit's notes reach no one."})
     locked = Visit.objects.select_for_update().select_related("store").get(pk=visit.pk)
@@ -485,8 +486,8 @@ def visit_ask_question(*, visit: Visit, reviewer: User, question: str, now: dt.d
     question = question.strip()
     if not question:
         raise VisitInvalid({"question": _("must not be empty.")})
-    if len(question) > 2000:
-        raise VisitInvalid({"question": _("must be at most 2000 characters.")})
+    if len(question) > QUESTION_MAX_LENGTH:
+        raise VisitInvalid({"question": _("must be at most %(max)d characters.") % {"max": QUESTION_MAX_LENGTH}})
     locked = Visit.objects.select_for_update().select_related("store").get(pk=visit.pk)
     if not _may_review(reviewer, locked.store):
         raise ReviewNotAllowed()
@@ -509,8 +510,8 @@ def question_answer(
     answer = answer.strip()
     if not answer:
         raise VisitInvalid({"answer": _("must not be empty.")})
-    if len(answer) > 5000:
-        raise VisitInvalid({"answer": _("must be at most 5000 characters.")})
+    if len(answer) > NOTE_MAX_LENGTH:
+        raise VisitInvalid({"answer": _("must be at most %(max)d characters.") % {"max": NOTE_MAX_LENGTH}})
     locked = VisitQuestion.objects.select_for_update().select_related("visit").get(pk=question.pk)
     if locked.visit.observer_id != shopper.pk:
         raise ReviewNotAllowed()

@@ -10,12 +10,12 @@ from datetime import datetime, timedelta
 
 from django.utils.translation import gettext as _
 
+from .limits import NOTE_MAX_LENGTH
 from .models import MAX_LOCATION_ACCURACY_M, MAX_SECONDS
 
 MAX_FUTURE = timedelta(minutes=5)
 MAX_AGE = timedelta(days=60)
 MAX_INTERACTIONS = 50
-MAX_NOTES = 5000
 MAX_APPROACHES = 1000
 
 
@@ -74,8 +74,8 @@ def visit_errors(
         errors["ended_at"] = _("must not be before started_at.")
     elif ended_at > now + MAX_FUTURE:
         errors["ended_at"] = _("must not be more than 5 minutes in the future.")
-    if len(notes) > MAX_NOTES:
-        errors["notes"] = _("must be at most %(max)d characters.") % {"max": MAX_NOTES}
+    if len(notes) > NOTE_MAX_LENGTH:
+        errors["notes"] = _("must be at most %(max)d characters.") % {"max": NOTE_MAX_LENGTH}
     if not 1 <= len(interactions) <= MAX_INTERACTIONS:
         errors["interactions"] = _("must hold between 1 and %(max)d interactions.") % {"max": MAX_INTERACTIONS}
     if (latitude is None) != (longitude is None):
@@ -93,6 +93,6 @@ def visit_errors(
             errors["location_accuracy_m"] = _("is only allowed together with a position.")
     for index, item in enumerate(interactions):
         errors.update(interaction_errors(item, f"interactions[{index}]"))
-        if len(item.get("notes") or "") > MAX_NOTES:
-            errors[f"interactions[{index}].notes"] = _("must be at most %(max)d characters.") % {"max": MAX_NOTES}
+        if len(item.get("notes") or "") > NOTE_MAX_LENGTH:
+            errors[f"interactions[{index}].notes"] = _("must be at most %(max)d characters.") % {"max": NOTE_MAX_LENGTH}
     return errors

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from observations.scoring import round1
+
 from .selectors import CoverageRow
 
 COVERAGE_HEADER = [
@@ -24,10 +26,6 @@ COVERAGE_HEADER = [
 ]
 
 
-def _round1(value: float | None) -> float | None:
-    return None if value is None else round(value, 1)
-
-
 def coverage_record(row: CoverageRow) -> dict:
     figures = row.figures
     return {
@@ -41,10 +39,10 @@ def coverage_record(row: CoverageRow) -> dict:
         "done": figures.done,
         "overdue": figures.overdue,
         "declined": figures.declined,
-        "mean_soi": _round1(figures.mean_soi),
-        "half_width": _round1(figures.half_width),
+        "mean_soi": round1(figures.mean_soi),
+        "half_width": round1(figures.half_width),
         "target_half_width": figures.target_half_width,
-        "expected_half_width": _round1(figures.expected_half_width),
+        "expected_half_width": round1(figures.expected_half_width),
         "at_risk": figures.at_risk,
         "risks": list(figures.risks),
     }

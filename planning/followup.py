@@ -32,7 +32,7 @@ from .models import (
     MailKind,
     WaveStatus,
 )
-from .services import _shoppers_for, commitments_for
+from .services import commitments_for, shoppers_for
 
 MAIL_KIND = "planning_mail"
 REOFFER_LIMIT = 200  # per sweep; the next sweep takes the rest
@@ -126,7 +126,7 @@ def _reoffer(assignment: Assignment, today: dt.date) -> Assignment | None:
     excluded = set(AssignmentDecline.objects.filter(assignment=assignment).values_list("shopper_id", flat=True))
     if assignment.shopper_id:
         excluded.add(assignment.shopper_id)
-    shoppers = [s for s in _shoppers_for([assignment.store_id]) if s.id not in excluded]
+    shoppers = [s for s in shoppers_for([assignment.store_id]) if s.id not in excluded]
     commitments = commitments_for(
         wave=assignment.wave, shopper_ids=[s.id for s in shoppers], store_ids=[assignment.store_id]
     )

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from stores.models import Region, Role, Store, User
 
-from .models import TargetKind, TimeOfDay
+from .models import BRIEF_MAX_LENGTH, TargetKind, TimeOfDay
 from .services import WaveInput
 
 
@@ -31,7 +31,9 @@ class WaveForm(forms.Form):
     max_visits = forms.IntegerField(label=_("Maximum visits per store"), initial=12, min_value=1, max_value=100)
     lockout_days = forms.IntegerField(label=_("Lockout (days)"), initial=30, min_value=0, max_value=365)
     board_enabled = forms.BooleanField(label=_("Open assignments on a board for shoppers"), required=False)
-    brief = forms.CharField(label=_("Brief for shoppers"), widget=forms.Textarea, required=False, max_length=2000)
+    brief = forms.CharField(
+        label=_("Brief for shoppers"), widget=forms.Textarea, required=False, max_length=BRIEF_MAX_LENGTH
+    )
 
     def to_input(self) -> WaveInput:
         data = self.cleaned_data

@@ -17,6 +17,10 @@ from notifications.models import Delivery
 from observations.models import Visit
 from stores.models import Region, Store
 
+# what a head office brief to shoppers and a shopper's reason to decline may hold (forms, API, phone)
+BRIEF_MAX_LENGTH = 2000
+DECLINE_REASON_MAX_LENGTH = 500
+
 
 class TargetKind(models.TextChoices):
     PRECISION = "precision", _("Precision of the store index")
@@ -45,7 +49,7 @@ class Wave(models.Model):
     lockout_days = models.PositiveSmallIntegerField(_("lockout (days)"), default=30)
     history_weeks = models.PositiveSmallIntegerField(_("history for the spread (weeks)"), default=12)
     board_enabled = models.BooleanField(_("open assignments on the board"), default=False)
-    brief = models.TextField(_("brief for shoppers"), blank=True, max_length=2000)
+    brief = models.TextField(_("brief for shoppers"), blank=True, max_length=BRIEF_MAX_LENGTH)
     status = models.CharField(_("status"), max_length=10, choices=WaveStatus.choices, default=WaveStatus.DRAFT)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("created by")
@@ -210,7 +214,7 @@ class AssignmentDecline(models.Model):
     shopper = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("shopper")
     )
-    reason = models.TextField(_("reason"), max_length=500)
+    reason = models.TextField(_("reason"), max_length=DECLINE_REASON_MAX_LENGTH)
     created_at = models.DateTimeField(_("declined at"), auto_now_add=True)
 
     class Meta:

@@ -20,10 +20,11 @@ from django.utils.translation import ngettext
 
 from observations.models import Visit
 from stores.models import Role, Store, User
-from stores.selectors import stores_observable_by
+from stores.selectors import shoppers_observing, stores_observable_by
 
 from . import needed, planner
 from .models import (
+    DECLINE_REASON_MAX_LENGTH,
     LIVE_STATUSES,
     Assignment,
     AssignmentDecline,
@@ -183,21 +184,13 @@ def capacities(shopper_ids: Iterable[int]) -> dict[int, int]:
     return defaultdict(lambda: default, own)
 
 
-def _shoppers_for(store_ids: list[int]) -> list[planner.Shopper]:
-    """Active shoppers with the stores of these they may record for (their assigned stores,
-    as `stores_observable_by` decides for one shopper)."""
-    memberships = User.stores.through.objects.filter(
-        store_id__in=store_ids, user__role=Role.SHOPPER, user__is_active=True, store__is_active=True
-    ).values_list("user_id", "user__username", "store_id")
-    stores_of: dict[int, set[int]] = defaultdict(set)
-    names: dict[int, str] = {}
-    for user_id, username, store_id in memberships:
-        stores_of[user_id].add(store_id)
-        names[user_id] = username
-    capacity = capacities(stores_of)
+def shoppers_for(store_ids: list[int]) -> list[planner.Shopper]:
+    """The shoppers who may visit these stores (`shoppers_observing` decides), with their capacity."""
+    observing = shoppers_observing(store_ids)
+    capacity = capacities(shopper.id for shopper in observing)
     return [
-        planner.Shopper(id=user_id, key=names[user_id], capacity=capacity[user_id], store_ids=frozenset(stores))
-        for user_id, stores in sorted(stores_of.items())
+        planner.Shopper(id=shopper.id, key=shopper.username, capacity=capacity[shopper.id], store_ids=shopper.store_ids)
+        for shopper in observing
     ]
 
 
@@ -272,7 +265,7 @@ def wave_plan(*, wave: Wave, by: User) -> int:
     locked = list(Assignment.objects.filter(wave=wave, status__in=LIVE_STATUSES))
     store_ids = [row.store_id for row in needs]
     codes = dict(Store.objects.filter(pk__in=store_ids).values_list("pk", "code"))
-    shoppers = _shoppers_for(store_ids)
+    shoppers = shoppers_for(store_ids)
     commitments = commitments_for(wave=wave, shopper_ids=[s.id for s in shoppers], store_ids=store_ids)
     taken: dict[int, list[tuple[str, str]]] = defaultdict(list)
     for assignment in locked:
@@ -423,8 +416,8 @@ def assignment_decline(*, assignment: Assignment, shopper: User, reason: str) ->
     reason = reason.strip()
     if not reason:
         raise PlanningError({"reason": _("is required.")})
-    if len(reason) > 500:
-        raise PlanningError({"reason": _("must be at most 500 characters.")})
+    if len(reason) > DECLINE_REASON_MAX_LENGTH:
+        raise PlanningError({"reason": _("must be at most %(max)d characters.") % {"max": DECLINE_REASON_MAX_LENGTH}})
     locked = Assignment.objects.select_for_update().get(pk=assignment.pk)
     if locked.shopper_id != shopper.pk or locked.status not in (AssignmentStatus.ASSIGNED, AssignmentStatus.OVERDUE):
         raise PlanningError({"assignment": _("is not an open assignment of yours.")})

@@ -9,6 +9,8 @@ from html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from observations.scoring import round1
+
 from .selectors import CoverageRow
 from .wording import risk_label
 
@@ -23,7 +25,8 @@ def coverage_rows(rows: list[CoverageRow], *, decimal_separator: str = ".") -> S
     at_risk, on_track = escape(_("at risk")), escape(_("on track"))
 
     def one_decimal(value: float | None) -> str:
-        return "–" if value is None else f"{value:.1f}".replace(".", decimal_separator)
+        # the one rounding of every figure (half away from zero), formatted here for speed
+        return "–" if value is None else f"{round1(value):.1f}".replace(".", decimal_separator)
 
     html = []
     for row in rows:

@@ -11,8 +11,6 @@ from dataclasses import dataclass
 
 from observations import scoring
 
-BAND_LIMITS = (50.0, 75.0)  # desert below, oasis from: version 1's rubric; the band rows are a backdrop
-
 
 def _n(value: float) -> str:
     return f"{value:.1f}"
@@ -75,10 +73,11 @@ def line_chart(
     *,
     width: int = 400,
     height: int = 250,
-    limits: tuple[float, float] = BAND_LIMITS,
+    limits: tuple[float, float],
     week_limits: Sequence[tuple[float, float] | None] | None = None,
 ) -> LineChart:
-    """A 0..100 line chart over `labels` (weeks); `lines` are (name, css class, values).
+    """A 0..100 line chart over `labels` (weeks); `lines` are (name, css class, values); `limits`
+    are the band limits (desert below, oasis from) of the rubric the report week was banded with.
 
     The backdrop is shaded week by week with the band limits each week was banded with
     (`week_limits`, one per label; None, or no list, for `limits`), so that a week's shading
@@ -134,8 +133,11 @@ class Sparkline:
     limits: list[str]  # y of the band limits
 
 
-def sparkline(values: Sequence[float | None], *, width: int = 120, height: int = 32) -> Sparkline:
-    """A small trend line for the small multiples (0..100, band limits as faint rules)."""
+def sparkline(
+    values: Sequence[float | None], *, limits: tuple[float, float], width: int = 120, height: int = 32
+) -> Sparkline:
+    """A small trend line for the small multiples (0..100, the band limits (desert below, oasis
+    from) of the rubric the figures were banded with as faint rules)."""
     top, bottom, left = 2.0, height - 2.0, 2.0
     step = (width - 4) / max(1, len(values) - 1)
     segments, current, last = [], [], None
@@ -149,7 +151,7 @@ def sparkline(values: Sequence[float | None], *, width: int = 120, height: int =
         current.append(f"{last[0]},{last[1]}")
     if current:
         segments.append(" ".join(current))
-    return Sparkline(width, height, segments, last, [_n(_scale(limit, top, bottom)) for limit in BAND_LIMITS])
+    return Sparkline(width, height, segments, last, [_n(_scale(limit, top, bottom)) for limit in limits])
 
 
 @dataclass(frozen=True)

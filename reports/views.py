@@ -190,7 +190,9 @@ def branches(request: HttpRequest) -> HttpResponse:
         )
         for row in page
     ]
-    multiples = [(row, charts.sparkline([point.soi for point in row.trend])) for row in page]
+    multiples = [
+        (row, charts.sparkline([point.soi for point in row.trend], limits=row.figures.band_limits)) for row in page
+    ]
     return render(
         request,
         "reports/branches.html",

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import functools
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import NamedTuple
 
 from django.db import connection
 from django.db.models import QuerySet
@@ -61,6 +64,30 @@ def stores_observable_by(user: User) -> QuerySet[Store]:
     if not user.is_authenticated or user.role == Role.MANAGER:
         return Store.objects.none()
     return stores_visible_to(user).filter(is_active=True)
+
+
+class ObservingShopper(NamedTuple):
+    id: int
+    username: str
+    store_ids: frozenset[int]
+
+
+def shoppers_observing(store_ids: Iterable[int]) -> list[ObservingShopper]:
+    """The shoppers who may record a visit for any of these stores, each with those of the stores
+    they may (the planner's question): the rule of `stores_observable_by` for a shopper (an active
+    shopper, their assigned stores that are active), for every shopper at once, in one query (tested
+    against it). Ordered by the shopper's id."""
+    memberships = User.stores.through.objects.filter(
+        store_id__in=list(store_ids), user__role=Role.SHOPPER, user__is_active=True, store__is_active=True
+    ).values_list("user_id", "user__username", "store_id")
+    stores_of: dict[int, set[int]] = defaultdict(set)
+    names: dict[int, str] = {}
+    for user_id, username, store_id in memberships:
+        stores_of[user_id].add(store_id)
+        names[user_id] = username
+    return [
+        ObservingShopper(user_id, names[user_id], frozenset(stores)) for user_id, stores in sorted(stores_of.items())
+    ]
 
 
 def observable_store(user: User, code: str) -> Store | None:

@@ -18,3 +18,12 @@ def figure(value: float | None) -> str:
     if value is None or value == "":
         return ""
     return number_format(scoring.round1(float(value)), 1)
+
+
+@register.filter
+def signed_figure(value: float | None) -> str:
+    """A change in points: a figure with "+" when it is above zero as shown (+0.0 never shows)."""
+    if value is None or value == "":
+        return ""
+    rounded = scoring.round1(float(value))
+    return ("+" if rounded > 0 else "") + number_format(rounded, 1)

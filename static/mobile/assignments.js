@@ -7,6 +7,7 @@ import { saveVisit } from "./db.js";
 import { language, onLanguageChange } from "./i18n.js";
 import { onHome } from "./shell.js";
 import { api, LoggedOut, Offline } from "./sync.js";
+import { LIMITS } from "./validation.js";
 import { newVisit } from "./visit.js";
 
 const TEXT = {
@@ -145,7 +146,7 @@ function declineForm(item, assignment) {
   form.className = "decline-form";
   const id = `decline-${assignment.id}`;
   const label = Object.assign(document.createElement("label"), { htmlFor: id, textContent: tx("reason") });
-  const text = Object.assign(document.createElement("textarea"), { id, maxLength: 500, rows: 2 });
+  const text = Object.assign(document.createElement("textarea"), { id, maxLength: LIMITS.maxDeclineReason, rows: 2 });
   const error = Object.assign(document.createElement("p"), { className: "field-error", hidden: true, textContent: tx("need_reason") });
   const send = Object.assign(document.createElement("button"), { type: "submit", className: "primary", textContent: tx("send") });
   const cancel = button(tx("cancel"), "secondary", () => form.remove());

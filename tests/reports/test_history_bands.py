@@ -77,3 +77,12 @@ def test_rollups_keep_the_latest_rubric_version_of_their_visits_through_a_rebuil
     assert versions() == {W10: 1, W11: 2}
     rebuild_all()
     assert versions() == {W10: 1, W11: 2}
+
+
+def test_the_comparisons_small_trend_lines_draw_the_limits_the_week_was_banded_with(client, head_office, two_rubrics):
+    client.force_login(head_office)
+    page = client.get(reverse("reports:branches"), {"week": "2026-W11"}).content.decode()
+    sparkline = re.search(r'<svg class="chart sparkline".*?</svg>', page, re.S).group(0)
+    rules = [float(y) for y in re.findall(r'<line class="limit" [^>]*y1="([^"]+)"', sparkline)]
+    # SOI 0..100 on y 30..2: version 2's limits (desert below 65, oasis from 85), not 50 and 75
+    assert [round((30 - y) / 28 * 100, 1) for y in rules] == [65.0, 85.0]

@@ -5,7 +5,14 @@ from __future__ import annotations
 import pytest
 
 from observations.selectors import review_queue_for, visits_visible_to
-from stores.selectors import observable_store, stores_observable_by, stores_reportable_to, stores_visible_to
+from stores.models import User
+from stores.selectors import (
+    observable_store,
+    shoppers_observing,
+    stores_observable_by,
+    stores_reportable_to,
+    stores_visible_to,
+)
 
 from ..factories import StoreFactory, UserFactory, submit_visit
 
@@ -108,3 +115,27 @@ def test_only_supervisors_and_head_office_see_observers_and_flags(request, role,
     from stores.selectors import sees_observers
 
     assert sees_observers(request.getfixturevalue(role)) is sees
+
+
+def test_the_planners_shoppers_of_many_stores_follow_the_one_store_rule(
+    head_office, supervisor, shopper, manager, store, other_store, inactive_store
+):
+    UserFactory(username="shopper-both", stores=[store, other_store, inactive_store])
+    UserFactory(username="shopper-left", stores=[store], is_active=False)
+    closed_only = UserFactory(username="shopper-closed", stores=[inactive_store])
+    manager.stores.add(other_store)
+    every_store = [store.pk, other_store.pk, inactive_store.pk]
+
+    found = {shopper.username: set(shopper.store_ids) for shopper in shoppers_observing(every_store)}
+
+    expected = {}
+    for user in User.objects.all():
+        observable = set(stores_observable_by(user).filter(pk__in=every_store).values_list("pk", flat=True))
+        if observable and user.role == "shopper":
+            expected[user.username] = observable
+    assert found == expected == {"shopper-anna": {store.pk}, "shopper-both": {store.pk, other_store.pk}}
+    assert closed_only.username not in found
+    # asked about one store, each shopper comes with that store only
+    assert {s.username: set(s.store_ids) for s in shoppers_observing([other_store.pk])} == {
+        "shopper-both": {other_store.pk}
+    }
