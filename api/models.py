@@ -16,8 +16,9 @@ class DeviceToken(AbstractAuthToken):
     """A token is stored as its SHA-512 digest (knox), so a leaked table opens no account.
 
     `credentials` is the user's session auth hash when the token was issued (an HMAC of the
-    password hash, as Django's sessions use): any password change, by the admin form, `add_user`
-    or the password page, makes it differ, and the token is refused from then on."""
+    password hash, as Django's sessions use, and of the user's access epoch): any password change
+    (the admin form, `add_user`, the password page), deactivation or change of role, by whatever
+    path, makes it differ, and the token is refused from then on, also after a reactivation."""
 
     device_id = models.UUIDField(_("device id"), default=uuid.uuid4, unique=True, editable=False)
     device = models.CharField(_("device"), max_length=100, blank=True)

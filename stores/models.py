@@ -7,6 +7,7 @@ managed stores) decides on which stores. `stores.selectors` turns both into quer
 from __future__ import annotations
 
 import functools
+import hashlib
 import zoneinfo
 
 from django.contrib.auth.models import AbstractUser
@@ -106,6 +107,11 @@ class User(AbstractUser):
     language = models.CharField(
         _("language"), max_length=8, default="de", choices=[("de", "Deutsch"), ("en", "English")]
     )
+    # Counts the changes of role and of activity. It is part of the credentials every session and
+    # API token was issued with (`get_session_auth_hash`), so each such change ends them all: a
+    # deactivated person's token does not come back to life when they are reactivated, and a new
+    # role starts with a new log-in, whichever path (admin, import, command, service) changed it.
+    access_epoch = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = _("user")
@@ -123,3 +129,39 @@ class User(AbstractUser):
     @property
     def is_head_office(self) -> bool:
         return self.role == Role.HEAD_OFFICE
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        user = super().from_db(db, field_names, values)
+        user._stored_access = (user.__dict__.get("role"), user.__dict__.get("is_active"))
+        return user
+
+    def _access_changed(self) -> bool:
+        stored = getattr(self, "_stored_access", None)
+        if stored is None:
+            return False  # a new user: nothing was issued yet
+        role, active = stored
+        return (role is not None and self.__dict__.get("role", role) != role) or (
+            active is not None and self.__dict__.get("is_active", active) != active
+        )
+
+    def save(self, *args, **kwargs):
+        if self._access_changed():
+            self.access_epoch += 1
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "access_epoch"}
+        super().save(*args, **kwargs)
+        self._stored_access = (self.role, self.is_active)
+
+    def get_session_auth_hash(self) -> str:
+        return self._with_access_epoch(super().get_session_auth_hash())
+
+    def get_session_auth_fallback_hash(self):
+        for fallback in super().get_session_auth_fallback_hash():
+            yield self._with_access_epoch(fallback)
+
+    def _with_access_epoch(self, password_hash: str) -> str:
+        # Epoch 0 keeps Django's own hash, so sessions and tokens issued before the epoch existed live on.
+        if not self.access_epoch:
+            return password_hash
+        return hashlib.sha256(f"{password_hash}:{self.access_epoch}".encode()).hexdigest()

@@ -79,7 +79,8 @@ def user_anonymize(*, user: User) -> User:
 @transaction.atomic
 def user_deactivate(*, user: User) -> User:
     """A person who leaves keeps their name on their visits but can no longer log in (their
-    device tokens die with the deactivation)."""
+    device tokens and sessions die with the deactivation, `User.access_epoch`, and stay dead if
+    the person is reactivated)."""
     user.is_active = False
     user.save(update_fields=["is_active"])
     return user_apply_role(user=user)
