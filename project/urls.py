@@ -26,6 +26,7 @@ urlpatterns = [
         name="password_reset_confirm",
     ),
     path("accounts/reset/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
+    path("oidc/", include("sso.urls")),
     path("admin/", admin.site.urls),
     path("api/", include("api.urls")),
     path("reports/", include("reports.urls")),

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -42,6 +43,9 @@ class LogoutView(auth_views.LogoutView):
 class LoginView(auth_views.LoginView):
     """The login page, with the per-address limit on failed log-ins that the token endpoint has
     (counted together)."""
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "sso_enabled": settings.OASIS_SSO}
 
     def post(self, request, *args, **kwargs):
         self.throttle = FailedLoginThrottle()

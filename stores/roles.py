@@ -21,6 +21,9 @@ HEAD_OFFICE_PERMISSIONS: dict[tuple[str, str], tuple[str, ...]] = {
     ("observations", "rubric"): ("add", "change", "view"),
     ("observations", "visit"): ("change", "view"),
     ("observations", "interaction"): ("change", "view"),
+    # Single sign-on: which company groups make which role; who signed in as whom (read only).
+    ("sso", "rolemapping"): ("add", "change", "delete", "view"),
+    ("sso", "identity"): ("view",),
 }
 
 # Which scope a role uses: shoppers are assigned stores, managers manage stores, supervisors look

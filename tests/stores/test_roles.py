@@ -22,9 +22,15 @@ def test_the_migration_made_the_head_office_group_with_exactly_the_role_permissi
     assert held == head_office_permission_codenames()
 
 
-def test_the_migration_grants_what_the_code_says_head_office_holds():
-    migration = importlib.import_module("stores.migrations.0003_head_office_group")
-    assert migration.PERMISSIONS == HEAD_OFFICE_PERMISSIONS
+# Each app's migration grants head office its own models' permissions.
+GRANTING_MIGRATIONS = ["stores.migrations.0003_head_office_group", "sso.migrations.0002_head_office_permissions"]
+
+
+def test_the_migrations_grant_what_the_code_says_head_office_holds():
+    granted: dict = {}
+    for name in GRANTING_MIGRATIONS:
+        granted.update(importlib.import_module(name).PERMISSIONS)
+    assert granted == HEAD_OFFICE_PERMISSIONS
 
 
 def test_head_office_by_role_may_manage_the_program_without_being_superuser():
