@@ -14,7 +14,16 @@ from stores.models import Role
 from .limits import NOTE_MAX_LENGTH
 from .models import OBSERVED_FIELDS, SCORE_FIELDS, Interaction, OutboxItem, Rubric, Visit
 from .plausibility import flag_description
-from .services import ReviewConflict, ReviewNotAllowed, VisitInvalid, visit_rescore, visit_review
+from .services import (
+    ReviewConflict,
+    ReviewNotAllowed,
+    SelfReview,
+    VisitInvalid,
+    visit_rescore,
+    visit_review,
+    visit_reviewed_text_check,
+    visit_reviewed_text_edit,
+)
 from .validation import interaction_errors
 
 
@@ -77,6 +86,33 @@ class RubricAdmin(HistoryAdmin):
 CORRECTABLE_FIELDS = list(OBSERVED_FIELDS)
 
 
+def text_edit_refusal(error: Exception) -> str:
+    """The sentence an admin form shows when the review rules refuse a change of managers' text."""
+    if isinstance(error, VisitInvalid):
+        return " ".join(error.errors.values())
+    if isinstance(error, SelfReview):
+        return str(_("Nobody reviews their own visit, nor changes what managers read of it."))
+    if isinstance(error, ReviewConflict):
+        return error.message
+    return str(_("You may not review this visit."))
+
+
+class InteractionFormSet(forms.BaseInlineFormSet):
+    """Interactions' text for managers changes only under the review rules (the visit's form
+    gives the reason, when one is needed)."""
+
+    editor = None
+
+    def clean(self):
+        super().clean()
+        if not any("reviewed_notes" in form.changed_data for form in self.forms if hasattr(form, "cleaned_data")):
+            return
+        try:
+            visit_reviewed_text_check(visit=self.instance, editor=self.editor, note=self.data.get("reason", ""))
+        except (VisitInvalid, ReviewNotAllowed, ReviewConflict) as error:
+            raise forms.ValidationError(text_edit_refusal(error)) from None
+
+
 class InteractionForm(forms.ModelForm):
     class Meta:
         model = Interaction
@@ -100,11 +136,51 @@ class InteractionInline(ScoreDisplayMixin, admin.TabularInline):
     readonly_fields = ["position", *SCORE_DISPLAYS]
     fields = ["position", *CORRECTABLE_FIELDS, "reviewed_notes", *SCORE_DISPLAYS]
 
+    formset = InteractionFormSet
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.editor = request.user
+        return formset
+
     def has_add_permission(self, request, obj=None):
         return False
 
     def has_change_permission(self, request, obj=None):
         return is_head_office(request)
+
+
+class VisitForm(forms.ModelForm):
+    """The text managers read changes through the review service, under its rules: never on
+    one's own visit, and over someone else's decision only with a reason."""
+
+    reason = forms.CharField(
+        label=_("Why the text managers read changes"),
+        required=False,
+        max_length=NOTE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Needed when someone else decided on this visit: your change overrides their decision."),
+    )
+    editor = None
+
+    class Meta:
+        model = Visit
+        fields = ["reviewed_notes"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # What the admin hands to the review service once the inlines are read (save_related).
+        self.reviewed_notes_edit: str | None = None
+        self.interaction_notes_edit: dict[int, str] = {}
+
+    def clean(self):
+        cleaned = super().clean()
+        if "reviewed_notes" in self.changed_data:
+            try:
+                visit_reviewed_text_check(visit=self.instance, editor=self.editor, note=cleaned.get("reason", ""))
+            except (VisitInvalid, ReviewNotAllowed, ReviewConflict) as error:
+                self.add_error("reviewed_notes", text_edit_refusal(error))
+        return cleaned
 
 
 class RejectForm(forms.Form):
@@ -127,6 +203,7 @@ class VisitAdmin(ScoreDisplayMixin, HistoryAdmin):
     search_fields = ["id", "store__code", "store__name", "observer__username", "notes"]
     list_select_related = ["store", "observer"]
     date_hierarchy = "started_at"
+    form = VisitForm
     inlines = [InteractionInline]
     actions = ["reject_visits"]
     fields = [
@@ -141,6 +218,7 @@ class VisitAdmin(ScoreDisplayMixin, HistoryAdmin):
         "rubric",
         "notes",
         "reviewed_notes",
+        "reason",
         "latitude",
         "longitude",
         "location_accuracy_m",
@@ -155,7 +233,7 @@ class VisitAdmin(ScoreDisplayMixin, HistoryAdmin):
         "question_trail",
     ]
     # Head office may edit the text managers read; the observer's original stays as written.
-    readonly_fields = [name for name in fields if name != "reviewed_notes"]
+    readonly_fields = [name for name in fields if name not in ("reviewed_notes", "reason")]
 
     @admin.display(description=_("review decisions (audit trail)"))
     def decision_trail(self, obj: Visit) -> str:
@@ -252,11 +330,46 @@ class VisitAdmin(ScoreDisplayMixin, HistoryAdmin):
         # Nothing is deleted outright: a wrong visit is rejected, which keeps it on record.
         return False
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        form.editor = request.user
+        return form
+
+    def save_model(self, request, obj, form, change):
+        # The text managers read is written by the review service (save_related), not here.
+        if "reviewed_notes" in form.changed_data:
+            form.reviewed_notes_edit = obj.reviewed_notes
+            obj.reviewed_notes = form.initial["reviewed_notes"]
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        edits = form.interaction_notes_edit
+        for inline_form in formset.forms:
+            if "reviewed_notes" in getattr(inline_form, "changed_data", ()):
+                edits[inline_form.instance.position] = inline_form.instance.reviewed_notes
+                inline_form.instance.reviewed_notes = inline_form.initial["reviewed_notes"]
+        super().save_formset(request, form, formset, change)
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        if any(formset.has_changed() for formset in formsets):
+        corrected = any(
+            set(inline_form.changed_data) - {"reviewed_notes"}
+            for formset in formsets
+            for inline_form in formset.forms
+            if hasattr(inline_form, "cleaned_data")
+        )
+        if corrected:
             visit_rescore(visit=form.instance, editor=request.user)
             messages.info(request, _("The visit was scored again with its rubric version."))
+        if form.reviewed_notes_edit is not None or form.interaction_notes_edit:
+            visit_reviewed_text_edit(
+                visit=form.instance,
+                editor=request.user,
+                note=form.cleaned_data.get("reason", ""),
+                reviewed_notes=form.reviewed_notes_edit,
+                interaction_notes=form.interaction_notes_edit,
+            )
+            messages.info(request, _("The text managers read was changed, as a new approval in the audit trail."))
 
 
 @admin.register(OutboxItem)

@@ -619,6 +619,12 @@ class ReviewDecision(models.Model):
     )
     previous_reviewed_at = models.DateTimeField(_("reviewed at before"), null=True, blank=True)
     previous_review_note = models.TextField(_("review note before"), blank=True, max_length=NOTE_MAX_LENGTH)
+    # The text managers read before the decision: a rejection clears it, and its undo puts it back.
+    previous_reviewed_notes = models.TextField(
+        _("notes as reviewed before"), blank=True, max_length=NOTE_MAX_LENGTH, default=""
+    )
+    # {position: text} of the visit's interactions, as managers read them before the decision.
+    previous_interaction_notes = models.JSONField(_("interaction notes as reviewed before"), default=dict, blank=True)
 
     class Meta:
         ordering = ["visit", "decided_at", "pk"]

@@ -321,8 +321,18 @@ def _may_review(reviewer: User, store: Store) -> bool:
 
 
 def _record_decision(
-    visit: Visit, *, action: str, by: User, at: dt.datetime, note: str, overrides: bool, batch: uuid.UUID | None
+    visit: Visit,
+    *,
+    action: str,
+    by: User,
+    at: dt.datetime,
+    note: str,
+    overrides: bool,
+    batch: uuid.UUID | None,
+    interactions: list[Interaction],
 ) -> ReviewDecision:
+    """The decision, with everything it replaces, so that an undo can put exactly that back: the
+    status and who decided it, and the text managers read (the visit's and each interaction's)."""
     return ReviewDecision.objects.create(
         visit=visit,
         action=action,
@@ -335,7 +345,29 @@ def _record_decision(
         previous_reviewed_by_id=visit.reviewed_by_id,
         previous_reviewed_at=visit.reviewed_at,
         previous_review_note=visit.review_note,
+        previous_reviewed_notes=visit.reviewed_notes,
+        previous_interaction_notes={str(i.position): i.reviewed_notes for i in interactions},
     )
+
+
+def _check_decision(locked: Visit, reviewer: User, *, override: bool, note: str) -> bool:
+    """The four-eyes rule, for every path that decides a visit or what managers read of it (the
+    API, the review pages, the admin): the reviewer supervises the store's region or is head
+    office, never decides on their own visit, and replaces a decision someone else took only as
+    head office, explicitly, with a note. Returns whether the decision overrides someone else's."""
+    if not _may_review(reviewer, locked.store):
+        raise ReviewNotAllowed()
+    if locked.observer_id == reviewer.pk:
+        raise SelfReview()
+    decided_by_other = locked.status != VisitStatus.SUBMITTED and locked.reviewed_by_id != reviewer.pk
+    if decided_by_other:
+        if not override:
+            raise ReviewConflict(_("Someone else has already decided on this visit; only head office can override it."))
+        if reviewer.role != Role.HEAD_OFFICE:
+            raise ReviewConflict(_("Only head office overrides another reviewer's decision."))
+        if not note.strip():
+            raise VisitInvalid({"note": _("is required when overriding another reviewer's decision.")})
+    return decided_by_other
 
 
 @transaction.atomic
@@ -378,30 +410,28 @@ def visit_review(
     if edited and decision == "reject":
         raise VisitInvalid({next(iter(edited)): "is only taken when approving: a rejected visit's notes reach no one."})
     locked = Visit.objects.select_for_update().select_related("store").get(pk=visit.pk)
-    if not _may_review(reviewer, locked.store):
-        raise ReviewNotAllowed()
-    if locked.observer_id == reviewer.pk:
-        raise SelfReview()
-    decided_by_other = locked.status != VisitStatus.SUBMITTED and locked.reviewed_by_id != reviewer.pk
-    if decided_by_other:
-        if not override:
-            raise ReviewConflict(_("Someone else has already decided on this visit; only head office can override it."))
-        if reviewer.role != Role.HEAD_OFFICE:
-            raise ReviewConflict(_("Only head office overrides another reviewer's decision."))
-        if not note.strip():
-            raise VisitInvalid({"note": _("is required when overriding another reviewer's decision.")})
+    decided_by_other = _check_decision(locked, reviewer, override=override, note=note)
+    interactions = list(locked.interactions.order_by("position"))
+    unknown = set(interaction_notes) - {interaction.position for interaction in interactions}
+    if unknown:
+        raise VisitInvalid({f"interactions.{min(unknown)}.notes": "the visit has no interaction at that position."})
     now = now or timezone.now()
-    _record_decision(locked, action=decision, by=reviewer, at=now, note=note, overrides=decided_by_other, batch=batch)
+    _record_decision(
+        locked,
+        action=decision,
+        by=reviewer,
+        at=now,
+        note=note,
+        overrides=decided_by_other,
+        batch=batch,
+        interactions=interactions,
+    )
     locked.status = VisitStatus.APPROVED if decision == "approve" else VisitStatus.REJECTED
     locked.reviewed_by = reviewer
     locked.reviewed_at = now
     locked.review_note = note
     approved = locked.status == VisitStatus.APPROVED
     locked.reviewed_notes = (locked.notes if reviewed_notes is None else reviewed_notes) if approved else ""
-    interactions = list(locked.interactions.order_by("position"))
-    unknown = set(interaction_notes) - {interaction.position for interaction in interactions}
-    if unknown:
-        raise VisitInvalid({f"interactions.{min(unknown)}.notes": "the visit has no interaction at that position."})
     for interaction in interactions:
         text = interaction_notes.get(interaction.position, interaction.notes) if approved else ""
         if text != interaction.reviewed_notes:
@@ -412,6 +442,43 @@ def visit_review(
     locked.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_note", "reviewed_notes"])
     _after_change(locked)
     return locked
+
+
+def visit_reviewed_text_check(*, visit: Visit, editor: User, note: str) -> None:
+    """Whether `editor` may change the text managers read of `visit` (raises as visit_review
+    would): only an approved visit's text reaches managers, and the four-eyes rule holds."""
+    if visit.status != VisitStatus.APPROVED:
+        raise VisitInvalid(
+            {"reviewed_notes": _("Only an approved visit's notes reach managers: decide on it in the review queue.")}
+        )
+    _check_decision(visit, editor, override=True, note=note)
+
+
+@transaction.atomic
+def visit_reviewed_text_edit(
+    *,
+    visit: Visit,
+    editor: User,
+    note: str = "",
+    reviewed_notes: str | None = None,
+    interaction_notes: Mapping[int, str] | None = None,
+) -> Visit:
+    """Change the text managers read of an approved visit (the visit's, and interactions' by
+    position), keeping the rest as reviewed. It is a new approval in the audit trail, under the
+    same rule as every decision: not on one's own visit, and over someone else's decision only as
+    head office, with a note saying why."""
+    locked = Visit.objects.select_for_update().select_related("store").get(pk=visit.pk)
+    visit_reviewed_text_check(visit=locked, editor=editor, note=note)
+    current = dict(locked.interactions.values_list("position", "reviewed_notes"))
+    return visit_review(
+        visit=locked,
+        reviewer=editor,
+        decision="approve",
+        note=note,
+        override=True,
+        reviewed_notes=locked.reviewed_notes if reviewed_notes is None else reviewed_notes,
+        interaction_notes=current | dict(interaction_notes or {}),
+    )
 
 
 def visits_approve_unflagged(
@@ -466,13 +533,30 @@ def review_undo(
         newer = ReviewDecision.objects.filter(visit=locked, decided_at__gt=decision.decided_at).exists()
         if newer or locked.reviewed_by_id != reviewer.pk:
             raise ReviewConflict(_("The visit was decided again since; that decision can no longer be undone."))
-        _record_decision(locked, action=ReviewAction.UNDO, by=reviewer, at=now, note="", overrides=False, batch=batch)
+        interactions = list(locked.interactions.order_by("position"))
+        _record_decision(
+            locked,
+            action=ReviewAction.UNDO,
+            by=reviewer,
+            at=now,
+            note="",
+            overrides=False,
+            batch=batch,
+            interactions=interactions,
+        )
         locked.status = decision.previous_status
         locked.reviewed_by_id = decision.previous_reviewed_by_id
         locked.reviewed_at = decision.previous_reviewed_at
         locked.review_note = decision.previous_review_note
+        locked.reviewed_notes = decision.previous_reviewed_notes
+        for interaction in interactions:
+            text = decision.previous_interaction_notes.get(str(interaction.position), "")
+            if text != interaction.reviewed_notes:
+                interaction.reviewed_notes = text
+                interaction._history_user = reviewer
+                interaction.save(update_fields=["reviewed_notes"])
         locked._history_user = reviewer
-        locked.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_note"])
+        locked.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_note", "reviewed_notes"])
         decision.undone = True
         decision.save(update_fields=["undone"])
         _after_change(locked, alert=False)
