@@ -20,6 +20,7 @@ install-dev: $(BIN)/python
 demo: install
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput
 	DEBUG=1 $(BIN)/python manage.py seed_demo
+	DEBUG=1 EMAIL_BACKEND=django.core.mail.backends.dummy.EmailBackend $(BIN)/python manage.py seed_demo_work
 	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: install-dev

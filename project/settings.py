@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "coaching",
     "photos",
     "sso",
+    "demo",
 ]
 
 MIDDLEWARE = [
