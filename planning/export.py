@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from core.spreadsheet import spreadsheet_cell
 from observations.scoring import round1
 
 from .selectors import CoverageRow
@@ -49,15 +50,9 @@ def coverage_record(row: CoverageRow) -> dict:
 
 
 def csv_cell(value):
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
     if isinstance(value, list):
-        return " ".join(value)
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value  # a spreadsheet would read it as a formula
-    return value
+        value = " ".join(value)
+    return spreadsheet_cell(value)
 
 
 def coverage_csv_rows(rows: list[CoverageRow]) -> list[list]:

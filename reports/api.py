@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import csv
 import io
-import unicodedata
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -19,6 +18,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.spreadsheet import spreadsheet_cell
 from observations import scoring
 from stores.models import Role
 from stores.selectors import stores_reportable_to
@@ -34,8 +34,8 @@ from .wording import describe_changes
 
 
 class CSVRenderer(BaseRenderer):
-    """Renders `{"header": [...], "rows": [[...], ...]}`. Cells that a spreadsheet would read as
-    a formula get a leading apostrophe."""
+    """Renders `{"header": [...], "rows": [[...], ...]}`, each cell through the one neutraliser of
+    spreadsheet files (`core.spreadsheet`)."""
 
     media_type = "text/csv"
     format = "csv"
@@ -45,30 +45,8 @@ class CSVRenderer(BaseRenderer):
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\r\n")
         writer.writerow(data["header"])
-        writer.writerows([_cell(value) for value in row] for row in data["rows"])
+        writer.writerows([spreadsheet_cell(value) for value in row] for row in data["rows"])
         return buffer.getvalue().encode(self.charset)
-
-
-FORMULA_STARTS = ("=", "+", "-", "@")
-
-
-def _cell(value):
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str) and _reads_as_formula(value):
-        return "'" + value
-    return value
-
-
-def _reads_as_formula(text: str) -> bool:
-    """A spreadsheet starts a formula at `=`, `+`, `-` or `@`, also after leading whitespace and
-    in their full-width forms (`＝`), which it folds to the ASCII ones; tab and CR start one too."""
-    if text[:1] in ("\t", "\r", "\n"):
-        return True
-    first = text.lstrip()[:1]
-    return bool(first) and unicodedata.normalize("NFKC", first) in FORMULA_STARTS
 
 
 class ReportView(APIView):

@@ -15,8 +15,25 @@ from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 
+from core.spreadsheet import safe_text, unmark
+
 from .models import Region, Role, Store, User
 from .services import scope_errors, user_apply_role, user_invite
+
+
+class SpreadsheetSafeMixin:
+    """Exports write text a spreadsheet would run as a formula as text (CSV and XLSX alike, through
+    the product's one neutraliser), and imports read such a cell back as the text it stands for."""
+
+    def export_field(self, field, instance, **kwargs):
+        value = super().export_field(field, instance, **kwargs)
+        return safe_text(value) if isinstance(value, str) else value
+
+    def before_import_row(self, row, **kwargs):
+        for column, value in row.items():
+            if isinstance(value, str):
+                row[column] = unmark(value)
+        super().before_import_row(row, **kwargs)
 
 
 class CodeWidget(widgets.ForeignKeyWidget):
@@ -91,7 +108,7 @@ class CodeOnceMixin:
             raise ValidationError(errors)
 
 
-class StoreResource(CodeOnceMixin, resources.ModelResource):
+class StoreResource(SpreadsheetSafeMixin, CodeOnceMixin, resources.ModelResource):
     region = fields.Field(attribute="region", column_name="region", widget=CodeWidget(Region, field="code"))
 
     def before_import(self, dataset, **kwargs):
@@ -114,7 +131,7 @@ class StoreResource(CodeOnceMixin, resources.ModelResource):
         use_transactions = True
 
 
-class UserResource(CodeOnceMixin, resources.ModelResource):
+class UserResource(SpreadsheetSafeMixin, CodeOnceMixin, resources.ModelResource):
     once_column = "username"
     stores = fields.Field(
         attribute="stores", column_name="stores", widget=CodesWidget(Store, field="code", separator=",")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 
 import pytest
 from django.urls import reverse
@@ -203,3 +205,16 @@ def test_a_supervisors_own_visit_counts_as_done_in_the_coverage(live_wave, super
     assert as_user(supervisor).post(reverse("visit-list"), visit_body(), format="json").status_code == 201
     rows = as_user(head_office).get(reverse("wave-coverage", args=[live_wave.pk])).json()["stores"]
     assert {row["store"]: row["done"] for row in rows} == {"ber-mitte": 1, "zrh-hb": 0}
+
+
+@pytest.mark.parametrize("name", ['＝HYPERLINK("http://evil.example")', " =1+1", "@SUM(A1)", "-2+3"])
+def test_the_coverage_csv_page_and_api_write_formulas_as_text(client, live_wave, head_office, store, name):
+    store.name = name
+    store.save()
+    client.force_login(head_office)
+    page = client.get(reverse("planning:coverage", args=[live_wave.pk]) + "?format=csv")
+    api = as_user(head_office).get(reverse("wave-coverage", args=[live_wave.pk]) + "?format=csv")
+    for response in (page, api):
+        assert response.status_code == 200
+        rows = list(csv.reader(io.StringIO(response.content.decode())))
+        assert [row[1] for row in rows if row[0] == "ber-mitte"] == ["'" + name]
