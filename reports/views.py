@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
@@ -22,7 +22,7 @@ from .branches import BRANCH_PAGE_SIZE, branch_report, branch_stores
 from .figures import FEW_VISITS, rubric_in_force
 from .params import ReportParamError, parse_approved_only, parse_period, parse_sort, store_report_week
 from .periods import week_label
-from .publication import Audience, WeekNotPublished, is_published
+from .publication import Audience, WeekNotPublished, is_published, latest_published_week, published_at
 from .store_report import store_weekly_report
 from .wording import describe_changes
 
@@ -71,7 +71,7 @@ def store_report(request: HttpRequest, code: str) -> HttpResponse:
     try:
         report = store_weekly_report(store=store, week_start=week_start, approved_only=approved_only, audience=audience)
     except WeekNotPublished:
-        raise Http404 from None
+        return _week_not_published(request, store, week_start)
     labels = _dimension_labels()
     trend = charts.line_chart(
         [point.label.split("-")[1] for point in report.trend],
@@ -133,9 +133,40 @@ def store_report(request: HttpRequest, code: str) -> HttpResponse:
             if audience is Audience.STAFF or is_published(next_week, store.tzinfo)
             else None,
             "csv_query": urlencode({"week": report.week, "format": "csv"}),
+            "week_choices": _published_week_choices(store) if audience is Audience.MANAGER else None,
+            "running_week": _running_week(store) if audience is Audience.MANAGER else None,
             "is_head_office": request.user.role == Role.HEAD_OFFICE,
         },
     )
+
+
+PICKER_WEEKS = 52  # published weeks a manager's week picker offers, newest first
+
+
+def _running_week(store) -> dict:
+    """The first week a manager cannot open yet, and when it is published in the store's zone."""
+    monday = latest_published_week(store.tzinfo) + dt.timedelta(weeks=1)
+    return {**_week_context(monday), "published_at": published_at(monday, store.tzinfo)}
+
+
+def _published_week_choices(store) -> list[dict]:
+    latest = latest_published_week(store.tzinfo)
+    return [
+        {**_week_context(monday), "label": week_label(monday)}
+        for monday in (latest - dt.timedelta(weeks=n) for n in range(PICKER_WEEKS))
+    ]
+
+
+def _week_not_published(request: HttpRequest, store, week_start: dt.date) -> HttpResponse:
+    """A manager's link to a week not yet published: say when it will be, and offer the latest
+    one. Still a 404 (as the API answers): nothing of the week exists for them yet."""
+    latest = latest_published_week(store.tzinfo)
+    context = {
+        "store": store,
+        "week": {**_week_context(week_start), "published_at": published_at(week_start, store.tzinfo)},
+        "latest": {**_week_context(latest), "label": week_label(latest)},
+    }
+    return render(request, "reports/week_not_published.html", context, status=404)
 
 
 SORTABLE_COLUMNS = ("soi", *scoring.DIMENSIONS, "n_visits", "shrunk_soi")
