@@ -14,6 +14,13 @@ same date, type "+" (created) and user as django-simple-history writes, so a lat
 the original. Foreign keys are checked by PostgreSQL as for any INSERT, and a taken visit id raises
 IntegrityError like the ORM's INSERT, which is how replays are recognised. Other databases (SQLite)
 take the ORM path in `observations.services`.
+
+Each value is what the ORM's INSERT would write: the field's `pre_save(obj, add=True)` (an
+`auto_now` date, a slug), then `get_db_prep_save`; generated fields are left to the database, and a
+field left to its `db_default` is written as DEFAULT; both are read back onto the objects, as
+`Model.save()` does. A PostgreSQL test submits the same visit through both paths and compares the
+rows column by column; another fails when a `pre_save`/`post_save` receiver other than the audit
+trail's is connected to these models (this statement sends no model signals).
 """
 
 # The statement's text is built from the models' table and column names only (quoted); every value
@@ -29,6 +36,7 @@ from collections.abc import Sequence
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 from django.db.models import Field, Model
+from django.db.models.expressions import DatabaseDefault
 
 from stores.models import User
 
@@ -40,9 +48,30 @@ HISTORY_VALUES = {"history_date": "%(history_date)s", "history_type": "'+'", "hi
 
 
 @functools.cache
-def _written(model: type[Model]) -> list[Field]:
-    """The columns an INSERT of `model` writes: all but an automatic primary key."""
-    return [f for f in model._meta.concrete_fields if not (f.primary_key and f.get_internal_type() in AUTO_FIELDS)]
+def written_fields(model: type[Model]) -> list[Field]:
+    """The columns an INSERT of `model` writes, as `Model.save()` decides: every concrete field but
+    a generated one and an automatic primary key."""
+    return [
+        f
+        for f in model._meta.concrete_fields
+        if not f.generated and not (f.primary_key and f.get_internal_type() in AUTO_FIELDS)
+    ]
+
+
+@functools.cache
+def read_back_fields(model: type[Model]) -> list[Field]:
+    """The fields whose value the database decides on insert (generated, or with a database default)."""
+    return [f for f in model._meta.concrete_fields if f.generated or f.has_db_default()]
+
+
+def insert_value(field: Field, obj: Model):
+    """The value an INSERT writes for `field` of `obj`, as the ORM computes it: `pre_save` (which
+    sets `auto_now` dates on the object too), then the database's form of it. A value left to the
+    field's `db_default` is returned as DatabaseDefault, for the caller to write as DEFAULT."""
+    value = field.pre_save(obj, add=True)
+    if isinstance(value, DatabaseDefault):
+        return value
+    return field.get_db_prep_save(value, connection)
 
 
 def _history_select(model: type[Model], source: str) -> tuple[str, str]:
@@ -51,7 +80,7 @@ def _history_select(model: type[Model], source: str) -> tuple[str, str]:
     tracked = {f.column for f in model._meta.concrete_fields}
     quote = connection.ops.quote_name
     columns, values = [], []
-    for field in _written(history):
+    for field in written_fields(history):
         if field.name in HISTORY_VALUES:
             value = HISTORY_VALUES[field.name]
         elif field.name == "history_change_reason":
@@ -65,22 +94,29 @@ def _history_select(model: type[Model], source: str) -> tuple[str, str]:
     return ", ".join(columns), ", ".join(values)
 
 
-def _values(model: type[Model], rows: int, name: str) -> tuple[str, str]:
-    """Column list and `rows` VALUES tuples of named parameters (`name`_<row>_<column>)."""
+def _values(model: type[Model], rows: int, name: str, defaults: frozenset[str]) -> tuple[str, str]:
+    """Column list and `rows` VALUES tuples of named parameters (`name`_<row>_<column>), DEFAULT
+    for the parameters named in `defaults`."""
     quote = connection.ops.quote_name
-    fields = _written(model)
+    fields = written_fields(model)
     columns = ", ".join(quote(f.column) for f in fields)
-    tuples = ", ".join("(" + ", ".join(f"%({name}_{row}_{f.column})s" for f in fields) + ")" for row in range(rows))
+
+    def placeholder(key: str) -> str:
+        return "DEFAULT" if key in defaults else f"%({key})s"
+
+    tuples = ", ".join(
+        "(" + ", ".join(placeholder(f"{name}_{row}_{f.column}") for f in fields) + ")" for row in range(rows)
+    )
     return columns, tuples
 
 
 @functools.lru_cache(maxsize=64)
-def _statement(n_interactions: int, n_outbox: int) -> str:
+def _statement(n_interactions: int, n_outbox: int, defaults: frozenset[str] = frozenset()) -> str:
     quote = connection.ops.quote_name
     tables = {model: quote(model._meta.db_table) for model in (Visit, Interaction, OutboxItem)}
-    visit_columns, visit_values = _values(Visit, 1, "visit")
-    interaction_columns, interaction_values = _values(Interaction, n_interactions, "interaction")
-    outbox_columns, outbox_values = _values(OutboxItem, n_outbox, "outbox")
+    visit_columns, visit_values = _values(Visit, 1, "visit", defaults)
+    interaction_columns, interaction_values = _values(Interaction, n_interactions, "interaction", defaults)
+    outbox_columns, outbox_values = _values(OutboxItem, n_outbox, "outbox", defaults)
     visit_history_columns, visit_history_values = _history_select(Visit, "visit")
     interaction_history_columns, interaction_history_values = _history_select(Interaction, "interactions")
     parts = [
@@ -106,9 +142,9 @@ def _statement(n_interactions: int, n_outbox: int) -> str:
 
 def _params(model: type[Model], objects: Sequence[Model], name: str) -> dict:
     return {
-        f"{name}_{row}_{field.column}": field.get_db_prep_save(getattr(obj, field.attname), connection)
+        f"{name}_{row}_{field.column}": insert_value(field, obj)
         for row, obj in enumerate(objects)
-        for field in _written(model)
+        for field in written_fields(model)
     }
 
 
@@ -128,8 +164,11 @@ def insert_submission(
         "history_date": at,
         "history_user": user.pk,
     }
+    defaults = frozenset(key for key, value in params.items() if isinstance(value, DatabaseDefault))
+    for key in defaults:
+        del params[key]
     with connection.cursor() as cursor:
-        cursor.execute(_statement(len(interactions), len(outbox_items)), params)
+        cursor.execute(_statement(len(interactions), len(outbox_items), defaults), params)
         interaction_ids, outbox_ids = cursor.fetchone()
     for obj, pk in [
         (visit, visit.pk),
@@ -139,3 +178,22 @@ def insert_submission(
         obj.pk = pk
         obj._state.adding = False
         obj._state.db = connection.alias
+    for model, objects in ((Visit, [visit]), (Interaction, interactions), (OutboxItem, outbox_items)):
+        _read_back(model, objects)
+
+
+def _read_back(model: type[Model], objects: Sequence[Model]) -> None:
+    """Set what the database decided (generated fields, database defaults) on the objects, as
+    `Model.save()` does; one query per model, and none while no model has such a field."""
+    fields = read_back_fields(model)
+    if not fields or not objects:
+        return
+    stored = {
+        row["pk"]: row
+        for row in model._default_manager.filter(pk__in=[obj.pk for obj in objects]).values(
+            "pk", *(f.attname for f in fields)
+        )
+    }
+    for obj in objects:
+        for field in fields:
+            setattr(obj, field.attname, stored[obj.pk][field.attname])

@@ -4,7 +4,6 @@ visits. Views, the API, the admin and tasks call these; none of them holds a pla
 from __future__ import annotations
 
 import datetime as dt
-import json
 import zoneinfo
 from collections import Counter, defaultdict
 from collections.abc import Iterable
@@ -13,12 +12,14 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Count, F, FloatField, Q, QuerySet, Sum
+from django.db.models.expressions import DatabaseDefault
 from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from observations.models import Visit
+from observations.submission_sql import insert_value, read_back_fields, written_fields
 from stores.models import Role, Store, User
 from stores.selectors import shoppers_observing, stores_observable_by
 
@@ -306,30 +307,32 @@ def wave_plan(*, wave: Wave, by: User) -> int:
     return len(proposals)
 
 
-# The columns a new assignment is written with (the rest keep their defaults: no visit yet).
-COPY_COLUMNS = (
-    "wave_id", "store_id", "shopper_id", "window_start", "window_end", "day_type", "time_of_day", "status",
-    "locked", "reoffered", "reason", "created_at", "updated_at",
-)  # fmt: skip
-
-
 def insert_assignments(assignments: list[Assignment]) -> None:
     """Write a wave's new assignments. On PostgreSQL through COPY (psycopg's copy API): for the
     6,000 rows of a large wave it costs a fraction of the CPU of INSERTs whose every parameter is
-    quoted in Python (bench/planning.py); elsewhere with bulk_create."""
-    if connection.vendor != "postgresql":
+    quoted in Python (bench/planning.py); elsewhere with bulk_create.
+
+    COPY writes what bulk_create would: every column an INSERT writes (`written_fields`), each value
+    as the ORM computes it (`insert_value`: `pre_save`, so `auto_now` dates, then the database's
+    form). A column every row leaves to its database default is left out; rows that mix such a
+    default with values, or a model that reads values back from the database, take bulk_create.
+    A test compares the rows of both ways column by column."""
+    if connection.vendor != "postgresql" or not assignments or read_back_fields(Assignment):
         Assignment.objects.bulk_create(assignments, batch_size=1000)
         return
-    now = timezone.now()
-    columns = ", ".join(COPY_COLUMNS)
-    with connection.cursor() as cursor, cursor.copy(f"COPY {Assignment._meta.db_table} ({columns}) FROM STDIN") as copy:
-        for item in assignments:
-            copy.write_row(
-                (
-                    item.wave_id, item.store_id, item.shopper_id, item.window_start, item.window_end, item.day_type,
-                    item.time_of_day, item.status, item.locked, item.reoffered, json.dumps(item.reason), now, now,
-                )
-            )  # fmt: skip
+    fields = written_fields(Assignment)
+    rows = [[insert_value(field, item) for field in fields] for item in assignments]
+    defaulted = [isinstance(rows[0][i], DatabaseDefault) for i in range(len(fields))]
+    if any(isinstance(value, DatabaseDefault) != defaulted[i] for row in rows for i, value in enumerate(row)):
+        Assignment.objects.bulk_create(assignments, batch_size=1000)
+        return
+    kept = [i for i in range(len(fields)) if not defaulted[i]]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(fields[i].column) for i in kept)
+    table = quote(Assignment._meta.db_table)
+    with connection.cursor() as cursor, cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row([row[i] for i in kept])
 
 
 def _shopper_may_go(*, assignment: Assignment, shopper: User, lockout_days: int) -> None:
