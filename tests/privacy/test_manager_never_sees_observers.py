@@ -60,34 +60,48 @@ def identities(shopper, supervisor) -> list[str]:
     ]  # fmt: skip
 
 
+# What a manager reaches, with the answer they get: 200 where they may read (their store's
+# published week, their own data, the phone shell), 403 where only supervisors and head office
+# may (the branch comparison). A 200 that turned into a 403 or 404 would hide a broken page.
 MANAGER_URLS = [
-    "/",
-    "/reports/",
-    f"/reports/stores/ber-mitte/?week={WEEK}",
-    f"/reports/branches/?week={WEEK}",
-    "/api/v1/me/",
-    "/api/v1/stores/",
-    "/api/v1/rubric/",
-    "/api/v1/visits/",
-    f"/api/v1/reports/stores/ber-mitte/weekly/?week={WEEK}",
-    f"/api/v1/reports/stores/ber-mitte/weekly/?week={WEEK}&format=csv",
-    f"/api/v1/reports/branches/?week={WEEK}",
-    f"/api/v1/reports/branches/?week={WEEK}&format=csv",
-    "/accounts/my-data/",
-    "/m/",
+    ("/", 200),
+    ("/reports/", 200),  # sent on to their store's report
+    (f"/reports/stores/ber-mitte/?week={WEEK}", 200),
+    (f"/reports/branches/?week={WEEK}", 403),
+    ("/api/v1/me/", 200),
+    ("/api/v1/stores/", 200),
+    ("/api/v1/rubric/", 200),
+    ("/api/v1/visits/", 200),  # an empty list: managers read no visit individually
+    (f"/api/v1/reports/stores/ber-mitte/weekly/?week={WEEK}", 200),
+    (f"/api/v1/reports/stores/ber-mitte/weekly/?week={WEEK}&format=csv", 200),
+    (f"/api/v1/reports/branches/?week={WEEK}", 403),
+    (f"/api/v1/reports/branches/?week={WEEK}&format=csv", 403),
+    ("/accounts/my-data/", 200),
+    ("/m/", 200),
 ]
 
 
-@pytest.mark.parametrize("url", MANAGER_URLS)
+@pytest.mark.parametrize(("url", "status"), MANAGER_URLS, ids=[url for url, _ in MANAGER_URLS])
 @pytest.mark.parametrize("language", ["en", "de"])
-def test_no_page_or_api_response_names_an_observer(manager, secret_shopper, supervisor, observed_week, url, language):
+def test_no_page_or_api_response_names_an_observer(
+    manager, secret_shopper, supervisor, observed_week, url, status, language
+):
     client = Client(HTTP_ACCEPT_LANGUAGE=language)
     client.force_login(manager)
     response = client.get(url, follow=True)
-    assert response.status_code in (200, 403, 404)
+    assert response.status_code == status
     body = response.content.decode()
     for secret in identities(secret_shopper, supervisor):
         assert secret not in body, f"{secret!r} visible to a manager at {url}"
+
+
+def test_the_managers_report_and_visit_list_carry_the_weeks_figures_and_no_visit(manager, observed_week):
+    """The 200s above are the real answers: the week's report with its two visits, no visit listed."""
+    client = Client()
+    client.force_login(manager)
+    report = client.get(f"/api/v1/reports/stores/ber-mitte/weekly/?week={WEEK}").json()
+    assert report["n_visits"] == 2
+    assert client.get("/api/v1/visits/").json()["results"] == []
 
 
 def test_the_store_report_does_show_the_notes_without_their_authors(manager, secret_shopper, supervisor, observed_week):
