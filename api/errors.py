@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from rest_framework import status
 from rest_framework.exceptions import APIException, AuthenticationFailed, NotAuthenticated, Throttled, ValidationError
-from rest_framework.views import exception_handler
+from rest_framework.response import Response
+from rest_framework.views import exception_handler, set_rollback
 
+from core.errors import DomainError
 from project.middleware import throttled_message
 
 
@@ -49,6 +51,11 @@ def flatten(detail, prefix: str = "") -> dict[str, str]:
 
 
 def api_exception_handler(exc, context):
+    if isinstance(exc, DomainError):
+        # The one translation of a service's refusal for every API view: its status, and the
+        # shape of the API's other errors ({field: message}, or {"detail": message}).
+        set_rollback()
+        return Response(exc.body(), status=exc.status)
     response = exception_handler(exc, context)
     if response is not None and isinstance(exc, ValidationError):
         response.data = flatten(exc.detail)

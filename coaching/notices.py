@@ -21,8 +21,8 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from core import outbox
 from notifications.services import OPEN_STATUSES, DeliveryFailed, deliver_once
-from observations import outbox
 from stores.models import User
 
 from .models import ActionPlan, NoticeKind, PlanNotice

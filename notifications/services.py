@@ -107,10 +107,15 @@ def weekly_report_deliveries_due(now: dt.datetime) -> list[int]:
     return sorted(ids)
 
 
+def is_low_score(soi: float | None) -> bool:
+    """Whether a counted visit with this SOI alerts (below OASIS_ALERT_SOI_BELOW)."""
+    return soi is not None and soi < settings.OASIS_ALERT_SOI_BELOW
+
+
 def alerts_for_visit(visit_id) -> list[int]:
     """A counted visit below the alert threshold alerts its region's supervisors and head office, once each."""
     visit = Visit.objects.select_related("store").filter(pk=visit_id).first()
-    if visit is None or not visit.is_counted or visit.soi is None or visit.soi >= settings.OASIS_ALERT_SOI_BELOW:
+    if visit is None or not visit.is_counted or not is_low_score(visit.soi):
         return []
     supervisors = supervisors_of(visit.store.region_id).values("pk")
     recipients = User.objects.filter(Q(pk__in=supervisors) | Q(role=Role.HEAD_OFFICE), is_active=True).exclude(email="")

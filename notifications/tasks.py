@@ -7,7 +7,8 @@ import datetime as dt
 from celery import shared_task
 from django.utils import timezone
 
-from observations import outbox
+from core import outbox
+from observations.events import VISIT_COUNTED
 
 from . import services
 
@@ -42,6 +43,12 @@ ALERT_EMAIL = "alert_email"
 def low_score_alert(visit_id) -> outbox.Work:
     """The follow-up work of a visit that counts with an SOI below the alert threshold."""
     return outbox.Work(LOW_SCORE_ALERT, str(visit_id), {"visit": str(visit_id)})
+
+
+@outbox.subscriber(VISIT_COUNTED)
+def _visit_counted(payload: dict) -> list[outbox.Work]:
+    """A counted visit scoring low alerts (decided again when the alert is raised: it may have changed)."""
+    return [low_score_alert(payload["visit"])] if services.is_low_score(payload["soi"]) else []
 
 
 @outbox.handler(LOW_SCORE_ALERT)

@@ -8,11 +8,11 @@ from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from project.history import HistoryAdmin
+from core.history import HistoryAdmin
 from stores.models import Role
 
 from .limits import NOTE_MAX_LENGTH
-from .models import OBSERVED_FIELDS, SCORE_FIELDS, Interaction, OutboxItem, Rubric, Visit
+from .models import OBSERVED_FIELDS, SCORE_FIELDS, Interaction, Rubric, Visit
 from .plausibility import flag_description
 from .services import (
     ReviewConflict,
@@ -370,19 +370,3 @@ class VisitAdmin(ScoreDisplayMixin, HistoryAdmin):
                 interaction_notes=form.interaction_notes_edit,
             )
             messages.info(request, _("The text managers read was changed, as a new approval in the audit trail."))
-
-
-@admin.register(OutboxItem)
-class OutboxItemAdmin(admin.ModelAdmin):
-    """Follow-up work not done yet: what waits, what failed and why (done work is deleted)."""
-
-    list_display = ["id", "kind", "key", "created_at", "available_at", "attempts", "last_error"]
-    list_filter = ["kind"]
-    search_fields = ["key", "last_error"]
-    readonly_fields = [f.name for f in OutboxItem._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False

@@ -17,10 +17,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
+from core import outbox
 from stores.models import Role, Store, User
 from stores.selectors import observable_store, supervises
 
-from . import outbox, plausibility, scoring
+from . import plausibility, scoring
+from .events import follow_up
 from .limits import NOTE_MAX_LENGTH, QUESTION_MAX_LENGTH
 from .models import (
     SCORE_FIELDS,
@@ -268,7 +270,7 @@ def visit_submit(*, observer: User, store: Store, data: VisitInput, now: dt.date
             # refused insert within an outer one, or for the follow-up work done inline.
             atomic = settings.OASIS_OUTBOX_INLINE or connection.in_atomic_block
             with transaction.atomic() if atomic else contextlib.nullcontext():
-                items = outbox.rows(*_follow_up(visit))
+                items = outbox.rows(*follow_up(visit))
                 insert_submission(visit, interactions, items, user=observer, at=now)
                 outbox.recorded(items)
         else:
@@ -292,22 +294,9 @@ def visit_submit(*, observer: User, store: Store, data: VisitInput, now: dt.date
     return SubmitResult(visit=visit, created=True, interactions=interactions)
 
 
-def _after_change(visit: Visit, *, alert: bool = True) -> None:
+def _after_change(visit: Visit, *, counted_news: bool = True) -> None:
     """Record, in the change's own transaction, what has to follow it (one INSERT into the outbox)."""
-    outbox.record(*_follow_up(visit, alert=alert))
-
-
-def _follow_up(visit: Visit, *, alert: bool = True) -> list[outbox.Work]:
-    """What has to follow a change to a visit: the store-week's rollup refresh, and the low-score
-    alert once the visit counts."""
-    from notifications.tasks import low_score_alert
-
-    from .tasks import rollup_refresh
-
-    work = [rollup_refresh(visit.store_id, visit.week_start)]
-    if alert and visit.is_counted and visit.soi is not None and visit.soi < settings.OASIS_ALERT_SOI_BELOW:
-        work.append(low_score_alert(visit.pk))
-    return work
+    outbox.record(*follow_up(visit, counted_news=counted_news))
 
 
 UNDO_WINDOW = dt.timedelta(minutes=5)
@@ -559,7 +548,7 @@ def review_undo(
         locked.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_note", "reviewed_notes"])
         decision.undone = True
         decision.save(update_fields=["undone"])
-        _after_change(locked, alert=False)
+        _after_change(locked, counted_news=False)
         undone.append(locked)
     return undone
 
@@ -629,5 +618,5 @@ def visit_rescore(*, visit: Visit, editor: User) -> Visit:
     locked.set_scores(scoring.combine(interaction_scores))
     locked._history_user = editor
     locked.save(update_fields=list(SCORE_FIELDS))
-    _after_change(locked, alert=False)
+    _after_change(locked, counted_news=False)
     return locked

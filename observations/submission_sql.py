@@ -38,9 +38,10 @@ from django.db import connection
 from django.db.models import Field, Model
 from django.db.models.expressions import DatabaseDefault
 
+from core.models import OutboxItem
 from stores.models import User
 
-from .models import Interaction, OutboxItem, Visit
+from .models import Interaction, Visit
 
 AUTO_FIELDS = {"AutoField", "BigAutoField", "SmallAutoField"}
 # Filled from the statement's parameters rather than copied from the inserted row.

@@ -19,8 +19,8 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
+from core import outbox
 from notifications.services import DeliveryFailed, deliver_once
-from observations import outbox
 from stores.models import Role, User
 
 from . import planner

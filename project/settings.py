@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "import_export",
+    "core",
     "stores",
     "observations",
     "reports",
@@ -124,6 +125,7 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "project.middleware.SessionLifetimeMiddleware",
     "project.middleware.DatabaseUnavailableMiddleware",
+    "core.errors.DomainErrorMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -182,9 +184,9 @@ AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_LOCKOUT_CALLABLE = "project.middleware.locked_out"
-# One answer to "which address is the client?" (project.client_address) for axes, the attempt
+# One answer to "which address is the client?" (core.client_address) for axes, the attempt
 # limiter and the API's throttles.
-AXES_CLIENT_IP_CALLABLE = "project.client_address.client_address"
+AXES_CLIENT_IP_CALLABLE = "core.client_address.client_address"
 
 # Proxies (addresses or networks, comma-separated) whose X-Forwarded-For is believed; default none:
 # the address a request comes from is the client. Behind a load balancer, list its address(es).
@@ -320,7 +322,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["api.parsers.LimitedJSONParser"],
     "EXCEPTION_HANDLER": "api.errors.api_exception_handler",
     # DRF's own address lookup believes X-Forwarded-For unless told how many proxies there are;
-    # our throttles use project.client_address, and any other sees only REMOTE_ADDR.
+    # our throttles use core.client_address, and any other sees only REMOTE_ADDR.
     "NUM_PROXIES": 0,
     "DEFAULT_THROTTLE_RATES": {
         # Failed log-ins per client address, login page and token endpoint together.
@@ -394,7 +396,7 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 # process), they stay in the database only.
 SESSION_ENGINE = "django.contrib.sessions.backends." + ("cached_db" if REDIS_URL else "db")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "project.cache.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {"default": {"BACKEND": "core.cache.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -459,7 +461,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Follow-up work whose kick was lost (broker down, worker killed) is done by this sweep.
     "outbox-sweep": {
-        "task": "observations.tasks.sweep_outbox",
+        "task": "core.tasks.sweep_outbox",
         "schedule": timedelta(seconds=OASIS_OUTBOX_SWEEP_SECONDS),
         "options": {"expires": OASIS_OUTBOX_SWEEP_SECONDS},
     },
@@ -473,7 +475,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute="*/15"),
     },
     "nightly-rollup-rebuild": {
-        "task": "observations.tasks.rebuild_all_rollups",
+        "task": "reports.tasks.rebuild_all_rollups",
         "schedule": crontab(hour=3, minute=30),
     },
 }
@@ -488,7 +490,7 @@ if not 0 <= OASIS_PUBLISH_DELAY_HOURS <= 7 * 24:
 # A counted visit whose SOI is below this notifies the store's supervisors and head office.
 OASIS_ALERT_SOI_BELOW = env_float("OASIS_ALERT_SOI_BELOW", 50.0)
 # Follow-up work (rollup refreshes, alerts, e-mails) is recorded in the outbox in the transaction of
-# the change (observations/outbox.py). Without a broker it is done at once, in the request; with
+# the change (core/outbox.py). Without a broker it is done at once, in the request; with
 # one, by workers, kicked after commit, and by a beat sweep every OASIS_OUTBOX_SWEEP_SECONDS, which
 # is the longest work not covered by a kick (or delayed by a dead broker or a killed worker) waits.
 OASIS_OUTBOX_INLINE = env_bool("OASIS_OUTBOX_INLINE", not CELERY_BROKER_URL)

@@ -1,10 +1,10 @@
-"""Rate limits keyed on the client's real address (project.client_address)."""
+"""Rate limits keyed on the client's real address (core.client_address)."""
 
 from __future__ import annotations
 
 from rest_framework.throttling import SimpleRateThrottle
 
-from .client_address import client_address
+from core.client_address import client_address
 
 
 class ClientAddressMixin:

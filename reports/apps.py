@@ -7,4 +7,7 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Reports")
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401 (connects the receivers)
+        from . import (
+            signals,  # noqa: F401 (connects the receivers)
+            tasks,  # noqa: F401 (registers the rollup refresh with the outbox)
+        )

@@ -16,7 +16,7 @@ from django.utils.translation import ngettext
 from import_export.admin import ImportExportMixin as BaseImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 
-from project.history import HistoryAdmin
+from core.history import HistoryAdmin
 
 from .models import Region, Store, User, iana_timezones
 from .resources import StoreResource, UserResource

@@ -16,7 +16,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from project.history import HistoricalRecords
+from core.history import HistoricalRecords
 
 
 @functools.cache

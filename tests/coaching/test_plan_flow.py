@@ -158,7 +158,7 @@ def test_plan_emails_are_sent_through_the_outbox_once(
 ):
     from django.core import mail
 
-    from observations import outbox
+    from core import outbox
 
     assert "plan_notice" in outbox.kinds()
     with django_capture_on_commit_callbacks(execute=True):

@@ -1,4 +1,4 @@
-"""Celery tasks of observations: doing the follow-up work of the outbox, keeping rollups current."""
+"""Celery tasks and follow-up work of reports: keeping the rollups current."""
 
 from __future__ import annotations
 
@@ -6,9 +6,10 @@ import datetime as dt
 
 from celery import shared_task
 
-from reports import rollups
+from core import outbox
+from observations.events import VISIT_CHANGED
 
-from . import outbox
+from . import rollups
 
 ROLLUP_REFRESH = "rollup_refresh"
 
@@ -20,23 +21,15 @@ def rollup_refresh(store_id: int, week_start: dt.date) -> outbox.Work:
     )
 
 
+@outbox.subscriber(VISIT_CHANGED)
+def _store_week_changed(payload: dict) -> list[outbox.Work]:
+    return [rollup_refresh(payload["store"], dt.date.fromisoformat(payload["week"]))]
+
+
 @outbox.handler(ROLLUP_REFRESH, batch=True)
 def _refresh_rollups(payloads: list[dict]) -> None:
     """Every store-week claimed together, in one set-based refresh."""
     rollups.refresh_store_weeks((p["store"], dt.date.fromisoformat(p["week"])) for p in payloads)
-
-
-@shared_task(acks_late=True, ignore_result=True)
-def run_outbox(ids: list[int] | None = None) -> int:
-    """The kick after a commit: do whatever is due, the work of the commits since the last kick
-    with it (`ids`, the kicking commit's own items, are among it; the sweep covers a lost kick)."""
-    return outbox.run()
-
-
-@shared_task(acks_late=True, ignore_result=True)
-def sweep_outbox() -> int:
-    """Run by beat every OASIS_OUTBOX_SWEEP_SECONDS: whatever is due and no worker is doing."""
-    return outbox.run(limit=100_000)
 
 
 @shared_task(acks_late=True, ignore_result=True, time_limit=3 * 3600, soft_time_limit=3 * 3600 - 60)

@@ -9,10 +9,11 @@ import pytest
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
-from observations import outbox
-from observations.models import OutboxItem, RollupScope, StoreWeekRollup
+from core import outbox
+from core.models import OutboxItem
+from observations.models import RollupScope, StoreWeekRollup
 from observations.services import visit_review
-from observations.tasks import ROLLUP_REFRESH
+from reports.tasks import ROLLUP_REFRESH
 
 from ..factories import StoreFactory, submit_visit
 
@@ -114,7 +115,7 @@ def test_a_store_week_that_fails_holds_up_only_its_own_rows(with_broker, monkeyp
 def test_kicks_are_spaced_and_the_next_kick_does_the_work_in_between(
     settings, monkeypatch, shopper, store, django_capture_on_commit_callbacks
 ):
-    from observations.tasks import run_outbox
+    from core.tasks import run_outbox
 
     settings.OASIS_OUTBOX_INLINE = False
     settings.OASIS_OUTBOX_KICK_SECONDS = 60
@@ -215,7 +216,7 @@ def test_without_a_broker_the_work_is_done_within_the_submission(refreshes, sett
 
 
 def test_a_kick_the_broker_refuses_is_logged_and_the_work_stays(settings, monkeypatch, caplog, shopper, store):
-    from observations.tasks import run_outbox
+    from core.tasks import run_outbox
 
     settings.OASIS_OUTBOX_INLINE = False
 
@@ -224,7 +225,7 @@ def test_a_kick_the_broker_refuses_is_logged_and_the_work_stays(settings, monkey
 
     monkeypatch.setattr(run_outbox, "apply_async", refused)
     submit_visit(observer=shopper, store=store)
-    with caplog.at_level(logging.WARNING, logger="observations.outbox"):
+    with caplog.at_level(logging.WARNING, logger="core.outbox"):
         outbox.kick(list(OutboxItem.objects.values_list("pk", flat=True)))
     assert "left for the sweep" in caplog.text
     assert OutboxItem.objects.count() == 1

@@ -5,10 +5,10 @@ from __future__ import annotations
 from django.core import checks
 from django.test import override_settings
 
-from project.checks import broker_needs_a_shared_cache
+from core.checks import broker_needs_a_shared_cache
 
 LOCMEM = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-REDIS = {"default": {"BACKEND": "project.cache.RedisCache", "LOCATION": "redis://127.0.0.1:6379/1"}}
+REDIS = {"default": {"BACKEND": "core.cache.RedisCache", "LOCATION": "redis://127.0.0.1:6379/1"}}
 
 
 @override_settings(CELERY_BROKER_URL="amqp://guest:guest@127.0.0.1:5672//", CACHES=LOCMEM)

@@ -13,8 +13,9 @@ from django.conf import settings
 from django.db import connection
 
 from api.tokens import device_token_issue
+from core.models import OutboxItem
 from notifications.models import DeliveryStatus, VisitAlert
-from observations.models import OutboxItem, RollupScope, StoreWeekRollup, Visit
+from observations.models import RollupScope, StoreWeekRollup, Visit
 
 from ..api.conftest import interaction_body, visit_body
 from ..factories import submit_visit

@@ -34,6 +34,11 @@ Kinds are registered by the apps that own the work (`@outbox.handler("rollup_ref
 module imported by the app's `ready()`); a handler takes the payload (a batch handler: the list of
 payloads), is safe to run twice, and returns False to keep its rows for a later attempt while
 keeping what it wrote.
+
+An app that changes something others follow up on does not name their work: it announces an
+event (`outbox.announce("visit_changed", payload)`) and records the work its subscribers return
+(`@outbox.subscriber("visit_changed")`, registered like handlers). So observations need not know
+that reports refresh a rollup or that notifications raise an alert.
 """
 
 from __future__ import annotations
@@ -90,6 +95,31 @@ def handler(kind: str, *, transactional: bool = True, batch: bool = False) -> Ca
 
 def kinds() -> dict[str, Kind]:
     return dict(_kinds)
+
+
+# Takes an event's payload, returns the follow-up work it calls for (possibly none).
+Subscriber = Callable[[dict], "Iterable[Work]"]
+
+_subscribers: dict[str, list[Subscriber]] = {}
+
+
+def subscriber(event: str) -> Callable[[Subscriber], Subscriber]:
+    """Register a function turning `event` into follow-up work (called in the announcing transaction:
+    it decides from the payload alone, without queries)."""
+
+    def register(function: Subscriber) -> Subscriber:
+        known = _subscribers.setdefault(event, [])
+        if function not in known:
+            known.append(function)
+        return function
+
+    return register
+
+
+def announce(event: str, payload: dict) -> list[Work]:
+    """The follow-up work every subscriber of `event` wants, in the order they registered (the
+    order of INSTALLED_APPS), for the announcing code to record."""
+    return [work for function in _subscribers.get(event, ()) for work in function(payload)]
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from django.urls import reverse
 from rest_framework.settings import api_settings
 from rest_framework.test import APIClient
 
-from project.client_address import client_address
+from core.client_address import client_address
 
 pytestmark = pytest.mark.django_db
 

@@ -1,0 +1,17 @@
+"""The outbox belongs to core now (core 0001 takes over the model, its table untouched)."""
+
+from django.db import migrations
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("observations", "0014_rollup_covering_index"),
+        ("core", "0001_outbox_from_observations"),
+    ]
+
+    operations = [
+        migrations.SeparateDatabaseAndState(
+            state_operations=[migrations.DeleteModel(name="OutboxItem")],
+            database_operations=[],
+        ),
+    ]
