@@ -2,7 +2,7 @@
 
 `record` writes one `PlanNotice` row per recipient in the caller's transaction (unique per plan,
 kind, round and recipient: recording twice records nothing) and, with it, the work of sending each
-in the outbox (`observations.outbox`, kind "plan_notice"): a worker sends it after the commit, the
+in the outbox (`core.outbox`, kind "plan_notice"): a worker sends it after the commit, the
 outbox sweep if the broker was down, with backoff while the mail server fails. `deliver` sends a
 row through notifications.services.deliver_once, as every e-mail of the product: at most once.
 

@@ -2,7 +2,7 @@
 marking, re-offering declined and overdue assignments, and the e-mails about them.
 
 `sweep` does the database work in one transaction and records each e-mail as outbox work in the
-same transaction (observations.outbox): the e-mails exist exactly when the changes commit. An
+same transaction (core.outbox): the e-mails exist exactly when the changes commit. An
 e-mail is sent at most once per assignment, kind and recipient: `deliver_mail` creates its
 `AssignmentMail` row under a unique constraint and sends while holding that row (SELECT ... FOR
 UPDATE SKIP LOCKED), marking it sent in the same transaction, as notifications.services does.

@@ -15,8 +15,9 @@ from django.utils import timezone
 
 from coaching.models import ActionPlan, PlanNotice, PlanState
 from coaching.selectors import plans_decidable_by, plans_editable_by
+from core.models import OutboxItem
 from notifications.models import DeliveryStatus, ReportDelivery, VisitAlert
-from observations.models import OutboxItem, VisitQuestion, VisitStatus
+from observations.models import VisitQuestion, VisitStatus
 from observations.selectors import review_queue_for, visits_reviewable_by
 from planning.models import AssignmentMail, Wave, WaveStatus
 from planning.selectors import wave_coverage, waves_visible_to
