@@ -22,8 +22,8 @@ from PIL import Image, ImageDraw
 from coaching.models import ActionPlan, PlanState
 from coaching.selectors import managers_of
 from coaching.services import plan_decide, plan_submit, plans_open_for_published_weeks, plans_open_for_week
+from core import outbox
 from observations import demo as visits_demo
-from observations import outbox
 from observations.models import ObserverRole, Visit, VisitQuestion, VisitStatus
 from observations.services import VisitInput, question_answer, visit_ask_question, visit_review, visit_submit
 from photos.models import Photo

@@ -20,7 +20,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("contenttypes", "0002_remove_content_type_name"),
         ("core", "0001_outbox_from_observations"),
-        ("observations", "0015_outbox_to_core"),
+        ("observations", "0016_outbox_to_core"),
     ]
 
     operations = [

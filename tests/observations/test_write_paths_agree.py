@@ -11,8 +11,9 @@ from django.db.models.signals import post_save, pre_save
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from core.models import OutboxItem
 from observations import services
-from observations.models import Interaction, OutboxItem, Visit
+from observations.models import Interaction, Visit
 from observations.services import visit_submit
 from planning.models import Assignment
 from tests.factories import interaction_input, visit_input

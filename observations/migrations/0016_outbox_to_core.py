@@ -5,7 +5,7 @@ from django.db import migrations
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("observations", "0014_rollup_covering_index"),
+        ("observations", "0015_decision_keeps_reviewed_text"),
         ("core", "0001_outbox_from_observations"),
     ]
 
