@@ -15,7 +15,7 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
-from observations.models import OutboxItem
+from core.models import OutboxItem
 from observations.services import visit_review
 
 from ..processes import celery_worker, wait_for
