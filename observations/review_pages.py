@@ -12,6 +12,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -38,7 +39,7 @@ from .services import (
     visits_approve_unflagged,
 )
 
-PAGE_SIZE = 100
+PAGE_SIZE = 50
 UNDO_SESSION_KEY = "review-undo"
 AGE_CHOICES = [
     ("", gettext_lazy("any age")),
@@ -114,18 +115,31 @@ def queue(request: HttpRequest) -> HttpResponse:
         .select_related("store", "observer")
         .prefetch_related("questions", "photos")
     )
-    count = visits.count()
-    rows = [(visit, [flag_description(flag) for flag in visit.flags]) for visit in visits[:PAGE_SIZE]]
-    query = urlencode({key: value for key, value in request.GET.items() if value})
+    # A page number that is not one shows the nearest page, never an error.
+    page = Paginator(visits, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [(visit, [flag_description(flag) for flag in visit.flags]) for visit in page.object_list]
+    kept = {key: value for key, value in request.GET.items() if value and key not in ("page", "tick")}
+    query = urlencode({**kept, "page": page.number} if page.number > 1 else kept)
+
+    def page_link(number: int) -> str:
+        return "?" + urlencode({**kept, "page": number})
+
+    # Nothing is ticked for the reviewer: "select all unflagged" ticks this page's unflagged visits.
+    tick_unflagged = request.GET.get("tick") == "unflagged"
     return render(
         request,
         "review/queue.html",
         {
             "form": form,
             "rows": rows,
-            "count": count,
-            "shown": len(rows),
+            "count": page.paginator.count,
+            "page": page,
+            "previous_page": page_link(page.previous_page_number()) if page.has_previous() else None,
+            "next_page": page_link(page.next_page_number()) if page.has_next() else None,
             "query": query,
+            "tick_link": "?" + urlencode({**kept, "page": page.number, "tick": "unflagged"}),
+            "untick_link": "?" + urlencode({**kept, "page": page.number}),
+            "tick_unflagged": tick_unflagged,
             "undo": _undo_offer(request),
             "note_max_length": NOTE_MAX_LENGTH,
             "unflagged_shown": sum(1 for visit, flags in rows if not flags and not visit.waiting_for_shopper),

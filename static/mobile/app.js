@@ -5,7 +5,7 @@
 // offline use is trusted only while the CSRF cookie is the one it was confirmed with (Django
 // rotates it at every log-in), so the next person on a shared phone never sees the previous
 // person's name, drafts or visits, and nothing is sent before the server has said who this is.
-import { applyTo, language, onLanguageChange, otherLanguage, setLanguage, t } from "./i18n.js";
+import { applyTo, language, locale, onLanguageChange, otherLanguage, setLanguage, t } from "./i18n.js";
 import { announceChange, getVisit, newId, onOtherTabChange, pruneSynced, removeVisit, saveVisit, StorageFull, visitsOf } from "./db.js";
 import { captureVisit, closeCapture, initCapture, openCapture, refreshCapture } from "./capture.js";
 import { completeVisit, initComplete, openComplete, refreshComplete, setStores } from "./form.js";
@@ -17,7 +17,7 @@ import { startTicking } from "./stopwatch.js";
 import { api, config, csrfToken, LoggedOut, nextRetryAt, Offline, syncQueue } from "./sync.js";
 import { newVisit } from "./visit.js";
 import { renderVisitList } from "./visits.js";
-import "./assignments.js"; // a shopper's assignments (planning): a card on the home screen
+import { dueAssignment, startFrom } from "./assignments.js"; // a shopper's assignments (planning): a card on the home screen
 
 const $ = (selector) => document.querySelector(selector);
 const RETRY_MS = 30000;
@@ -99,12 +99,18 @@ function show(name) {
 async function renderHome() {
   $("#who").textContent = me ? t("who", { name: me.first_name || me.username, role: t(`role_${me.role}`) }) : "";
   const select = $("#store-select");
-  const chosen = select.value || localStorage.getItem("oasis.lastStore");
-  select.replaceChildren(...stores.map((store) => new Option(`${store.name} (${store.city})`, store.code)));
-  if (stores.some((store) => store.code === chosen)) select.value = chosen;
+  // No store chosen for the user unless a due assignment's (assignments.js) or the only one.
+  const chosen = select.dataset.chosen ? select.value : "";
+  const sorted = [...stores].sort((a, b) => a.name.localeCompare(b.name, locale()));
+  const placeholder = new Option(t("choose_store"), "");
+  placeholder.disabled = true;
+  select.replaceChildren(...(sorted.length > 1 ? [placeholder] : []), ...sorted.map((store) => new Option(`${store.name} (${store.city})`, store.code)));
+  select.value = sorted.some((store) => store.code === chosen) ? chosen : sorted.length === 1 ? sorted[0].code : "";
   const canRecord = Boolean(me && me.can_record_visits && stores.length);
   $("#start-card").hidden = !canRecord;
-  $("#no-stores").hidden = canRecord || !me || !confirmed;
+  const reader = Boolean(me && !me.can_record_visits && me.role === "manager");
+  $("#no-stores").hidden = canRecord || reader || !me || !confirmed;
+  $("#no-stores-reader").hidden = !reader || !confirmed;
   $("#share-position").checked = localStorage.getItem(POSITION_KEY) !== "no";
   $("#review-entry").hidden = !me?.can_review;
   homeHooksRun({ me, navigate });
@@ -153,9 +159,20 @@ function recordPosition(visit) {
 }
 
 async function startVisit() {
-  const store = stores.find((item) => item.code === $("#store-select").value);
-  if (!store || !me) return;
-  localStorage.setItem("oasis.lastStore", store.code);
+  const select = $("#store-select");
+  const store = stores.find((item) => item.code === select.value);
+  if (!me) return;
+  if (!store) {
+    $("#store-error").hidden = false;
+    select.setAttribute("aria-invalid", "true");
+    select.focus();
+    return;
+  }
+  const due = dueAssignment(me.username, store.code);
+  if (due) {
+    await startFrom(due); // the visit is linked to the assignment it does
+    return;
+  }
   const visit = await saveVisit(newVisit({ owner: me.username, store: store.code, storeName: store.name }));
   recordPosition(visit);
   navigate(`#/capture/${visit.id}`);
@@ -372,6 +389,11 @@ function boot() {
   $("#log-out").addEventListener("click", logOut);
   $("#logout-dialog").addEventListener("click", onLogoutChoice);
   $("#start-visit").addEventListener("click", startVisit);
+  $("#store-select").addEventListener("change", (event) => {
+    event.target.dataset.chosen = "1";
+    event.target.removeAttribute("aria-invalid");
+    $("#store-error").hidden = true;
+  });
   $("#share-position").addEventListener("change", (event) => localStorage.setItem(POSITION_KEY, event.target.checked ? "yes" : "no"));
   $("#sync-now").addEventListener("click", () => sync({ force: true }));
   $("#visit-list").addEventListener("click", onListAction);

@@ -4,7 +4,7 @@
 // once, or kept and sent when the phone is back online. Waves with a board add the open
 // assignments of the shopper's stores, which they may take.
 import { saveVisit } from "./db.js";
-import { language, onLanguageChange } from "./i18n.js";
+import { formatDay, language, onLanguageChange } from "./i18n.js";
 import { onHome } from "./shell.js";
 import { api, LoggedOut, Offline } from "./sync.js";
 import { LIMITS } from "./validation.js";
@@ -51,7 +51,31 @@ function store(owner, what, value) {
 
 function day(iso) {
   const [year, month, date] = iso.split("-").map(Number);
-  return new Date(year, month - 1, date).toLocaleDateString(language(), { weekday: "short", day: "numeric", month: "numeric" });
+  return formatDay(new Date(year, month - 1, date));
+}
+
+function isoToday() {
+  const now = new Date();
+  return [now.getFullYear(), now.getMonth() + 1, now.getDate()].map((n) => String(n).padStart(2, "0")).join("-");
+}
+
+// Due now: window begun (or overdue), no visit started from it; the first to close.
+export function dueAssignment(owner, storeCode = null) {
+  const today = isoToday();
+  const started = load(owner, "assignments-started", {});
+  return (
+    load(owner, "assignments", [])
+      .filter((item) => (item.status === "assigned" || item.status === "overdue") && !started[item.id])
+      .filter((item) => item.window_start <= today && (!storeCode || item.store === storeCode))
+      .sort((a, b) => a.window_end.localeCompare(b.window_end) || a.id - b.id)[0] || null
+  );
+}
+
+function chooseDueStore(owner) {
+  const select = document.getElementById("store-select");
+  if (!select || select.dataset.chosen) return;
+  const due = dueAssignment(owner);
+  if (due && [...select.options].some((option) => option.value === due.store)) select.value = due.store;
 }
 
 let context = null;
@@ -97,7 +121,7 @@ async function refresh(owner) {
   return loading;
 }
 
-async function startFrom(assignment) {
+export async function startFrom(assignment) {
   const { me, navigate } = context;
   const visit = newVisit({ owner: me.username, store: assignment.store, storeName: assignment.store_name });
   visit.assignment = assignment.id;
@@ -214,6 +238,7 @@ function render() {
   boardRoot.hidden = board.length === 0;
   root.querySelector("[data-role=board-title]").textContent = tx("board");
   root.querySelector("[data-role=board-list]").replaceChildren(...board.map((assignment) => entry(assignment, { onBoard: true })));
+  chooseDueStore(me.username);
 }
 
 onHome((ctx) => {

@@ -53,15 +53,28 @@ export function applyTo(root) {
 }
 
 export function formatNumber(value, digits = 1) {
-  return new Intl.NumberFormat(current, { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(value);
+  return new Intl.NumberFormat(locale(), { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(value);
+}
+
+// Month names, 24-hour clock, no US order: "Sat 12 Dec" / "Sa., 12. Dez."
+const LOCALES = { en: "en-GB", de: "de-DE" };
+
+export function locale() {
+  return LOCALES[current] || current;
+}
+
+export function formatDay(date) {
+  return new Intl.DateTimeFormat(locale(), { weekday: "short", day: "numeric", month: "short" }).format(date);
 }
 
 export function formatDateTime(iso) {
   if (!iso) return "";
-  return new Intl.DateTimeFormat(current, { dateStyle: "medium", timeStyle: "short" }).format(new Date(iso));
+  return new Intl.DateTimeFormat(locale(), {
+    weekday: "short", day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit", hourCycle: "h23",
+  }).format(new Date(iso));
 }
 
 export function formatTime(iso) {
   if (!iso) return "";
-  return new Intl.DateTimeFormat(current, { timeStyle: "short" }).format(new Date(iso));
+  return new Intl.DateTimeFormat(locale(), { hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).format(new Date(iso));
 }

@@ -71,8 +71,16 @@ def test_a_supervisor_approves_unflagged_visits_together_and_undoes_it(desk, sup
     expect(page.locator("tbody tr")).to_have_count(3)
     expect(page.locator(f"#visit-{flagged.pk}")).to_contain_text("Visit duration is implausible")
 
-    page.get_by_role("button", name="Approve the 2 unflagged visits ticked below").click()
+    assert page.locator("input[name=visit]:checked").count() == 0  # nothing ticked for the reviewer
+    page.get_by_role("link", name="Select all unflagged visits on this page (2)").click()
+    expect(page.locator("input[name=visit]:checked")).to_have_count(2)
+    asked = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
+    page.get_by_role("button", name="Approve the ticked visits").click()
     expect(page.locator("#queue-count")).to_have_text("1 visit waits for a decision.")
+    assert asked == [
+        "Approve 2 visits? They count in the reports from now on, and their notes reach the store managers."
+    ]
     expect(page.locator("tbody tr")).to_have_count(1)
     assert {v.status for v in type(flagged).objects.filter(pk__in=[p.pk for p in plain])} == {VisitStatus.APPROVED}
 

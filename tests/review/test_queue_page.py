@@ -90,3 +90,29 @@ def test_sending_back_with_a_question(client, supervisor, visits):
     )
     assert VisitQuestion.objects.get(visit=flagged).question == "Really two minutes?"
     assert "Sent back: waiting for the shopper" in response.content.decode()
+
+
+def test_nothing_is_ticked_until_the_reviewer_selects_all_unflagged(client, head_office, visits):
+    client.force_login(head_office)
+    page = client.get(reverse("review:queue")).content.decode()
+    assert 'form="bulk-form" checked' not in page
+    assert "Select all unflagged visits on this page (2)" in page
+    ticked = client.get(reverse("review:queue"), {"tick": "unflagged"}).content.decode()
+    assert ticked.count('form="bulk-form" checked') == 2
+    assert f'value="{visits["flagged"].pk}" form="bulk-form" checked' not in ticked
+
+
+def test_a_long_queue_is_paged_and_the_pages_together_list_every_visit(client, head_office, store):
+    from observations import review_pages
+
+    shoppers = [UserFactory(username=f"shopper-p{n}", stores=[store]) for n in range(review_pages.PAGE_SIZE + 3)]
+    for shopper in shoppers:
+        submit_visit(observer=shopper, store=store)
+    client.force_login(head_office)
+    first = client.get(reverse("review:queue"))
+    assert len(listed(first)) == review_pages.PAGE_SIZE
+    assert "Page 1 of 2" in first.content.decode()
+    second = client.get(reverse("review:queue"), {"page": "2"})
+    assert len(listed(second)) == 3
+    assert set(listed(first)).isdisjoint(listed(second))
+    assert client.get(reverse("review:queue"), {"page": "zwei"}).status_code == 200
