@@ -24,6 +24,18 @@ HEAD_OFFICE_PERMISSIONS: dict[tuple[str, str], tuple[str, ...]] = {
     # Single sign-on: which company groups make which role; who signed in as whom (read only).
     ("sso", "rolemapping"): ("add", "change", "delete", "view"),
     ("sso", "identity"): ("view",),
+    # The admin sections the README names: e-mails and alerts, follow-up work, action plans,
+    # planning (per-shopper capacity is set here), photos. Read only, except the capacities.
+    ("notifications", "reportdelivery"): ("view",),
+    ("notifications", "visitalert"): ("view",),
+    ("coaching", "actionplan"): ("view",),
+    ("coaching", "plannotice"): ("view",),
+    ("planning", "wave"): ("view",),
+    ("planning", "assignment"): ("view",),
+    ("planning", "assignmentdecline"): ("view",),
+    ("planning", "shoppercapacity"): ("add", "change", "delete", "view"),
+    ("core", "outboxitem"): ("view",),
+    ("photos", "photo"): ("view",),
 }
 
 # Which scope a role uses: shoppers are assigned stores, managers manage stores, supervisors look

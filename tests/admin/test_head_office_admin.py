@@ -21,6 +21,20 @@ pytestmark = pytest.mark.django_db
         "stores_user",
         "stores_store",
         "stores_region",
+        # the README's "E-mails and alerts", "Follow-up work (outbox)", per-shopper capacity, device tokens
+        "notifications_reportdelivery",
+        "notifications_visitalert",
+        "coaching_plannotice",
+        "coaching_actionplan",
+        "core_outboxitem",
+        "planning_shoppercapacity",
+        "planning_wave",
+        "planning_assignment",
+        "planning_assignmentdecline",
+        "photos_photo",
+        "api_devicetoken",
+        "sso_rolemapping",
+        "sso_identity",
     ],
 )
 def test_head_office_opens_each_list_it_needs(head_office_by_add_user, admin_client_of, name):
@@ -181,3 +195,23 @@ def test_head_office_reaches_the_admin_from_the_report_pages(client, head_office
     page = client.get(reverse("reports:store", args=[store.code]))
     assert page.status_code == 200
     assert reverse("admin:index").encode() not in page.content
+
+
+def test_head_office_sets_a_shoppers_weekly_capacity(head_office_by_add_user, admin_client_of, shopper):
+    from planning.models import ShopperCapacity
+
+    client = admin_client_of(head_office_by_add_user)
+    assert client.get(reverse("admin:planning_shoppercapacity_add")).status_code == 200
+    response = client.post(reverse("admin:planning_shoppercapacity_add"), {"shopper": shopper.pk, "visits_per_week": 3})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert ShopperCapacity.objects.get(shopper=shopper).visits_per_week == 3
+
+
+def test_the_admin_index_lists_every_section_for_head_office(head_office_by_add_user, admin_client_of):
+    page = admin_client_of(head_office_by_add_user).get(reverse("admin:index")).content.decode()
+    for section in [
+        "/admin/notifications/reportdelivery/",
+        "/admin/core/outboxitem/",
+        "/admin/planning/shoppercapacity/",
+    ]:
+        assert section in page

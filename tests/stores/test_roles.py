@@ -23,7 +23,15 @@ def test_the_migration_made_the_head_office_group_with_exactly_the_role_permissi
 
 
 # Each app's migration grants head office its own models' permissions.
-GRANTING_MIGRATIONS = ["stores.migrations.0003_head_office_group", "sso.migrations.0002_head_office_permissions"]
+GRANTING_MIGRATIONS = [
+    "stores.migrations.0003_head_office_group",
+    "sso.migrations.0002_head_office_permissions",
+    "notifications.migrations.0002_head_office_permissions",
+    "coaching.migrations.0002_head_office_permissions",
+    "planning.migrations.0003_head_office_permissions",
+    "core.migrations.0003_head_office_permissions",
+    "photos.migrations.0002_head_office_permissions",
+]
 
 
 def test_the_migrations_grant_what_the_code_says_head_office_holds():
