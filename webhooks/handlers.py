@@ -1,0 +1,53 @@
+"""The outbox kinds the webhooks app handles: an action plan's state change (recorded by coaching)
+becomes an event, and the e-mail that an endpoint was disabled is sent once."""
+
+from __future__ import annotations
+
+from django.core.mail import EmailMessage
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from coaching.events import PLAN_STATE_CHANGED
+from coaching.models import ActionPlan
+from notifications.services import DeliveryFailed, deliver_once
+from observations import outbox
+
+from .delivery import DISABLED_NOTICE
+from .events import action_plan_data, emit
+from .models import DisabledNotice, EventType
+
+
+@outbox.handler(PLAN_STATE_CHANGED)
+def _plan_state_changed(payload: dict) -> None:
+    plan = ActionPlan.objects.select_related("store__region").filter(pk=payload["plan"]).first()
+    if plan is None:
+        return
+    emit(
+        EventType.ACTION_PLAN_STATE_CHANGED,
+        stream=plan.store.code,
+        data=action_plan_data(plan, state=payload["state"], round_=payload["round"]),
+    )
+
+
+@outbox.handler(DISABLED_NOTICE, transactional=False)
+def _send_disabled_notice(payload: dict) -> bool:
+    try:
+        deliver_once(
+            DisabledNotice.objects.filter(pk=payload["notice"]).select_related("endpoint", "recipient"), message
+        )
+    except DeliveryFailed:
+        return False
+    return True
+
+
+def message(notice: DisabledNotice) -> EmailMessage:
+    endpoint = notice.endpoint
+    with translation.override(notice.recipient.language):
+        subject = _("Webhook disabled: %(name)s") % {"name": endpoint.name}
+        body = _(
+            "Service Oasis could not deliver to the webhook endpoint %(name)s (%(url)s) for a long time "
+            "and has disabled it. Last error: %(error)s\n\n"
+            "Events are kept: once the receiver works again, enable the endpoint in the admin "
+            "(Webhooks → Webhook endpoints) and they are delivered in order."
+        ) % {"name": endpoint.name, "url": endpoint.url, "error": endpoint.disabled_reason}
+    return EmailMessage(subject=subject, body=body, to=[notice.recipient.email])
