@@ -25,7 +25,7 @@ from django.db.models import F, Min, Q
 from django.utils import timezone
 from standardwebhooks.webhooks import Webhook
 
-from observations import outbox
+from core import outbox
 from stores.models import Role, User
 
 from . import transport

@@ -1,5 +1,5 @@
-"""The outbox kinds the webhooks app handles: an action plan's state change (recorded by coaching)
-becomes an event, and the e-mail that an endpoint was disabled is sent once."""
+"""What the webhooks app does through the outbox: an action plan's state change (announced by
+coaching) becomes an event, and the e-mail that an endpoint was disabled is sent once."""
 
 from __future__ import annotations
 
@@ -9,16 +9,24 @@ from django.utils.translation import gettext as _
 
 from coaching.events import PLAN_STATE_CHANGED
 from coaching.models import ActionPlan
+from core import outbox
 from notifications.services import DeliveryFailed, deliver_once
-from observations import outbox
 
 from .delivery import DISABLED_NOTICE
 from .events import action_plan_data, emit
 from .models import DisabledNotice, EventType
 
+PLAN_EVENT = "webhook_action_plan_event"
 
-@outbox.handler(PLAN_STATE_CHANGED)
-def _plan_state_changed(payload: dict) -> None:
+
+@outbox.subscriber(PLAN_STATE_CHANGED)
+def _plan_changed(payload: dict) -> list[outbox.Work]:
+    # Each transition is its own work: the key names plan, round and state.
+    return [outbox.Work(PLAN_EVENT, f"{payload['plan']}:{payload['round']}:{payload['state']}", payload)]
+
+
+@outbox.handler(PLAN_EVENT)
+def _plan_event(payload: dict) -> None:
     plan = ActionPlan.objects.select_related("store__region").filter(pk=payload["plan"]).first()
     if plan is None:
         return
