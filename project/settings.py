@@ -403,6 +403,9 @@ else:
 
 # --- Bulk set-up (django-import-export) -----------------------------------------------------
 IMPORT_EXPORT_USE_TRANSACTIONS = True  # a file with a refused row writes nothing
+# Files larger or longer than this are refused before they are read (stores.imports).
+OASIS_IMPORT_MAX_BYTES = env_int("OASIS_IMPORT_MAX_BYTES", 250 * 1024)
+OASIS_IMPORT_MAX_ROWS = env_int("OASIS_IMPORT_MAX_ROWS", 2000)
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 # Between preview and confirm the file waits in the cache when it is shared (Redis: any process
