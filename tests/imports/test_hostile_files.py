@@ -11,6 +11,8 @@ import zipfile
 
 import openpyxl
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 
 from stores.imports import BoundedCSV, BoundedXLSX, ImportRefused
 from stores.models import User
@@ -117,3 +119,13 @@ def test_the_admin_says_why_a_file_is_refused_and_writes_nothing(admin_import):
     assert response.status_code == 200
     assert "The file has more than 2000 rows" in response.content.decode()
     assert not User.objects.filter(username="far-away").exists()
+
+
+def test_a_refused_file_is_explained_in_german(admin_import, client):
+    admin_import("user")  # logged in as head office
+    data = xlsx([(1, HEADER), (200_000, ["far-away", "far@example.com", "shopper"])], dimension=None)
+    upload = SimpleUploadedFile("people.xlsx", data)
+    response = client.post(
+        reverse("admin:stores_user_import"), {"import_file": upload, "format": "1"}, HTTP_ACCEPT_LANGUAGE="de"
+    )
+    assert "Die Datei hat mehr als 2000 Zeilen; teilen Sie sie in kleinere Dateien auf." in response.content.decode()
