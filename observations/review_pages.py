@@ -192,9 +192,7 @@ def approve_unflagged(request: HttpRequest) -> HttpResponse:
     try:
         wanted_ids = [uuid.UUID(value) for value in wanted]
     except ValueError:
-        return HttpResponseBadRequest(
-            _("visit: must be a visit id."), content_type="text/plain; charset=utf-8"
-        )
+        return HttpResponseBadRequest(_("visit: must be a visit id."), content_type="text/plain; charset=utf-8")
     visits = list(visits_reviewable_by(request.user).filter(pk__in=wanted_ids)) if wanted_ids else []
     batch, approved = visits_approve_unflagged(visits=visits, reviewer=request.user)
     left = len(wanted) - len(approved)
