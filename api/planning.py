@@ -16,7 +16,6 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from core.text import strict_int
 from planning import export, selectors, services
 from planning.models import DECLINE_REASON_MAX_LENGTH, Assignment, Wave, WaveStore
 from reports.api import CSVRenderer
@@ -176,10 +175,9 @@ class AssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         queryset = selectors.assignments_visible_to(user)
         wave = self.request.query_params.get("wave")
         if wave is not None and self.action == "list":
-            wave_id = strict_int(wave)
-            if wave_id is None:
+            if not wave.isdigit():
                 raise ValidationError({"wave": _("must be a wave id.")})
-            queryset = queryset.filter(wave_id=wave_id)
+            queryset = queryset.filter(wave_id=int(wave))
         return queryset
 
     def _error(self, error: services.PlanningError):

@@ -107,7 +107,6 @@ class PlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         plan = self.get_object()
         effects = selectors.plan_effects(
             [plan],
-            last_complete_week=selectors.last_complete_week(),
             approved_only=settings.OASIS_REPORTS_APPROVED_ONLY,
         )[plan.pk]
         return Response({**PlanSerializer(plan).data, "effects": EffectSerializer(effects, many=True).data})

@@ -16,7 +16,8 @@ from django.utils import timezone
 
 from observations import scoring
 from observations.models import Interaction, Visit
-from reports.samples import visit_scores_by_week
+from reports.publication import latest_published_week
+from reports.samples import VisitScores, visit_scores_by_week
 from reports.significance import Effect, Sample, effect
 from stores.models import Role, Store, User
 from stores.selectors import stores_reportable_to
@@ -25,8 +26,13 @@ from stores.selectors import supervisors_of as region_supervisors
 from .focus import RELUCTANT_FROM, SOUR_FROM, WeekCounts
 from .models import ActionPlan, PlanState
 
-# A plan's effect compares the weeks up to the one that opened it with the weeks after it was submitted.
+# A plan's effect compares WEEKS_BEFORE weeks before the plan with up to WEEKS_AFTER weeks after it was
+# submitted. The "before" leaves out the week that opened the plan and the week it was compared with
+# (SKIPPED_BEFORE): plans open on unusually bad weeks (and falls on a week after an unusually good
+# one), so counting those weeks as "before" would show plans that change nothing as improvements
+# (regression to the mean; bench/calibration.py measures it).
 WEEKS_BEFORE = 4
+SKIPPED_BEFORE = 2
 WEEKS_AFTER = 8
 
 
@@ -87,8 +93,9 @@ def week_counts(*, store: Store, week_start: dt.date, approved_only: bool, rubri
 
 @dataclass(frozen=True)
 class PlanEffect:
-    """A plan's focus behaviour before (the weeks up to the opening week) and after (the weeks after
-    the plan was submitted, up to the last complete week)."""
+    """A plan's focus behaviour before (WEEKS_BEFORE weeks, up to the week before the one the opening
+    week was compared with) and after (the weeks after the plan was submitted, up to the store's
+    last published week)."""
 
     dimension: str
     before_weeks: tuple[dt.date, dt.date]
@@ -100,52 +107,63 @@ def _monday(day: dt.date) -> dt.date:
     return day - dt.timedelta(days=day.weekday())
 
 
-def last_complete_week(today: dt.date | None = None) -> dt.date:
-    """The Monday of the last full week: the "after" of a plan never reaches into the week in progress."""
-    return _monday(today or timezone.localdate()) - dt.timedelta(weeks=1)
-
-
-def plan_windows(plan: ActionPlan, *, last_complete_week: dt.date) -> tuple[list[dt.date], list[dt.date]]:
-    before = [plan.week_start - dt.timedelta(weeks=i) for i in range(WEEKS_BEFORE - 1, -1, -1)]
+def plan_windows(plan: ActionPlan, *, last_published_week: dt.date) -> tuple[list[dt.date], list[dt.date]]:
+    """The weeks before the plan and the weeks after its submission, up to `last_published_week`."""
+    before = [
+        plan.week_start - dt.timedelta(weeks=i)
+        for i in range(WEEKS_BEFORE + SKIPPED_BEFORE - 1, SKIPPED_BEFORE - 1, -1)
+    ]
     if plan.submitted_at is None or plan.state == PlanState.OPEN:
         return before, []
     first_after = _monday(plan.submitted_at.astimezone(plan.store.tzinfo).date()) + dt.timedelta(weeks=1)
     after = []
     week = first_after
-    while week <= last_complete_week and len(after) < WEEKS_AFTER:
+    while week <= last_published_week and len(after) < WEEKS_AFTER:
         after.append(week)
         week += dt.timedelta(weeks=1)
     return before, after
 
 
 def plan_effects(
-    plans: list[ActionPlan], *, last_complete_week: dt.date, approved_only: bool
+    plans: list[ActionPlan], *, approved_only: bool, now: dt.datetime | None = None
 ) -> dict[int, list[PlanEffect]]:
-    """Before/after of every focus behaviour of the plans, from one query of visit scores."""
-    windows = {plan.pk: plan_windows(plan, last_complete_week=last_complete_week) for plan in plans}
+    """Before/after of every focus behaviour of the plans, from one query of visit scores. The
+    "after" of each plan ends with its store's last week published to managers
+    (`reports.publication`): a week in progress, or one not yet published in the store's time
+    zone, would move as a mystery shopper's visit arrives."""
+    now = now or timezone.now()
+    windows = {
+        plan.pk: plan_windows(plan, last_published_week=latest_published_week(plan.store.tzinfo, now)) for plan in plans
+    }
     weeks = sorted({week for before, after in windows.values() for week in (*before, *after)})
     scores = (
         visit_scores_by_week(stores=[plan.store_id for plan in plans], weeks=weeks, approved_only=approved_only)
         if plans
         else {}
     )
-    result: dict[int, list[PlanEffect]] = {}
-    for plan in plans:
-        before, after = windows[plan.pk]
-        effects = []
-        for name in plan.focuses:
-            values_before = [v for week in before for v in scores.get((plan.store_id, week), {}).get(name, [])]
-            values_after = [v for week in after for v in scores.get((plan.store_id, week), {}).get(name, [])]
-            effects.append(
-                PlanEffect(
-                    dimension=name,
-                    before_weeks=(before[0], before[-1]),
-                    after_weeks=(after[0], after[-1]) if after else None,
-                    effect=effect(Sample.of(values_before), Sample.of(values_after)) if after else None,
-                )
+    return {
+        plan.pk: effects_of(plan, before=windows[plan.pk][0], after=windows[plan.pk][1], scores=scores)
+        for plan in plans
+    }
+
+
+def effects_of(
+    plan: ActionPlan, *, before: list[dt.date], after: list[dt.date], scores: VisitScores
+) -> list[PlanEffect]:
+    """The plan's focus behaviours before and after, from its store's visit scores by week."""
+    effects = []
+    for name in plan.focuses:
+        values_before = [v for week in before for v in scores.get((plan.store_id, week), {}).get(name, [])]
+        values_after = [v for week in after for v in scores.get((plan.store_id, week), {}).get(name, [])]
+        effects.append(
+            PlanEffect(
+                dimension=name,
+                before_weeks=(before[0], before[-1]),
+                after_weeks=(after[0], after[-1]) if after else None,
+                effect=effect(Sample.of(values_before), Sample.of(values_after)) if after else None,
             )
-        result[plan.pk] = effects
-    return result
+        )
+    return effects
 
 
 @dataclass(frozen=True)

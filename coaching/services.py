@@ -8,21 +8,24 @@ change nor sent twice.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from observations import scoring
-from reports.figures import rubric_in_force
+from reports.calls import report_differences
+from reports.figures import week_rubrics
 from reports.periods import monday_of
 from reports.publication import is_published
 from reports.samples import visit_scores_by_week
-from reports.significance import Sample, difference_of_means
+from reports.significance import Sample, floored_variance, t_quantile
 from stores.models import Role, Store, User
 
-from . import events, notices
+from . import notices
 from .focus import WeekCounts, what_to_work_on
 from .models import MAX_TEXT, ActionPlan, Focus, NoticeKind, PlanState, Reason
 from .selectors import managers_of, supervisors_of
@@ -43,17 +46,43 @@ class Opening:
     focus: tuple[str, ...]
 
 
-def opening_for(
-    this_week: dict[str, list[float]], last_week: dict[str, list[float]], rubric: scoring.RubricParams
-) -> Opening | None:
-    """Whether a store-week opens a plan, why, and on which behaviours. A desert week focuses on the
-    behaviours with the most room for improvement; a meaningful fall in a dimension on the fallen ones
-    (largest fall first)."""
+# A desert plan needs at least this many visits in the week: the evidence is the week's interval
+# (below), and with two visits its spread rests on one degree of freedom, so two bad visits in a
+# row would do; with three the interval's upper end lies below the desert limit only when the
+# visits agree that the store is in the desert (bench/calibration.py: plans on stationary stores).
+MIN_VISITS_FOR_DESERT = 3
+# A fall opens a plan when the report's family control calls the SOI's fall at this level: a plan
+# costs a manager's week, so it asks for stronger evidence than a line of the report (at 5 %, about
+# 2.5 % of the weeks of a store whose service never changes would open a plan for a fall; at 2 %,
+# about 1 %: bench/calibration.py).
+PLAN_ALPHA = 0.02
+
+
+def desert_upper_bound(sois: list[float]) -> float | None:
+    """The upper end of the week's 95% interval of the SOI, the visits' spread at least
+    MIN_VISIT_SD (so that a few identical visits are not certainty); None below
+    MIN_VISITS_FOR_DESERT visits."""
+    sample = Sample.of(sois)
+    if sample.n < MIN_VISITS_FOR_DESERT:
+        return None
+    se = math.sqrt(floored_variance(sample.variance) / sample.n)
+    return sample.mean + t_quantile(sample.n - 1) * se
+
+
+def opening_for(this_week: dict[str, list], last_week: dict[str, list], rubric: scoring.RubricParams) -> Opening | None:
+    """Whether a store-week opens a plan, why, and on which behaviours, on evidence only.
+
+    A desert plan when the whole 95% interval of the week's SOI lies below the desert limit of the
+    rubric that bands the week (`rubric`, as the report bands it), with at least
+    MIN_VISITS_FOR_DESERT visits: it focuses on the behaviours with the most room for improvement.
+    A fall plan when the report's own family control (`reports.calls.report_differences`) calls a
+    fall of the SOI at PLAN_ALPHA: it focuses on the fallen dimensions the family control
+    calls, or else on the dimensions that fell most."""
     sois = this_week.get("soi", [])
     if not sois:
         return None
-    soi = sum(sois) / len(sois)
-    if scoring.band(soi, rubric) == "desert":
+    upper = desert_upper_bound(sois)
+    if upper is not None and upper < rubric.desert_below_soi:
         means = {
             name: (sum(this_week[name]) / len(this_week[name]) if this_week.get(name) else None)
             for name in scoring.DIMENSIONS
@@ -63,14 +92,13 @@ def opening_for(
             return Opening(Reason.DESERT, tuple(point.dimension for point in points))
         worst = min((name for name in scoring.DIMENSIONS if means[name] is not None), key=lambda n: means[n])
         return Opening(Reason.DESERT, (worst,))
-    falls = []
-    for name in scoring.DIMENSIONS:
-        difference = difference_of_means(Sample.of(last_week.get(name, [])), Sample.of(this_week.get(name, [])))
-        if difference.direction == "fall":
-            falls.append((difference.delta, name))
-    if falls:
-        return Opening(Reason.FALL, tuple(name for _delta, name in sorted(falls)[:2]))
-    return None
+    differences = report_differences(this_scores=this_week, last_scores=last_week, alpha=PLAN_ALPHA)
+    if differences.get("soi") is None or differences["soi"].direction != "fall":
+        return None
+    fallen = [(differences[name].delta, name) for name in scoring.DIMENSIONS if name in differences]
+    called = [item for item in fallen if differences[item[1]].direction == "fall"]
+    chosen = sorted(called) or sorted(item for item in fallen if item[0] is not None and item[0] < 0)
+    return Opening(Reason.FALL, tuple(name for _delta, name in chosen[:2]))
 
 
 def plans_open_for_published_weeks(now: dt.datetime | None = None) -> list[ActionPlan]:
@@ -88,12 +116,16 @@ def plans_open_for_published_weeks(now: dt.datetime | None = None) -> list[Actio
 
 
 def plans_open_for_week(
-    *, week_start: dt.date, approved_only: bool = False, published_by: dt.datetime | None = None
+    *, week_start: dt.date, approved_only: bool | None = None, published_by: dt.datetime | None = None
 ) -> list[ActionPlan]:
     """Open the plans a completed week calls for (safe to run twice: one plan per store-week).
     With `published_by`, only for stores whose week is published by then and has no plan yet.
-    Two queries to decide (the stores, their visit scores of this week and the week before)."""
-    rubric = rubric_in_force()
+    Counts the visits the reports count (OASIS_REPORTS_APPROVED_ONLY unless `approved_only` is
+    given) and bands each store-week with the rubric the report bands it with
+    (`reports.figures.week_rubrics`). Three queries to decide (the stores, their visit scores of
+    this week and the week before, the week's rubrics)."""
+    if approved_only is None:
+        approved_only = settings.OASIS_REPORTS_APPROVED_ONLY
     previous = week_start - dt.timedelta(weeks=1)
     candidates = Store.objects.filter(is_active=True, visits__week_start=week_start).distinct()
     if published_by is not None:
@@ -104,9 +136,11 @@ def plans_open_for_week(
     if not stores:
         return []
     scores = visit_scores_by_week(stores=stores, weeks=[previous, week_start], approved_only=approved_only)
+    rubrics = week_rubrics(stores=stores, week_start=week_start, approved_only=approved_only)
     opened = []
     for store in stores:
-        opening = opening_for(scores.get((store.pk, week_start), {}), scores.get((store.pk, previous), {}), rubric)
+        this_week = scores.get((store.pk, week_start), {})
+        opening = opening_for(this_week, scores.get((store.pk, previous), {}), rubrics[store.pk])
         if opening is None:
             continue
         plan = plan_open(store=store, week_start=week_start, reason=opening.reason, focus=opening.focus)
@@ -130,7 +164,6 @@ def plan_open(*, store: Store, week_start: dt.date, reason: str, focus: tuple[st
     except IntegrityError:
         return None
     notices.record(plan, NoticeKind.OPENED, managers_of(store))
-    events.plan_state_changed(plan)
     return plan
 
 
@@ -180,7 +213,6 @@ def plan_submit(
     plan.submitted_by = by
     plan.save()
     notices.record(plan, NoticeKind.SUBMITTED, supervisors_of(plan.store))
-    events.plan_state_changed(plan)
     return plan
 
 
@@ -198,7 +230,6 @@ def plan_decide(*, plan: ActionPlan, by: User, accept: bool, note: str = "") -> 
     plan.decided_by = by
     plan.save()
     notices.record(plan, NoticeKind.ACCEPTED if accept else NoticeKind.RETURNED, managers_of(plan.store))
-    events.plan_state_changed(plan)
     return plan
 
 

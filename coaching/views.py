@@ -19,9 +19,7 @@ from .models import PlanState
 
 
 def _effects(plans) -> dict:
-    return selectors.plan_effects(
-        plans, last_complete_week=selectors.last_complete_week(), approved_only=settings.OASIS_REPORTS_APPROVED_ONLY
-    )
+    return selectors.plan_effects(plans, approved_only=settings.OASIS_REPORTS_APPROVED_ONLY)
 
 
 @login_required

@@ -130,16 +130,16 @@ def effect_sentence(item: PlanEffect) -> str:
     if difference.direction == "rise":
         return (
             _(
-                "Improved by %(delta)s points (95%% interval %(low)s to %(high)s; "
-                "%(before)s visits before, %(after)s after)."
+                "Rose by %(delta)s points since before the plan (95%% interval %(low)s to %(high)s; "
+                "%(before)s visits before, %(after)s after): a change, not proof of what caused it."
             )
             % values
         )
     if difference.direction == "fall":
         return (
             _(
-                "Worse by %(delta)s points (95%% interval %(low)s to %(high)s; "
-                "%(before)s visits before, %(after)s after)."
+                "Fell by %(delta)s points since before the plan (95%% interval %(low)s to %(high)s; "
+                "%(before)s visits before, %(after)s after): a change, not proof of what caused it."
             )
             % values
         )
@@ -153,8 +153,8 @@ def effect_sentence(item: PlanEffect) -> str:
     needed = item.effect.more_visits_needed
     if needed:
         sentence += " " + ngettext(
-            "If the change holds, %(n)s more visit would tell.",
-            "If the change holds, %(n)s more visits would tell.",
+            "If the change is real, %(n)s more visit would show it in 8 of 10 cases.",
+            "If the change is real, %(n)s more visits would show it in 8 of 10 cases.",
             needed,
         ) % {"n": needed}
     elif difference.delta:

@@ -1,40 +1,55 @@
 """How many visits a store needs for the wave's target: plain numbers in, plain numbers out.
 
 The target is DESIGN.md's 95% t-interval of a store's SOI over its visits: with n visits whose SOIs
-spread with standard deviation s, the interval's half-width is
+spread with sample standard deviation s, the interval's half-width is
 
     half_width(n, s) = t_{0.975, n-1} * s / sqrt(n)
 
-and a store needs the smallest n >= 2 with half_width(n, s) <= H (the wave's target, default 10
-points), then raised to the wave's minimum and capped at its maximum.
+s is itself random: with n visits from a store whose visits spread by sigma, half of the waves sized
+so that the *expected* half-width meets the target H miss it. A store therefore gets the smallest
+n >= 2 for which the target is met with ASSURANCE (90 %) probability (Kupper and Hafner's
+tolerance-probability sample size, 1989): (n - 1) s^2 / sigma^2 is chi-square with n - 1 degrees of
+freedom, so
 
-The spread s is not known before the visits happen; it is estimated from the store's counted
-visits of recent weeks. A store with few visits tells little about its spread, so its variance is
-shrunk towards its region's, and the region's towards the company's, as if the wider estimate were
-PRIOR_DF more degrees of freedom of evidence (the usual pooled-variance / scaled-inverse-chi-square
-prior):
+    P(half_width(n, s) <= H) = P(chi2_{n-1} <= (n - 1) * n * H^2 / (t_{0.975, n-1}^2 * sigma^2))
 
-    s2_company = sample variance of the company's visit SOIs   (DEFAULT_SPREAD**2 below 2 visits)
-    s2_region  = ((n_r - 1) * var_r + K * s2_company) / (n_r - 1 + K)   (s2_company below 2 visits)
-    s2_store   = ((n   - 1) * var   + K * s2_region ) / (n   - 1 + K)   (s2_region below 2 visits)
-    s          = sqrt(s2_store)                                          K = PRIOR_DF = 4
+and n is raised to the wave's minimum and capped at its maximum.
+
+sigma is not known before the visits happen; it is estimated from the store's counted visits of
+recent weeks of the visit type the wave plans (mystery-shopper visits: a supervisor's walk over 10-24
+customers spreads far less than a shopper's visit of 1-3). A store with few visits tells little about
+its spread, so its variance is shrunk towards its region's, and the region's towards the company's,
+as if the wider estimate were PRIOR_DF more degrees of freedom of evidence (the usual pooled-variance
+/ scaled-inverse-chi-square prior). The region's and the company's spread are *within-store*
+spreads, pooled over their stores (`pooled_within`): the raw spread of all the region's visits would
+add the differences between stores, which a store's own visits never show:
+
+    s2_company = pooled within-store variance of the company   (DEFAULT_SPREAD**2 without any)
+    s2_region  = (df_r * var_r + K * s2_company) / (df_r + K)  var_r pooled within the region's stores
+    s2_store   = ((n - 1) * var + K * s2_region) / (n - 1 + K)  (s2_region below 2 visits)
+    sigma      = sqrt(s2_store)                                 K = PRIOR_DF = 4
 
 A store without history, or with a single visit (no spread in one number), takes the region's
-shrunk spread; a store with many visits is dominated by its own.
+shrunk spread; a store with many visits is dominated by its own. bench/calibration.py measures the
+share of waves that reach their target.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from observations.scoring import t_quantile_975
+from reports.significance import chi_square_cdf, f_cdf
 
 PRIOR_DF = 4
 # The spread assumed when even the company has fewer than two visits: a plausible SOI sd.
 DEFAULT_SPREAD = 20.0
 MIN_FOR_INTERVAL = 2  # a t-interval needs two visits
 Z_975 = 1.959963984540054
+# The share of waves that reach the target precision.
+ASSURANCE = 0.90
 
 
 @dataclass(frozen=True)
@@ -62,12 +77,36 @@ class Sample:
         return max(0.0, (self.total_squares - self.n * mean * mean) / (self.n - 1))
 
 
-def shrunk_variance(sample: Sample, prior_variance: float, prior_df: int = PRIOR_DF) -> float:
+@dataclass(frozen=True)
+class Pooled:
+    """The within-store spread of several stores: their variances pooled by degrees of freedom."""
+
+    variance: float | None  # None without a store of two visits
+    df: int
+    n: int  # visits
+
+
+NO_HISTORY = Pooled(None, 0, 0)
+
+
+def pooled_within(samples: Iterable[Sample]) -> Pooled:
+    """Sum over stores of (n_s - 1) * var_s, over the sum of (n_s - 1): the spread of visits
+    within a store, without the differences between stores."""
+    squares, df, n = 0.0, 0, 0
+    for sample in samples:
+        n += sample.n
+        if sample.variance is not None:
+            squares += (sample.n - 1) * sample.variance
+            df += sample.n - 1
+    return Pooled(squares / df if df else None, df, n)
+
+
+def shrunk_variance(sample: Sample | Pooled, prior_variance: float, prior_df: int = PRIOR_DF) -> float:
     """The sample's variance pooled with `prior_variance` weighing as `prior_df` degrees of freedom."""
     variance = sample.variance
     if variance is None:
         return prior_variance
-    df = sample.n - 1
+    df = sample.df if isinstance(sample, Pooled) else sample.n - 1
     return (df * variance + prior_df * prior_variance) / (df + prior_df)
 
 
@@ -77,6 +116,15 @@ class Spread:
     store_n: int
     region_n: int
     company_n: int
+
+    @property
+    def df(self) -> int | None:
+        """How many degrees of freedom of evidence the spread rests on: the store's own visits'
+        and the PRIOR_DF its region's spread counts for (see `assurance`). None for DEFAULT_SPREAD,
+        an assumption rather than an estimate, taken as the visits' spread."""
+        if self.source == "default":
+            return None
+        return max(self.store_n - 1, 0) + PRIOR_DF
 
     @property
     def source(self) -> str:
@@ -90,7 +138,7 @@ class Spread:
         return "default"
 
 
-def spread(store: Sample, region: Sample, company: Sample) -> Spread:
+def spread(store: Sample, region: Pooled, company: Pooled) -> Spread:
     """The store's SOI standard deviation, shrunk towards region and company (see the module text)."""
     company_variance = company.variance if company.variance is not None else DEFAULT_SPREAD**2
     region_variance = shrunk_variance(region, company_variance)
@@ -120,14 +168,37 @@ class VisitsNeeded:
     expected_half_width: float | None
 
 
-def visits_for_precision(sd: float, target_half_width: float) -> int:
-    """The smallest n >= 2 whose t-interval half-width is at most the target."""
+def assurance(n: int, sd: float, target_half_width: float, sd_df: int | None = None) -> float:
+    """The probability that n visits give a 95% interval within +-target: with `sd` the visits'
+    true spread (chi-square), or, given `sd_df`, an estimate of it resting on `sd_df` degrees of
+    freedom (then the wave's variance over the estimate is Fisher's F(n - 1, sd_df))."""
+    if n < MIN_FOR_INTERVAL:
+        return 0.0
+    if sd <= 0:
+        return 1.0
+    t = t_quantile_975(n - 1)
+    scale = t * t * sd * sd
+    if scale == 0.0:  # a spread too small for a float
+        return 1.0
+    ratio = n * target_half_width**2 / scale
+    if sd_df is None:
+        return chi_square_cdf((n - 1) * ratio, n - 1)
+    return f_cdf(ratio, n - 1, sd_df)
+
+
+def visits_for_precision(
+    sd: float, target_half_width: float, probability: float = ASSURANCE, sd_df: int | None = None
+) -> int:
+    """The smallest n >= 2 whose t-interval half-width is at most the target with `probability`
+    (`sd_df`: see `assurance`)."""
     if target_half_width <= 0:
         raise ValueError("the target half-width must be positive")
-    # t > z, so no n at or below (z * sd / H)^2 can meet the target: start the search there.
-    # t * sd / sqrt(n) falls as n grows, so the first n that meets the target is the smallest.
-    n = max(MIN_FOR_INTERVAL, math.floor((Z_975 * sd / target_half_width) ** 2))
-    while half_width(n, sd) > target_half_width:
+    # The expected half-width exceeds t * sd / sqrt(n) > z * sd / sqrt(n) by little, and meeting the
+    # target with probability >= 1/2 needs at least that: no n at or below (z * sd / H)^2 - 1 will
+    # do, so the search starts there; the assurance grows with n, so the first n that meets it is
+    # the smallest.
+    n = max(MIN_FOR_INTERVAL, math.floor((Z_975 * sd / target_half_width) ** 2) - 1)
+    while assurance(n, sd, target_half_width, sd_df) < probability:
         n += 1
     return n
 
@@ -139,8 +210,10 @@ def visits_needed(
     fixed_visits: int | None,
     min_visits: int,
     max_visits: int,
+    sd_df: int | None = None,
 ) -> VisitsNeeded:
-    """Visits a store needs for a precision target (or a fixed count), within min..max."""
+    """Visits a store needs for a precision target with ASSURANCE (or a fixed count), within
+    min..max; `sd_df`: the degrees of freedom the spread rests on (`Spread.df`)."""
     if min_visits < 1 or max_visits < min_visits:
         raise ValueError("need 1 <= min_visits <= max_visits")
     if fixed_visits is not None:
@@ -148,7 +221,7 @@ def visits_needed(
         return VisitsNeeded(n, "fixed", fixed_visits, half_width(n, sd))
     if target_half_width is None:
         raise ValueError("either a target half-width or a fixed count is needed")
-    wanted = visits_for_precision(sd, target_half_width)
+    wanted = visits_for_precision(sd, target_half_width, sd_df=sd_df)
     if wanted > max_visits:
         return VisitsNeeded(max_visits, "maximum", wanted, half_width(max_visits, sd))
     if wanted < min_visits:

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from observations.models import Visit
+from observations.models import ObserverRole, Visit
 from observations.submission_sql import insert_value, read_back_fields, written_fields
 from stores.models import Role, Store, User
 from stores.selectors import shoppers_observing, stores_observable_by
@@ -64,13 +64,6 @@ def day_bounds(first: dt.date, last: dt.date) -> tuple[dt.datetime, dt.datetime]
     )
 
 
-# A wave's days, with its lockout and history around them, stay far inside the calendar's range
-# (9999-12-31 was accepted, and planning it then overflowed the date).
-WAVE_FIRST_DAY = dt.date(2000, 1, 1)
-WAVE_LAST_DAY = dt.date(2999, 12, 31)
-MAX_WAVE_DAYS = 366
-
-
 @dataclass(frozen=True)
 class WaveInput:
     name: str
@@ -90,19 +83,8 @@ class WaveInput:
 
     def errors(self) -> dict[str, str]:
         errors = {}
-        for name in ("starts_on", "ends_on"):
-            day = getattr(self, name)
-            if not WAVE_FIRST_DAY <= day <= WAVE_LAST_DAY:
-                errors[name] = _("must lie between %(first)s and %(last)s.") % {
-                    "first": WAVE_FIRST_DAY.isoformat(),
-                    "last": WAVE_LAST_DAY.isoformat(),
-                }
-        if errors:
-            return errors
         if self.ends_on < self.starts_on:
             errors["ends_on"] = _("must not be before the first day.")
-        elif (self.ends_on - self.starts_on).days >= MAX_WAVE_DAYS:
-            errors["ends_on"] = _("A wave lasts at most %(days)d days.") % {"days": MAX_WAVE_DAYS}
         if not self.region_ids and not self.store_ids:
             errors["stores"] = _("choose at least one region or store.")
         if self.min_visits < 1 or self.max_visits < self.min_visits:
@@ -145,18 +127,20 @@ def _samples(visits, key: str) -> dict:
     return {row[key]: needed.Sample(row["n"], row["total"] or 0.0, row["squares"] or 0.0) for row in rows}
 
 
-def history_samples(*, starts_on: dt.date, weeks: int) -> tuple[dict, dict, needed.Sample]:
-    """Visit SOIs of the `weeks` before the wave, per store, per region and for the company."""
+def history_samples(*, starts_on: dt.date, weeks: int) -> tuple[dict, dict, needed.Pooled]:
+    """Visit SOIs of the `weeks` before the wave, of the visit type waves plan (mystery-shopper
+    visits): per store, and the within-store spread pooled per region and for the company."""
     since, until = day_bounds(starts_on - dt.timedelta(weeks=weeks), starts_on - dt.timedelta(days=1))
-    visits = Visit.objects.counted().filter(started_at__gte=since, started_at__lt=until)
-    by_store = _samples(visits, "store_id")
-    by_region = _samples(visits, "store__region_id")
-    company = needed.Sample(
-        sum(sample.n for sample in by_store.values()),
-        sum(sample.total for sample in by_store.values()),
-        sum(sample.total_squares for sample in by_store.values()),
+    visits = Visit.objects.counted().filter(
+        started_at__gte=since, started_at__lt=until, observer_role=ObserverRole.SHOPPER
     )
-    return by_store, by_region, company
+    by_store = _samples(visits, "store_id")
+    region_of = dict(Store.objects.filter(pk__in=list(by_store)).values_list("pk", "region_id"))
+    per_region: dict[int, list[needed.Sample]] = {}
+    for store_id, sample in by_store.items():
+        per_region.setdefault(region_of[store_id], []).append(sample)
+    by_region = {region_id: needed.pooled_within(samples) for region_id, samples in per_region.items()}
+    return by_store, by_region, needed.pooled_within(by_store.values())
 
 
 @transaction.atomic
@@ -168,7 +152,7 @@ def wave_compute_needs(*, wave: Wave) -> list[WaveStore]:
     rows = []
     for store_id in store_ids:
         spread = needed.spread(
-            by_store.get(store_id, needed.Sample()), by_region.get(region_of[store_id], needed.Sample()), company
+            by_store.get(store_id, needed.Sample()), by_region.get(region_of[store_id], needed.NO_HISTORY), company
         )
         result = needed.visits_needed(
             sd=spread.sd,
@@ -176,6 +160,7 @@ def wave_compute_needs(*, wave: Wave) -> list[WaveStore]:
             fixed_visits=wave.fixed_visits if wave.target_kind == TargetKind.FIXED else None,
             min_visits=wave.min_visits,
             max_visits=wave.max_visits,
+            sd_df=spread.df,
         )
         rows.append(
             WaveStore(

@@ -98,6 +98,7 @@ def store_report_json(report: StoreReport) -> dict:
         "name": store.name,
         "region": store.region.code,
         **{key: figures[key] for key in FIGURE_KEYS[:6]},
+        "band_uncertain": report.figures.band_uncertain,
         "shrunk_soi": scoring.round1(report.shrunk_soi),
         "rank": report.rank,
         "n_ranked": report.n_ranked,
@@ -144,7 +145,7 @@ def store_report_json(report: StoreReport) -> dict:
 
 def note_json(note: Note, week: str) -> dict:
     """A note as the report's reader may see it: managers get the week, never the day."""
-    data = {"by": note.observer_label, "observer_role": note.observer_role, "week": week}
+    data = {"by": note.observer_label, "observer_role": note.observer_role or None, "week": week}
     if note.day is not None:
         data["date"] = note.day
     return data | {"interaction": note.interaction, "reviewed": note.reviewed, "text": note.text}

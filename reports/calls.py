@@ -1,6 +1,7 @@
 """Is a week-over-week change real, and is it good or bad news? From a store's figures of two weeks
-and its visits' scores (see `reports.significance`): scores by Welch's t on the visit scores, rates
-by the test on proportions of interactions."""
+and its visits' scores and counts (see `reports.significance`): scores by Welch's t on the visit
+scores, rates by Welch's t over visits on their cluster-robust variances, and the report's calls
+controlled as a family (the SOI first, then Holm on the dimensions and rates)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,17 @@ from dataclasses import dataclass
 from observations import scoring
 
 from .figures import Figures
-from .significance import Difference, Sample, difference_of_means, difference_of_proportions
+from .significance import (
+    ALPHA,
+    Difference,
+    RateSample,
+    Sample,
+    difference_of_means,
+    difference_of_rates,
+    family_control,
+    floored_variance,
+    visits_for_power,
+)
 
 RATES: tuple[str, ...] = ("greeting_rate", "smile_rate", "hovering_rate")
 FIGURES: tuple[str, ...] = ("soi", *scoring.DIMENSIONS, *RATES)
@@ -28,8 +39,8 @@ class ChangeCall:
 
     @property
     def tone(self) -> str:
-        """'good' or 'bad' news when the change is meaningful; 'steady' within normal variation;
-        'unknown' when there are too few visits to tell."""
+        """'good' or 'bad' news when the change is meaningful for the report as a family; 'steady'
+        within normal variation; 'unknown' when there are too few visits to tell."""
         direction = self.difference.direction
         if direction in ("steady", "unknown"):
             return direction
@@ -37,27 +48,59 @@ class ChangeCall:
         return "good" if better else "bad"
 
 
-def _count(rate: float | None, n: int) -> int:
-    # rates are 100 * count / n exactly, so rounding recovers the count
-    return round((rate or 0.0) * n / 100.0)
-
-
 def change_calls(
-    *, this: Figures, last: Figures, this_scores: dict[str, list[float]], last_scores: dict[str, list[float]]
+    *,
+    this: Figures,
+    last: Figures,
+    this_scores: dict[str, list],
+    last_scores: dict[str, list],
+    rule: str = "gate-holm",
 ) -> list[ChangeCall]:
-    """Every figure that both weeks have, with the call on its change."""
+    """Every figure that both weeks have, with the call on its change, decided for the report as
+    a family (`significance.family_control`; `rule` other than the product's only for the
+    calibration benchmark)."""
+    present = [name for name in FIGURES if getattr(this, name) is not None and getattr(last, name) is not None]
+    differences = report_differences(this_scores=this_scores, last_scores=last_scores, rule=rule, figures=present)
     calls = []
-    for name in FIGURES:
-        if getattr(this, name) is None or getattr(last, name) is None:
+    for name in present:
+        untestable = Difference(getattr(last, name), getattr(this, name), last.n_visits, this.n_visits)
+        calls.append(ChangeCall(name, differences.get(name, untestable)))
+    return calls
+
+
+def report_differences(
+    *,
+    this_scores: dict[str, list],
+    last_scores: dict[str, list],
+    rule: str = "gate-holm",
+    figures: tuple[str, ...] | list[str] = FIGURES,
+    alpha: float = ALPHA,
+) -> dict[str, Difference]:
+    """The changes of `figures` between two weeks of visits, `meaningful` decided for the report as
+    a family at level `alpha`: what the report calls and what opens a plan for a fall is this one
+    decision (plans at a stricter level: coaching.services.PLAN_ALPHA)."""
+    differences: dict[str, Difference] = {}
+    for name in figures:
+        if not last_scores.get(name) or not this_scores.get(name):
             continue
         if name in RATES:
-            difference = difference_of_proportions(
-                _count(getattr(last, name), last.n_interactions),
-                last.n_interactions,
-                _count(getattr(this, name), this.n_interactions),
-                this.n_interactions,
+            differences[name] = difference_of_rates(
+                RateSample.of(last_scores.get(name, [])), RateSample.of(this_scores.get(name, []))
             )
         else:
-            difference = difference_of_means(Sample.of(last_scores.get(name, [])), Sample.of(this_scores.get(name, [])))
-        calls.append(ChangeCall(name, difference))
-    return calls
+            differences[name] = difference_of_means(
+                Sample.of(last_scores.get(name, [])), Sample.of(this_scores.get(name, []))
+            )
+    return family_control(differences, rule=rule, alpha=alpha)
+
+
+def visits_a_week_to_tell(this_scores: dict[str, list], last_scores: dict[str, list]) -> int:
+    """How many visits a week would show a change of the SOI by `significance.POWER_CHANGE` points
+    in 8 of 10 cases, with the spread of the store's visits within each of the two weeks (pooled;
+    the usual spread of a visit below four visits)."""
+    weeks = [Sample.of(scores.get("soi", [])) for scores in (last_scores, this_scores)]
+    df = sum(week.n - 1 for week in weeks if week.variance is not None)
+    if df < 2:
+        return visits_for_power(None)
+    pooled = sum((week.n - 1) * week.variance for week in weeks if week.variance is not None) / df
+    return visits_for_power(floored_variance(pooled) ** 0.5)

@@ -92,6 +92,16 @@ class Figures:
     def dimension(self, name: str) -> float | None:
         return getattr(self, name)
 
+    @property
+    def band_uncertain(self) -> bool:
+        """Whether the band may be another one: fewer than two visits (no interval), or the SOI's 95%
+        interval reaches across a band limit. About 3 in 4 store-weeks of 2-6 shopper visits are."""
+        if self.soi is None:
+            return False
+        if self.ci_low is None or self.ci_high is None:
+            return True
+        return any(self.ci_low < limit <= self.ci_high for limit in self.band_limits)
+
     def as_dict(self) -> dict:
         """For JSON and CSV: numbers to one decimal."""
         return {
@@ -133,6 +143,19 @@ def rollup_scope(approved_only: bool) -> str:
 
 
 Rubrics = Mapping[int, scoring.RubricParams]
+
+
+def week_rubrics(*, stores: Iterable, week_start: dt.date, approved_only: bool) -> dict[int, scoring.RubricParams]:
+    """The rubric that bands each store's week, exactly as its report bands it (`figures_of`): the
+    rubric of the latest version its counted visits were scored with. Two queries."""
+    store_ids = [store.pk for store in stores]
+    rubrics = rubrics_by_version()
+    versions = dict(
+        StoreWeekRollup.objects.filter(scope=rollup_scope(approved_only), week_start=week_start, store__in=store_ids)
+        .order_by()
+        .values_list("store_id", "rubric_version")
+    )
+    return {store_id: rubric_of(versions.get(store_id, 0), rubrics) for store_id in store_ids}
 
 
 def rubric_in_force() -> scoring.RubricParams:

@@ -4,7 +4,9 @@ Store managers read a note only once a supervisor or head office approved its vi
 text as the reviewer left it (`reviewed_notes`); never a rejected or unreviewed visit's text, and
 no date finer than the week. Supervisors and head office see every counted visit's notes with
 their day: the reviewed text where there is one, the observer's text marked as not yet reviewed
-otherwise. Whose note it is stays hidden from everyone in a report: only the kind of observer.
+otherwise. Whose note it is stays hidden from everyone in a report: staff see the kind of observer;
+managers not even that, nor the contact's position in its visit (a note on "contact 14" can only come
+from a supervisor's walk, and the kind of observer per note would count the shopper's visits).
 """
 
 from __future__ import annotations
@@ -30,6 +32,8 @@ class Note:
 
     @property
     def observer_label(self) -> str:
+        if not self.observer_role:
+            return _("from a visit")
         return _("mystery shopper") if self.observer_role == ObserverRole.SHOPPER else _("supervisor")
 
 
@@ -37,17 +41,15 @@ def _for_managers(store: Store, week_start: dt.date) -> list[Note]:
     # Ordered by the visit's id (random), not by time: the order must not hint at when anyone came.
     approved = Visit.objects.filter(store=store, week_start=week_start, status=VisitStatus.APPROVED)
     notes = [
-        Note(role, text, None, True, None)
-        for role, text in approved.exclude(reviewed_notes="")
-        .order_by("pk")
-        .values_list("observer_role", "reviewed_notes")
+        Note("", text, None, True, None)
+        for text in approved.exclude(reviewed_notes="").order_by("pk").values_list("reviewed_notes", flat=True)
     ]
     notes += [
-        Note(role, text, position, True, None)
-        for role, position, text in Interaction.objects.filter(visit__in=approved)
+        Note("", text, None, True, None)
+        for text in Interaction.objects.filter(visit__in=approved)
         .exclude(reviewed_notes="")
         .order_by("visit_id", "position")
-        .values_list("visit__observer_role", "position", "reviewed_notes")
+        .values_list("reviewed_notes", flat=True)
     ]
     return notes
 

@@ -1,5 +1,7 @@
-"""Visit-level scores, for the significance of a change: the rollups keep sums, and a Welch test
-of a dimension needs the spread of the visit scores too. One query over the counted visits."""
+"""Visit-level scores and counts, for the significance of a change: the rollups keep sums, and a
+Welch test of a dimension needs the spread of the visit scores too; a rate is tested over visits
+(the customers of one visit are not independent), so it needs each visit's count and customers.
+One query over the counted visits, their interactions counted per visit."""
 
 from __future__ import annotations
 
@@ -7,29 +9,47 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 
+from django.db.models import Count, Q
+
 from observations import scoring
 from observations.models import Visit
 
-SCORE_COLUMNS = ("soi", *(f"{name}_score" for name in scoring.DIMENSIONS))
+from .rollups import HOVERING_APPROACHES_FROM, SMILING_FROM
 
-# (store id, week) -> figure ("soi" or a dimension) -> the counted visits' scores
-VisitScores = dict[tuple[int, dt.date], dict[str, list[float]]]
+SCORE_COLUMNS = ("soi", *(f"{name}_score" for name in scoring.DIMENSIONS))
+# the rates of the reports, as the rollups count them, per visit
+RATE_COUNTS = {
+    "greeting_rate": Q(interactions__greeted=True),
+    "smile_rate": Q(interactions__smile__gte=SMILING_FROM),
+    "hovering_rate": Q(interactions__followed=True)
+    | Q(interactions__unsolicited_approaches__gte=HOVERING_APPROACHES_FROM),
+}
+
+# (store id, week) -> figure ("soi" or a dimension) -> the counted visits' scores, and
+# rate -> per visit (count, customers)
+VisitScores = dict[tuple[int, dt.date], dict[str, list]]
 
 
 def visit_scores_by_week(*, stores: Iterable, weeks: Iterable[dt.date], approved_only: bool) -> VisitScores:
-    """Per (store, week): the counted visits' SOI and dimension scores (None left out)."""
+    """Per (store, week): the counted visits' SOI and dimension scores (None left out), and per
+    rate each visit's (count, customers)."""
     found: VisitScores = defaultdict(lambda: defaultdict(list))
     rows = (
         Visit.objects.counted(approved_only=approved_only)
         .filter(store__in=stores, week_start__in=list(weeks))
-        .values_list("store_id", "week_start", *SCORE_COLUMNS)
+        .order_by()
+        .annotate(**{name: Count("interactions", filter=condition) for name, condition in RATE_COUNTS.items()})
+        .values_list("store_id", "week_start", "n_interactions", *SCORE_COLUMNS, *RATE_COUNTS)
     )
-    for store_id, week, soi, *dimensions in rows:
+    for store_id, week, n_interactions, soi, *values in rows:
         scores = found[(store_id, week)]
         if soi is not None:
             scores["soi"].append(soi)
+        dimensions, counts = values[: len(scoring.DIMENSIONS)], values[len(scoring.DIMENSIONS) :]
         for name, value in zip(scoring.DIMENSIONS, dimensions, strict=True):
             if value is not None:
                 scores[name].append(value)
+        for name, count in zip(RATE_COUNTS, counts, strict=True):
+            scores[name].append((count, n_interactions))
     # plain dicts: reports are cached (pickled), and a lambda's defaultdict cannot be
     return {key: dict(scores) for key, scores in found.items()}

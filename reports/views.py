@@ -24,7 +24,7 @@ from .params import ReportParamError, parse_approved_only, parse_period, parse_s
 from .periods import week_label
 from .publication import Audience, WeekNotPublished, is_published, latest_published_week, published_at
 from .store_report import store_weekly_report
-from .wording import describe_changes
+from .wording import calls_meaning, describe_changes
 
 
 def _bad_request(request: HttpRequest, error: ReportParamError) -> HttpResponse:
@@ -106,6 +106,7 @@ def store_report(request: HttpRequest, code: str) -> HttpResponse:
             "store": store,
             "week": _week_context(report.week_start),
             "changes": describe_changes(report),
+            "calls_meaning": calls_meaning(),
             "briefing": week_briefing(
                 store=store,
                 week_start=report.week_start,

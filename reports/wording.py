@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from observations import scoring
 
-from .calls import ChangeCall
+from .calls import ChangeCall, visits_a_week_to_tell
 from .store_report import StoreReport
 
 
@@ -24,6 +24,15 @@ def _label(figure: str) -> str:
         "smile_rate": _("The smile rate"),
         "hovering_rate": _("The hovering rate"),
     }[figure]
+
+
+def calls_meaning() -> str:
+    """What a call of good or bad news means, and what it does not (shown with every list of calls)."""
+    return _(
+        "Good or bad news is named only when a change is larger than this store's weeks vary by chance, "
+        "counting every figure of the report together: in a store whose service did not change, about "
+        "1 report in 20 still shows one. A change says what moved, not why."
+    )
 
 
 def band_label(band: str | None) -> str:
@@ -79,10 +88,23 @@ def _sentence(call: ChangeCall) -> str:
     return _("%(figure)s: %(after)s after %(before)s; too few visits to tell a real change (%(n)s).") % values
 
 
+def _visits_to_tell(report: StoreReport) -> str:
+    scores = report.visit_scores
+    needed = visits_a_week_to_tell(
+        scores.get((report.store.pk, report.week_start), {}),
+        scores.get((report.store.pk, report.previous_week_start), {}),
+    )
+    return _("About %(n)s visits a week would show a change of the index by 10 points in 8 of 10 cases.") % {
+        "n": needed
+    }
+
+
 def describe_changes(report: StoreReport) -> list[ChangeLine]:
     """What changed since last week, in plain words of the active language. A rise or a fall is
-    named only when it is statistically meaningful; the index is always mentioned, the dimensions and
-    rates only when they really changed."""
+    named only when it is statistically meaningful for the report as a family
+    (`reports.significance.family_control`); the index is always mentioned, the dimensions and rates
+    only when they really changed. When there are too few visits to tell, the line says how many
+    visits a week would."""
     if not report.figures.n_visits:
         return [ChangeLine(_("No visits were counted this week."), "unknown")]
     if not report.previous.n_visits:
@@ -93,7 +115,10 @@ def describe_changes(report: StoreReport) -> list[ChangeLine]:
     lines = []
     soi_call = next((call for call in calls if call.figure == "soi"), None)
     if soi_call is not None:
-        lines.append(ChangeLine(_sentence(soi_call), soi_call.tone))
+        sentence = _sentence(soi_call)
+        if soi_call.tone == "unknown":
+            sentence += " " + _visits_to_tell(report)
+        lines.append(ChangeLine(sentence, soi_call.tone))
     real = [call for call in calls if call.figure != "soi" and call.tone in ("good", "bad")]
     lines += [ChangeLine(_sentence(call), call.tone) for call in real]
     if report.previous.band != report.figures.band:

@@ -104,12 +104,16 @@ def test_the_managers_report_and_visit_list_carry_the_weeks_figures_and_no_visit
     assert client.get("/api/v1/visits/").json()["results"] == []
 
 
-def test_the_store_report_does_show_the_notes_without_their_authors(manager, secret_shopper, supervisor, observed_week):
+def test_the_store_report_does_show_the_notes_without_their_authors_or_kinds_of_observer(
+    manager, secret_shopper, supervisor, observed_week
+):
     client = Client()
     client.force_login(manager)
     body = client.get(f"/reports/stores/ber-mitte/?week={WEEK}").content.decode()
     assert "nobody knew the returns policy" in body  # the notes themselves are there ...
-    assert "mystery shopper" in body  # ... attributed to a kind of observer only
+    # ... attributed to nobody, not even a kind of observer (that would count the shopper's visits)
+    assert "mystery shopper" not in body
+    assert "supervisor" not in body
 
 
 def test_the_weekly_email_names_no_observer(store, secret_shopper, supervisor, observed_week):

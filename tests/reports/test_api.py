@@ -49,8 +49,8 @@ def test_manager_reads_the_weekly_report_of_their_store(api, manager, week11):
     assert len(body["trend"]) == 12
     assert body["notes"] == [
         {
-            "by": "mystery shopper",
-            "observer_role": "shopper",
+            "by": "from a visit",
+            "observer_role": None,
             "week": "2026-W11",
             "interaction": None,
             "reviewed": True,

@@ -33,13 +33,31 @@ def figures(n_visits: int, n_interactions: int, **values) -> Figures:
 BEFORE = [40.0, 60.0, 50.0, 30.0, 70.0]
 
 
-def calls_of(last_soi, this_soi, **rates):
+def calls_of(last_soi, this_soi, *, last_visits=None, this_visits=None, **rates):
+    """`*_visits`: per rate, each visit's (count, customers)."""
     last = figures(len(last_soi), 20, soi=sum(last_soi) / len(last_soi), **rates.get("last", {}))
     this = figures(len(this_soi), 20, soi=sum(this_soi) / len(this_soi), **rates.get("this", {}))
     return {
         call.figure: call
-        for call in change_calls(this=this, last=last, this_scores={"soi": this_soi}, last_scores={"soi": last_soi})
+        for call in change_calls(
+            this=this,
+            last=last,
+            this_scores={"soi": this_soi, **(this_visits or {})},
+            last_scores={"soi": last_soi, **(last_visits or {})},
+        )
     }
+
+
+# Five visits of four customers each: hovering 3 of 20 (15 %) the week before, 15 of 20 (75 %) now;
+# greeted 6 of 20 (30 %), then 12 of 20 (60 %).
+HOVERING_BEFORE = [(1, 4), (0, 4), (1, 4), (0, 4), (1, 4)]
+HOVERING_NOW = [(3, 4)] * 5
+GREETED_BEFORE = [(2, 4), (1, 4), (1, 4), (1, 4), (1, 4)]
+GREETED_NOW = [(3, 4), (2, 4), (2, 4), (3, 4), (2, 4)]
+RATES = {
+    "last": {"hovering_rate": 15.0, "greeting_rate": 30.0},
+    "this": {"hovering_rate": 75.0, "greeting_rate": 60.0},
+}
 
 
 def test_a_two_point_rise_over_five_visits_is_no_real_change():
@@ -58,15 +76,33 @@ def test_a_thirty_point_fall_is_bad_news():
 
 
 def test_more_hovering_is_bad_news_and_a_greeting_rate_within_the_noise_is_no_change():
-    # hovering 3 of 20 -> 15 of 20: pooled p = 0.45, z = 0.6 / 0.157 = 3.81; greeting 6 -> 12 of 20: z = 1.91
+    # The SOI rose 30 points (p = 0.017): the gate is open; the rates then by Holm over the two.
+    # Hovering over visits: before 0.15, residuals 0.4, -0.6, 0.4, -0.6, 0.4, robust variance
+    # 5/4 * 1.2 / 400 = 0.00375, below the Agresti-Caffo floor 4/22 * 18/22 / 20 = 0.00744; now no
+    # spread, floor 16/22 * 6/22 / 20 = 0.00992. SE 0.1318, df 7.8, t = 0.6 / 0.1318 = 4.55,
+    # p = 0.002 <= 0.05 / 2. Greeting: 30 % -> 60 %, p = 0.07: no change.
+    calls = calls_of(
+        BEFORE,
+        [value + 30 for value in BEFORE],
+        last_visits={"hovering_rate": HOVERING_BEFORE, "greeting_rate": GREETED_BEFORE},
+        this_visits={"hovering_rate": HOVERING_NOW, "greeting_rate": GREETED_NOW},
+        **RATES,
+    )
+    assert (calls["hovering_rate"].difference.direction, calls["hovering_rate"].tone) == ("rise", "bad")
+    assert calls["hovering_rate"].difference.p_value == pytest.approx(0.002, abs=0.001)
+    assert calls["greeting_rate"].tone == "steady"
+
+
+def test_without_a_real_change_of_the_index_no_rate_is_news_however_it_moved():
     calls = calls_of(
         BEFORE,
         BEFORE,
-        last={"hovering_rate": 15.0, "greeting_rate": 30.0},
-        this={"hovering_rate": 75.0, "greeting_rate": 60.0},
+        last_visits={"hovering_rate": HOVERING_BEFORE, "greeting_rate": GREETED_BEFORE},
+        this_visits={"hovering_rate": HOVERING_NOW, "greeting_rate": GREETED_NOW},
+        **RATES,
     )
-    assert (calls["hovering_rate"].difference.direction, calls["hovering_rate"].tone) == ("rise", "bad")
-    assert calls["greeting_rate"].tone == "steady"
+    assert calls["hovering_rate"].difference.p_value < 0.01  # on its own it would be called
+    assert {call.tone for call in calls.values()} == {"steady"}
 
 
 def test_a_line_says_its_news_in_words_not_only_in_colour():

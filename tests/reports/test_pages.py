@@ -34,7 +34,7 @@ def test_manager_sees_their_store_report_with_charts_and_anonymous_notes(client,
     assert "68.6" in html  # the week's SOI
     assert "<svg" in html and "polyline" in html
     assert "Friendly, but the till queue was long." in html
-    assert "mystery shopper" in html
+    assert "from a visit" in html and "mystery shopper" not in html  # no kind of observer for managers
     # one visit last week: no call on the change, and n shown
     assert (
         "The Service Oasis Index: 68.6 after 100.0; too few visits to tell a real change "
@@ -79,7 +79,7 @@ def test_store_report_in_german_formats_numbers_and_dates_for_the_locale(client,
     assert "68,6" in html
     assert "09.03.2026 – 15.03.2026" in html  # the week; a note's day is not shown to managers
     assert "Kalenderwoche 11, 2026" in html
-    assert "Mystery-Shopper" in html
+    assert "aus einem Besuch" in html and "Mystery-Shopper" not in html
     assert (
         "Der Service-Oasis-Index: 68,6 nach 100,0; zu wenige Besuche, um eine echte Veränderung zu erkennen "
         "(gezählte Besuche: 1 letzte Woche, 2 diese Woche)." in html
