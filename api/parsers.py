@@ -7,8 +7,11 @@ from typing import Any
 
 from django.conf import settings
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from rest_framework.exceptions import ParseError, ValidationError
 from rest_framework.parsers import JSONParser
+
+from core.text import encodable, strict_int, unencodable_paths
 
 from .errors import PayloadTooLarge
 
@@ -68,11 +71,22 @@ def loads_strict(body: bytes) -> Any:
     if text.count("[") + text.count("{") > MAX_DEPTH and nesting_depth(text) > MAX_DEPTH:
         raise ParseError(_("JSON nested more than %(max)d levels deep.") % {"max": MAX_DEPTH})
     try:
-        return json.loads(text, object_pairs_hook=_refuse_duplicates, parse_constant=_refuse_constant)
+        data = json.loads(text, object_pairs_hook=_refuse_duplicates, parse_constant=_refuse_constant)
     except DuplicateKey as exc:
+        if not encodable(exc.key):
+            raise ValidationError({"non_field_errors": UNENCODABLE}) from None
         raise ValidationError({exc.key: _("appears more than once in the same JSON object.")}) from None
     except ValueError as exc:
         raise ParseError(_("JSON parse error - %(error)s") % {"error": exc}) from None
+    # Text that cannot be encoded is refused here, naming where it is, and never reaches a
+    # serializer that would echo it in an error answer the renderer then cannot write.
+    bad = next(unencodable_paths(data), None)
+    if bad is not None:
+        raise ValidationError({bad or "non_field_errors": UNENCODABLE})
+    return data
+
+
+UNENCODABLE = _lazy("must be text without lone surrogate characters (U+D800 to U+DFFF).")
 
 
 def _refuse_constant(name: str) -> Any:
@@ -87,7 +101,8 @@ class LimitedJSONParser(JSONParser):
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
         request = (parser_context or {}).get("request")
         declared = request.META.get("CONTENT_LENGTH") if request is not None else None
-        if declared and declared.isdigit() and int(declared) > limit:
+        declared_bytes = strict_int(declared)
+        if declared_bytes is not None and declared_bytes > limit:
             raise PayloadTooLarge()
         body = stream.read(limit + 1) if stream is not None else b""
         if len(body) > limit:

@@ -16,6 +16,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from core.text import strict_int
 from planning import export, selectors, services
 from planning.models import DECLINE_REASON_MAX_LENGTH, Assignment, Wave, WaveStore
 from reports.api import CSVRenderer
@@ -175,9 +176,10 @@ class AssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         queryset = selectors.assignments_visible_to(user)
         wave = self.request.query_params.get("wave")
         if wave is not None and self.action == "list":
-            if not wave.isdigit():
+            wave_id = strict_int(wave)
+            if wave_id is None:
                 raise ValidationError({"wave": _("must be a wave id.")})
-            queryset = queryset.filter(wave_id=int(wave))
+            queryset = queryset.filter(wave_id=wave_id)
         return queryset
 
     def _error(self, error: services.PlanningError):

@@ -61,8 +61,20 @@ def psql(database: str, sql: str) -> str:
     return result.stdout.strip()
 
 
+_counters: dict[str, common.Counter] = {}
+
+
 def rows(database: str, table: str) -> int:
-    return int(psql(database, f"SELECT count(*) FROM {table}"))  # noqa: S608 (a fixed table name)
+    if database not in _counters:
+        _counters[database] = common.Counter(database)
+    return _counters[database].rows(table)
+
+
+def close_counters() -> None:
+    """Before the project's database is dropped and copied again."""
+    for counter in _counters.values():
+        counter.close()
+    _counters.clear()
 
 
 def peer_setup(stores: list[str], accounts: int) -> list[str]:
@@ -77,6 +89,20 @@ def peer_setup(stores: list[str], accounts: int) -> list[str]:
              "PYTHONPATH": str(common.ROOT)},
     )  # fmt: skip
     return json.loads(result.stdout)["tokens"]
+
+
+def forget_earlier_runs() -> int:
+    """Visits that the benchmark's own accounts posted in earlier runs (or other benchmarks) are
+    deleted and the rollups rebuilt, so every run starts from the seed: a store-week's cost in
+    the database, and a shopper's repeat-visit check, grow with the visits already in it."""
+    from observations.models import Visit
+    from reports.rollups import rebuild_all
+
+    deleted = Visit.objects.filter(observer__username__startswith="bench-").count()
+    if deleted:
+        Visit.objects.filter(observer__username__startswith="bench-").delete()
+        rebuild_all()
+    return deleted
 
 
 def snapshot_project_database() -> None:
@@ -94,6 +120,7 @@ def restore_project_database() -> None:
     this, every run would add hundreds of visits to each of the 200 store-weeks of the current week
     (300 each after a few runs, against about 4 in the seed) and each run would cost more than the
     one before."""
+    close_counters()
     psql("postgres", f"DROP DATABASE IF EXISTS {common.BENCH_DB} WITH (FORCE)")
     psql("postgres", f"CREATE DATABASE {common.BENCH_DB} TEMPLATE {common.BENCH_DB}_start")
 
@@ -161,12 +188,14 @@ def run_project(args, log: Path, observers) -> dict:
     ):
         warm_up(base, submissions.VISITS, observers, log)
         drain(outbox)  # and the worker does what the warm-up recorded
+        run_idle_wait = common.wait_idle([worker.pid, beat.pid])  # and has started up
         sessions = {"gunicorn": base.pid, "worker": worker.pid, "beat": beat.pid}
         with common.CpuMeter(sessions, {"postgres": common.BENCH_DB}) as meter:
             run = load(base, log, submissions.VISITS, common.BENCH_DB, "observations_visit", args, observers)
             # The follow-up work of the window's visits counts: CPU until the outbox is empty.
             run["drain_seconds"] = drain(outbox)
         run["outbox_left"] = rows(common.BENCH_DB, outbox)
+        run["worker_start_up_seconds_before_the_window"] = run_idle_wait
         run["cpu_ms_per_visit"] = per_visit(meter.spent, run["server_201s"])
         run["machine"] = meter.machine
     return run
@@ -308,6 +337,8 @@ def main() -> None:
     peer_tokens = peer_setup(STORE_CODES, len(observers))
     # The peer's accounts post exactly as the project's: same roles, stores and mix.
     peer_observers = [common.Observer(o.role, token, o.stores) for o, token in zip(observers, peer_tokens, strict=True)]
+    earlier_visits_deleted = forget_earlier_runs()
+    close_counters()
     snapshot_project_database()
     rounds: list[dict] = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -329,6 +360,7 @@ def main() -> None:
     print(json.dumps({
         "pairs": args.pairs, "seconds": args.seconds, "connections": args.connections,
         "workload": common.workload(observers),
+        "earlier_benchmark_visits_deleted_before_the_run": earlier_visits_deleted,
         "undisturbed_rounds": [n + 1 for n, r in enumerate(rounds) if not r["disturbed"]],
         "medians_undisturbed": {kind: summary([r[kind] for r in quiet]) for kind in kinds},
         "ratios_undisturbed": ratios(quiet, not args.no_baselines),

@@ -67,13 +67,19 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--profile", type=int, default=0, help="print the top N functions by cumulative time")
     parser.add_argument("--profile-out", help="also write the cProfile data to this file")
+    parser.add_argument("--as", dest="role", choices=["shopper", "supervisor"], default="shopper")
     args = parser.parse_args()
     common.ensure_database()
-    tokens, stores = common.bench_user_tokens(1)
+    if args.role == "shopper":  # one of the benchmark's shoppers, posting to their two stores
+        [observer] = common.bench_observers(shoppers=1, supervisors=0)
+        token, stores = observer.token, list(observer.stores)
+    else:
+        tokens, stores = common.bench_user_tokens(1)
+        token = tokens[0]
     from django.db import connection
     from django.test import Client
 
-    client = Client(HTTP_AUTHORIZATION=f"Token {tokens[0]}", SERVER_NAME="127.0.0.1")
+    client = Client(HTTP_AUTHORIZATION=f"Token {token}", SERVER_NAME="127.0.0.1")
     bodies = [json.dumps(common.visit_payload(stores[n % len(stores)])) for n in range(args.requests + 20)]
     post = lambda body: client.post("/api/v1/visits/", body, content_type="application/json")  # noqa: E731
     for body in bodies[:20]:  # warm up: imports, connections, caches
@@ -90,16 +96,25 @@ def main() -> None:
     spent = time_phases() if not args.profile else collections.Counter()
     times = []
     profiler = cProfile.Profile() if args.profile else None
-    for body in bodies[21:]:
-        started = time.perf_counter()
-        if profiler:
-            profiler.enable()
-        response = post(body)
-        if profiler:
-            profiler.disable()
-        times.append((time.perf_counter() - started) * 1000)
-        assert response.status_code == 201, response.content
+    # CPU of this process (Django, in-process) and of its PostgreSQL backend, beside the machine.
+    process_cpu = time.process_time()
+    with common.CpuMeter({}, {"postgres": common.BENCH_DB}) as meter:
+        for body in bodies[21:]:
+            started = time.perf_counter()
+            if profiler:
+                profiler.enable()
+            response = post(body)
+            if profiler:
+                profiler.disable()
+            times.append((time.perf_counter() - started) * 1000)
+            assert response.status_code == 201, response.content
+    process_cpu = time.process_time() - process_cpu
     result = {
+        "observer_role": args.role,
+        "database_options": dict(connection.settings_dict.get("OPTIONS", {})),
+        "cpu_ms_per_request_django": round(process_cpu / len(times) * 1000, 3),
+        "cpu_ms_per_request_postgres": round(meter.spent["postgres"] / len(times) * 1000, 3),
+        "machine": meter.machine,
         "requests": len(times),
         "median_ms": round(common.median(times), 2),
         "p95_ms": round(common.percentile(times, 95), 2),

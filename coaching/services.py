@@ -25,7 +25,7 @@ from reports.samples import visit_scores_by_week
 from reports.significance import Sample, floored_variance, t_quantile
 from stores.models import Role, Store, User
 
-from . import notices
+from . import events, notices
 from .focus import WeekCounts, what_to_work_on
 from .models import MAX_TEXT, ActionPlan, Focus, NoticeKind, PlanState, Reason
 from .selectors import managers_of, supervisors_of
@@ -164,6 +164,7 @@ def plan_open(*, store: Store, week_start: dt.date, reason: str, focus: tuple[st
     except IntegrityError:
         return None
     notices.record(plan, NoticeKind.OPENED, managers_of(store))
+    events.plan_state_changed(plan)
     return plan
 
 
@@ -213,6 +214,7 @@ def plan_submit(
     plan.submitted_by = by
     plan.save()
     notices.record(plan, NoticeKind.SUBMITTED, supervisors_of(plan.store))
+    events.plan_state_changed(plan)
     return plan
 
 
@@ -230,6 +232,7 @@ def plan_decide(*, plan: ActionPlan, by: User, accept: bool, note: str = "") -> 
     plan.decided_by = by
     plan.save()
     notices.record(plan, NoticeKind.ACCEPTED if accept else NoticeKind.RETURNED, managers_of(plan.store))
+    events.plan_state_changed(plan)
     return plan
 
 

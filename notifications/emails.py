@@ -9,14 +9,14 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from observations import scoring
 from reports.branches import BranchReport, branch_report
 from reports.periods import Period, week_label
-from reports.publication import Audience
+from reports.publication import Audience, published_at
 from reports.store_report import store_weekly_report
 from reports.wording import band_label, calls_meaning, describe_changes
 from stores.models import Store
@@ -66,12 +66,20 @@ def report_message(delivery: ReportDelivery) -> EmailMultiAlternatives:
             )
             link = settings.SITE_URL + reverse("reports:branches") + "?" + urlencode({"week": week})
             subject = _("Service Oasis %(week)s: branch comparison") % {"week": week}
+            # As on the branch page: a week not yet published in a store's own time zone is still in
+            # progress there (the digest goes out at 07:00 head office time, before the west's).
+            now = timezone.now()
+            running = {
+                row.store.pk for row in report.stores if now < published_at(delivery.week_start, row.store.tzinfo)
+            }
             context = {
                 "report": report,
                 "link": link,
                 "week": week,
                 "top": report.stores[:5],
                 "bottom": _bottom(report),
+                "in_progress": running,
+                "in_progress_names": sorted(row.store.name for row in report.stores if row.store.pk in running),
             }
             template = "branch_digest"
         return _message(

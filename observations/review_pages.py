@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -189,7 +189,11 @@ def decide(request: HttpRequest, visit_id: str) -> HttpResponse:
 def approve_unflagged(request: HttpRequest) -> HttpResponse:
     _require_reviewer(request)
     wanted = request.POST.getlist("visit")
-    visits = list(visits_reviewable_by(request.user).filter(pk__in=wanted)) if wanted else []
+    try:
+        wanted_ids = [uuid.UUID(value) for value in wanted]
+    except ValueError:
+        return HttpResponseBadRequest(_("visit: must be a visit id."), content_type="text/plain; charset=utf-8")
+    visits = list(visits_reviewable_by(request.user).filter(pk__in=wanted_ids)) if wanted_ids else []
     batch, approved = visits_approve_unflagged(visits=visits, reviewer=request.user)
     left = len(wanted) - len(approved)
     if approved:

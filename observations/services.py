@@ -21,7 +21,7 @@ from core import outbox
 from stores.models import Role, Store, User
 from stores.selectors import observable_store, supervises
 
-from . import plausibility, scoring
+from . import plausibility, scoring, submission_sql
 from .events import follow_up
 from .limits import NOTE_MAX_LENGTH, QUESTION_MAX_LENGTH
 from .models import (
@@ -35,7 +35,6 @@ from .models import (
     VisitQuestion,
     VisitStatus,
 )
-from .submission_sql import insert_submission
 from .validation import visit_errors
 
 
@@ -270,8 +269,10 @@ def visit_submit(*, observer: User, store: Store, data: VisitInput, now: dt.date
             # refused insert within an outer one, or for the follow-up work done inline.
             atomic = settings.OASIS_OUTBOX_INLINE or connection.in_atomic_block
             with transaction.atomic() if atomic else contextlib.nullcontext():
-                items = outbox.rows(*follow_up(visit))
-                insert_submission(visit, interactions, items, user=observer, at=now)
+                # Work the statement does itself (the rollups) is not recorded as follow-up work.
+                done_in_statement = submission_sql.replaced_kinds()
+                items = outbox.rows(*(work for work in follow_up(visit) if work.kind not in done_in_statement))
+                submission_sql.insert_submission(visit, interactions, items, user=observer, at=now)
                 outbox.recorded(items)
         else:
             with transaction.atomic():

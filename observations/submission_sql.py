@@ -21,6 +21,10 @@ field left to its `db_default` is written as DEFAULT; both are read back onto th
 `Model.save()` does. A PostgreSQL test submits the same visit through both paths and compares the
 rows column by column; another fails when a `pre_save`/`post_save` receiver other than the audit
 trail's is connected to these models (this statement sends no model signals).
+
+Apps above observations add parts of their own to the statement (`register`): the reports add the
+visit's share to its store-week's and region-week's rollups, so a submission's figures are current
+when it commits and no follow-up work is recorded for them (the outbox kind a part `replaces`).
 """
 
 # The statement's text is built from the models' table and column names only (quoted); every value
@@ -31,7 +35,8 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
@@ -95,6 +100,33 @@ def _history_select(model: type[Model], source: str) -> tuple[str, str]:
     return ", ".join(columns), ", ".join(values)
 
 
+@dataclass(frozen=True)
+class Part:
+    """What another app adds to every submission's statement: `ctes` gives its WITH parts (constant
+    text; they may read the `visit` part's RETURNING row; their parameters' names start with
+    `name`), `params` their values for one visit and its interactions. `replaces`: the outbox kind
+    of follow-up work that the part makes unnecessary for a new visit."""
+
+    name: str
+    ctes: Callable[[], list[str]]
+    params: Callable[[Visit, Sequence[Interaction]], dict]
+    replaces: str
+
+
+_parts: dict[str, Part] = {}
+
+
+def register(part: Part) -> None:
+    """Add a part to every submission's statement (an app's `ready()`)."""
+    _parts[part.name] = part
+    _statement.cache_clear()
+
+
+def replaced_kinds() -> frozenset[str]:
+    """Outbox kinds a new visit needs no follow-up work of, its statement doing it (PostgreSQL)."""
+    return frozenset(part.replaces for part in _parts.values())
+
+
 def _values(model: type[Model], rows: int, name: str, defaults: frozenset[str]) -> tuple[str, str]:
     """Column list and `rows` VALUES tuples of named parameters (`name`_<row>_<column>), DEFAULT
     for the parameters named in `defaults`."""
@@ -133,6 +165,8 @@ def _statement(n_interactions: int, n_outbox: int, defaults: frozenset[str] = fr
         parts.append(
             f"outbox AS (INSERT INTO {tables[OutboxItem]} ({outbox_columns}) VALUES {outbox_values} RETURNING id)"
         )
+    for part in _parts.values():
+        parts.extend(part.ctes())
     outbox_ids = "(SELECT array_agg(id ORDER BY id) FROM outbox)" if n_outbox else "'{}'::bigint[]"
     return (
         "WITH "
@@ -168,6 +202,8 @@ def insert_submission(
     defaults = frozenset(key for key, value in params.items() if isinstance(value, DatabaseDefault))
     for key in defaults:
         del params[key]
+    for part in _parts.values():
+        params.update(part.params(visit, interactions))
     with connection.cursor() as cursor:
         cursor.execute(_statement(len(interactions), len(outbox_items), defaults), params)
         interaction_ids, outbox_ids = cursor.fetchone()

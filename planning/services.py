@@ -64,6 +64,13 @@ def day_bounds(first: dt.date, last: dt.date) -> tuple[dt.datetime, dt.datetime]
     )
 
 
+# A wave's days, with its lockout and history around them, stay far inside the calendar's range
+# (9999-12-31 was accepted, and planning it then overflowed the date).
+WAVE_FIRST_DAY = dt.date(2000, 1, 1)
+WAVE_LAST_DAY = dt.date(2999, 12, 31)
+MAX_WAVE_DAYS = 366
+
+
 @dataclass(frozen=True)
 class WaveInput:
     name: str
@@ -83,8 +90,19 @@ class WaveInput:
 
     def errors(self) -> dict[str, str]:
         errors = {}
+        for name in ("starts_on", "ends_on"):
+            day = getattr(self, name)
+            if not WAVE_FIRST_DAY <= day <= WAVE_LAST_DAY:
+                errors[name] = _("must lie between %(first)s and %(last)s.") % {
+                    "first": WAVE_FIRST_DAY.isoformat(),
+                    "last": WAVE_LAST_DAY.isoformat(),
+                }
+        if errors:
+            return errors
         if self.ends_on < self.starts_on:
             errors["ends_on"] = _("must not be before the first day.")
+        elif (self.ends_on - self.starts_on).days >= MAX_WAVE_DAYS:
+            errors["ends_on"] = _("A wave lasts at most %(days)d days.") % {"days": MAX_WAVE_DAYS}
         if not self.region_ids and not self.store_ids:
             errors["stores"] = _("choose at least one region or store.")
         if self.min_visits < 1 or self.max_visits < self.min_visits:

@@ -17,6 +17,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from core.text import strict_int
 from stores.models import Role
 
 logger = logging.getLogger(__name__)
@@ -158,12 +159,12 @@ class RequestSizeLimitMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        declared = request.META.get("CONTENT_LENGTH") or "0"
+        declared = strict_int(request.META.get("CONTENT_LENGTH")) or 0
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
         for prefix, larger in settings.OASIS_BODY_LIMITS.items():
             if request.path.startswith(prefix):
                 limit = larger
-        if declared.isdigit() and limit is not None and int(declared) > limit:
+        if limit is not None and declared > limit:
             message = _("The request body is larger than %(kb)d KB.") % {"kb": limit // 1024}
             if wants_json(request):
                 return JsonResponse({"detail": message, "code": "payload_too_large"}, status=413)

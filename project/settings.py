@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "coaching",
     "photos",
     "sso",
+    "webhooks",
     "demo",
 ]
 
@@ -157,6 +158,16 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool(
+    "DATABASE_PREPARED_STATEMENTS", False
+):
+    # Server-side parameter binding (Django's documented option), so that psycopg prepares a
+    # statement a connection runs again and again (from its `prepare_threshold`-th run): the
+    # database parses and plans the submission's statement once per connection instead of on
+    # every request, and psycopg sends the values apart instead of quoting them into the text.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        server_side_binding=True, prepare_threshold=env_int("DATABASE_PREPARE_THRESHOLD", 2)
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Several threads (runserver, tests that race submissions) write to one file: wait for the
     # lock instead of failing at once.
@@ -402,6 +413,9 @@ else:
 
 # --- Bulk set-up (django-import-export) -----------------------------------------------------
 IMPORT_EXPORT_USE_TRANSACTIONS = True  # a file with a refused row writes nothing
+# Files larger or longer than this are refused before they are read (stores.imports).
+OASIS_IMPORT_MAX_BYTES = env_int("OASIS_IMPORT_MAX_BYTES", 250 * 1024)
+OASIS_IMPORT_MAX_ROWS = env_int("OASIS_IMPORT_MAX_ROWS", 2000)
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 # Between preview and confirm the file waits in the cache when it is shared (Redis: any process
@@ -474,6 +488,17 @@ CELERY_BEAT_SCHEDULE = {
         "task": "planning.tasks.sweep_assignments",
         "schedule": crontab(minute="*/15"),
     },
+    # Webhooks: deliveries whose kick was lost or whose retry is due; events that happen by the
+    # clock (a store's week published, a wave's store at risk).
+    "webhooks-send": {
+        "task": "webhooks.tasks.send_webhooks",
+        "schedule": timedelta(seconds=env_int("OASIS_WEBHOOK_SWEEP_SECONDS", 10)),
+        "options": {"expires": env_int("OASIS_WEBHOOK_SWEEP_SECONDS", 10)},
+    },
+    "webhooks-find-events": {
+        "task": "webhooks.tasks.find_events",
+        "schedule": crontab(minute="*/5"),
+    },
     "nightly-rollup-rebuild": {
         "task": "reports.tasks.rebuild_all_rollups",
         "schedule": crontab(hour=3, minute=30),
@@ -505,6 +530,23 @@ OASIS_OUTBOX_KICK_SECONDS = env_float("OASIS_OUTBOX_KICK_SECONDS", 5.0)
 OASIS_PLANNING_WEEKLY_CAPACITY = env_int("OASIS_PLANNING_WEEKLY_CAPACITY", 5)
 # Shoppers are reminded this many days before their assignment's window closes.
 OASIS_PLANNING_REMIND_DAYS = env_int("OASIS_PLANNING_REMIND_DAYS", 1)
+
+# Webhooks (webhooks/): where they may go, how long a receiver is waited for, how retries back off.
+# https only unless DEBUG (or OASIS_WEBHOOK_ALLOW_HTTP); private, loopback and link-local targets
+# only with OASIS_WEBHOOK_ALLOW_PRIVATE (a receiver inside your own network).
+OASIS_WEBHOOK_ALLOW_HTTP = env_bool("OASIS_WEBHOOK_ALLOW_HTTP", DEBUG)
+OASIS_WEBHOOK_ALLOW_PRIVATE = env_bool("OASIS_WEBHOOK_ALLOW_PRIVATE", False)
+# The longest a delivery waits for a receiver (connect, answer, read), and the most of the answer read.
+OASIS_WEBHOOK_TIMEOUT_SECONDS = env_float("OASIS_WEBHOOK_TIMEOUT_SECONDS", 5.0)
+OASIS_WEBHOOK_MAX_RESPONSE_BYTES = env_int("OASIS_WEBHOOK_MAX_RESPONSE_BYTES", 64 * 1024)
+# A failed delivery is retried after RETRY x 2^(attempts-1) seconds, at most MAX_BACKOFF apart,
+# until it is delivered; an endpoint without a success for DISABLE_AFTER_HOURS is disabled.
+OASIS_WEBHOOK_RETRY_SECONDS = env_int("OASIS_WEBHOOK_RETRY_SECONDS", 30)
+OASIS_WEBHOOK_MAX_BACKOFF_SECONDS = env_int("OASIS_WEBHOOK_MAX_BACKOFF_SECONDS", 3600)
+OASIS_WEBHOOK_DISABLE_AFTER_HOURS = env_int("OASIS_WEBHOOK_DISABLE_AFTER_HOURS", 72)
+if OASIS_WEBHOOK_DISABLE_AFTER_HOURS < 24:
+    raise ImproperlyConfigured("OASIS_WEBHOOK_DISABLE_AFTER_HOURS must be at least 24 (retries go on for a day)")
+OASIS_WEBHOOK_SWEEP_SECONDS = env_int("OASIS_WEBHOOK_SWEEP_SECONDS", 10)
 
 LOGGING = {
     "version": 1,

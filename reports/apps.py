@@ -7,7 +7,13 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Reports")
 
     def ready(self) -> None:
+        from observations import submission_sql
+
         from . import (
             signals,  # noqa: F401 (connects the receivers)
-            tasks,  # noqa: F401 (registers the rollup refresh with the outbox)
+            submission_rollups,
+            tasks,  # registers the rollup refresh with the outbox
         )
+
+        # A new visit's share of the rollups is added by the statement that stores it.
+        submission_sql.register(submission_rollups.part(replaces=tasks.ROLLUP_REFRESH))

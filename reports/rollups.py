@@ -1,8 +1,11 @@
 """Per store-week rollups: what the reports read instead of visits and interactions.
 
-A rollup is always recomputed from the stored visit and interaction rows of its store-week (never
-incremented), under a lock on the store row, so two transactions touching the same store-week
-cannot write stale aggregates over each other. `refresh_store_week` is a plain function of ids so
+On PostgreSQL a new visit adds its share to its store-week's and region-week's rows in the
+statement that stores it (`submission_rollups`). Every other change (a review, a correction, a
+store moving region) recomputes the rollups from the stored visit and interaction rows of the
+store-week, under a lock on the store row (FOR UPDATE: no visit of the store is stored meanwhile,
+see `submission_rollups`), so two transactions touching the same store-week cannot write stale
+aggregates over each other; the nightly rebuild recomputes every row. `refresh_store_week` is a plain function of ids so
 that it can move into a Celery task later; `rebuild_store` recomputes every week of a store (the
 `rebuild_rollups` command).
 """
@@ -252,10 +255,12 @@ def accumulate(visits: Iterable[Mapping], interactions: Iterable[Mapping]) -> di
 def _recompute(store_id: int, weeks: list[dt.date] | None) -> int:
     """Recompute the rollups of a store (only `weeks`, or all), holding the store row's lock.
 
-    FOR NO KEY UPDATE, not FOR UPDATE: inserting a visit takes a key-share lock on its store (the
-    foreign key check), which a plain FOR UPDATE would wait for, deadlocking two submissions.
+    FOR UPDATE: a visit being stored holds a key-share lock on its store (the foreign key, and
+    `submission_rollups` before it adds to the rollups) until it commits; this waits for it, and
+    no visit of the store is stored until the recomputation commits. Recomputations run in
+    workers, outside any submission, so the two never wait for each other in a circle.
     """
-    Store.objects.select_for_update(no_key=True).filter(pk=store_id).values_list("pk").get()
+    Store.objects.select_for_update().filter(pk=store_id).values_list("pk").get()
     stale = StoreWeekRollup.objects.filter(store_id=store_id)
     if weeks is not None:
         stale = stale.filter(week_start__in=weeks)
@@ -307,7 +312,7 @@ def refresh_store_weeks(store_weeks: Iterable[tuple[int, dt.date]]) -> None:
         stores = sorted({store_id for store_id, _week in pairs})
         weeks = sorted({week for _store, week in pairs})
         region_of = dict(
-            Store.objects.select_for_update(no_key=True)
+            Store.objects.select_for_update()  # FOR UPDATE: see `_recompute`
             .filter(pk__in=stores)
             .order_by("pk")
             .values_list("pk", "region_id")
@@ -365,6 +370,13 @@ def _follow_in_region(
     100-150 ms at 3,000 stores a region. A count that would go negative (a region week that was
     never built) recomputes the region's week from scratch."""
     Region.objects.select_for_update(no_key=True).filter(pk=region_id).values_list("pk").first()
+    # The region-week rows locked before the region's store-weeks are summed: a visit of another
+    # store being stored meanwhile has added to them and committed (in the sums), or waits for
+    # this to commit and then adds to what it wrote (not in the sums).
+    stored = {
+        row.scope: row
+        for row in RegionWeekRollup.objects.select_for_update().filter(region_id=region_id, week_start=week_start)
+    }
     sums = {
         row.pop("scope"): row
         for row in StoreWeekRollup.objects.filter(  # every scope: the covering (scope, week, store) index
@@ -374,7 +386,6 @@ def _follow_in_region(
         .annotate(**{name: Sum(name) for name in SUM_FIELDS}, rubric_version_max=Max("rubric_version"))
         .order_by()
     }
-    stored = {row.scope: row for row in RegionWeekRollup.objects.filter(region_id=region_id, week_start=week_start)}
     for scope in sorted(set(sums) | set(stored)):
         if scope not in sums:
             stored[scope].delete()
@@ -549,7 +560,7 @@ def rebuild_all_in_database() -> int:
     """The whole rebuild in one statement (PostgreSQL), holding every store's lock meanwhile so no
     refresh of a single store-week interleaves with it."""
     with transaction.atomic():
-        list(Store.objects.select_for_update(no_key=True).values_list("pk", flat=True))
+        list(Store.objects.select_for_update().values_list("pk", flat=True))  # FOR UPDATE: see `_recompute`
         StoreWeekRollup.objects.all().delete()
         list(Region.objects.select_for_update(no_key=True).values_list("pk", flat=True))
         RegionWeekRollup.objects.all().delete()

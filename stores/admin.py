@@ -18,6 +18,7 @@ from import_export.formats.base_formats import CSV, XLSX
 
 from core.history import HistoryAdmin
 
+from .imports import BoundedCSV, BoundedXLSX, ImportRefused
 from .models import Region, Store, User, iana_timezones
 from .resources import StoreResource, UserResource
 from .services import scope_errors, store_close, user_anonymize, user_apply_role, user_deactivate, user_invite
@@ -28,10 +29,17 @@ def timezone_choices() -> list[tuple[str, str]]:
 
 
 class ImportExportMixin(BaseImportExportMixin):
-    """Bulk set-up from CSV or XLSX, exported in the same columns (stores.resources)."""
+    """Bulk set-up from CSV or XLSX, exported in the same columns (stores.resources); files are
+    bounded before they are read (stores.imports)."""
 
-    import_formats = [CSV, XLSX]
+    import_formats = [BoundedCSV, BoundedXLSX]
     export_formats = [CSV, XLSX]
+
+    def add_data_read_fail_error_to_form(self, form, e):
+        if isinstance(e, ImportRefused):
+            form.add_error("import_file", str(e))
+        else:
+            super().add_data_read_fail_error_to_form(form, e)
 
 
 class NoBulkDeleteMixin:

@@ -175,9 +175,14 @@ class UserResource(SpreadsheetSafeMixin, CodeOnceMixin, resources.ModelResource)
                 errors.setdefault("email", []).append(
                     ValidationError(_("“%(value)s” is not an e-mail address.") % {"value": email})
                 )
+        # The role's scope rule holds for every row, whatever columns the file has: a scope the
+        # file leaves out is the person's stored one (none for a new person).
         scope = {}
         for name in ("stores", "regions"):
-            if name in errors or name not in row:
+            if name in errors:
+                continue
+            if name not in row:
+                scope[name] = list(getattr(instance, name).all()) if instance.pk else []
                 continue
             try:
                 scope[name] = list(self.fields[name].clean(row))

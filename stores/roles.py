@@ -36,6 +36,10 @@ HEAD_OFFICE_PERMISSIONS: dict[tuple[str, str], tuple[str, ...]] = {
     ("planning", "shoppercapacity"): ("add", "change", "delete", "view"),
     ("core", "outboxitem"): ("view",),
     ("photos", "photo"): ("view",),
+    # Webhooks: endpoints; the delivery log (change: its "send again" action) and the events sent.
+    ("webhooks", "endpoint"): ("add", "change", "delete", "view"),
+    ("webhooks", "delivery"): ("change", "view"),
+    ("webhooks", "event"): ("view",),
 }
 
 # Which scope a role uses: shoppers are assigned stores, managers manage stores, supervisors look

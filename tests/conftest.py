@@ -91,3 +91,17 @@ def english_by_default():
     translation.activate("en")
     yield
     translation.deactivate()
+
+
+@pytest.fixture
+def submissions_leave_rollups_to_the_outbox(monkeypatch):
+    """Submissions record their store-week's rollup refresh as follow-up work, as they do where
+    their statement does not add to the rollups itself (SQLite): for the tests of the outbox's
+    mechanics, which use that work. On PostgreSQL the reports add a visit's share in its own
+    statement (tests/reports/test_submission_rollups.py)."""
+    from observations import submission_sql
+
+    monkeypatch.setattr(submission_sql, "_parts", {})
+    submission_sql._statement.cache_clear()
+    yield
+    submission_sql._statement.cache_clear()  # before the parts come back: built again with them

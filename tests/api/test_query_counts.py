@@ -39,15 +39,16 @@ def test_creating_a_visit_costs_a_fixed_number_of_queries(django_assert_num_quer
     client = as_user(shopper)
     body = visit_body(interactions=[visit_body()["interactions"][0]] * 10)
     # store lookup (scoped), rubric, repeat-visit check; savepoint; on PostgreSQL one statement
-    # writing the visit, its history row, all interactions, their history rows and the outbox row of
-    # the rollup refresh (elsewhere: insert visit, its history row, one bulk insert of the
-    # interactions, one of their history rows, the outbox row); without a broker that work is done
+    # writing the visit, its history row, all interactions, their history rows and the visit's
+    # share of its store-week's and region-week's rollups (no follow-up work: nothing in the
+    # outbox); release. Elsewhere: insert visit, its history row, one bulk insert of the
+    # interactions, one of their history rows, the outbox row; without a broker that work is done
     # at once: claim the row and others of its store-week, savepoint, the rollup refresh (savepoint,
-    # store lock, the store-week's seconds before, delete, then on PostgreSQL one INSERT ... SELECT,
-    # elsewhere a read of the visits and of the interactions and an insert; the seconds after; the
-    # region-week: region lock, its stores' sums, its rollup read and written; release), release,
-    # delete the row; release. The answer is built from what was just written.
-    with django_assert_num_queries(22 if connection.vendor == "postgresql" else 29):
+    # store lock, the store-week's seconds before, delete, a read of the visits and of the
+    # interactions and an insert; the seconds after; the region-week: region lock, its rollup
+    # read, its stores' sums, its rollup written; release), release, delete the row; release.
+    # The answer is built from what was just written.
+    with django_assert_num_queries(6 if connection.vendor == "postgresql" else 29):
         assert client.post(reverse("visit-list"), body, format="json").status_code == 201
 
 
@@ -58,7 +59,7 @@ def test_with_a_broker_a_submission_records_its_follow_up_work_in_its_own_statem
     client = as_user(shopper)
     body = visit_body(interactions=[visit_body()["interactions"][0]] * 10)
     # store lookup (scoped), rubric, repeat-visit check; then on PostgreSQL the one statement writing
-    # the visit, the interactions, their history rows and the outbox row (within a savepoint here,
+    # the visit, the interactions, their history rows and the rollups (within a savepoint here,
     # because the test runs in a transaction; on its own in production, without BEGIN and COMMIT);
     # elsewhere savepoint, visit, its history row, interactions, their history rows, outbox row,
     # release. The broker is not asked before the commit (the kick runs after it).

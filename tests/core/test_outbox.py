@@ -17,7 +17,7 @@ from reports.tasks import ROLLUP_REFRESH
 
 from ..factories import StoreFactory, submit_visit
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("submissions_leave_rollups_to_the_outbox")]
 
 
 @pytest.fixture

@@ -21,7 +21,11 @@ from ..api.conftest import interaction_body, visit_body
 from ..factories import submit_visit
 from ..processes import answers, app_server, celery_worker, free_port, wait_for
 
-pytestmark = [pytest.mark.broker, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.broker,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("submissions_leave_rollups_to_the_outbox"),
+]
 
 SWEEP_SECONDS = 2
 # A worker's start (Django, Celery, its beat) on a busy machine, then one sweep interval.
@@ -115,8 +119,12 @@ def test_with_the_broker_down_every_visit_is_answered_and_counted_once_it_return
     server.stop()
 
     assert Visit.objects.count() == 7
-    assert counted_visits(store) == 0  # no worker has done anything yet
-    assert OutboxItem.objects.count() == 7 + 3  # a refresh per visit, an alert per poor visit
+    # On PostgreSQL each visit's own statement counted it in its week (the server is another
+    # process: what this module's fixture changes does not reach it); elsewhere a worker will.
+    counted_at_once = connection.vendor == "postgresql"
+    assert counted_visits(store) == (7 if counted_at_once else 0)
+    # an alert per poor visit, and elsewhere a refresh per visit
+    assert OutboxItem.objects.count() == 3 + (0 if counted_at_once else 7)
 
     worker()  # the broker is back (the worker's), and with it a worker and beat
     wait_for(lambda: counted_visits(store) == 7, timeout=WITHIN_ONE_SWEEP, what="the report to count the visits")
@@ -151,7 +159,7 @@ def test_a_worker_killed_in_the_middle_of_a_refresh_leaves_it_to_the_next_sweep(
             cursor.execute(
                 "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
                 " AND wait_event_type = 'Lock' AND query LIKE %s",
-                ["%stores_store%FOR NO KEY UPDATE%"],
+                ["%stores_store%FOR UPDATE%"],
             )
             return cursor.fetchone()[0] == 1
 

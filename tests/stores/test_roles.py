@@ -31,6 +31,7 @@ GRANTING_MIGRATIONS = [
     "planning.migrations.0003_head_office_permissions",
     "core.migrations.0003_head_office_permissions",
     "photos.migrations.0002_head_office_permissions",
+    "webhooks.migrations.0002_head_office_permissions",
 ]
 
 
