@@ -7,4 +7,9 @@ class CoachingConfig(AppConfig):
     verbose_name = _("Action plans")
 
     def ready(self) -> None:
-        from . import notices  # noqa: F401  (registers the outbox kind of plan e-mails)
+        from . import (
+            notices,  # noqa: F401  (registers the outbox kind of plan e-mails)
+            personal_data,
+        )
+
+        personal_data.register()  # what it holds about a person (core.personal_data)

@@ -7,4 +7,9 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("E-mails and alerts")
 
     def ready(self) -> None:
-        from . import tasks  # noqa: F401  (registers the outbox kinds of notifications)
+        from . import (
+            personal_data,
+            tasks,  # noqa: F401  (registers the outbox kinds of notifications)
+        )
+
+        personal_data.register()  # what it holds about a person (core.personal_data)

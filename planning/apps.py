@@ -8,4 +8,9 @@ class PlanningConfig(AppConfig):
     verbose_name = _("Planning")
 
     def ready(self) -> None:
-        from . import followup  # noqa: F401  (registers the outbox kind of planning's e-mails)
+        from . import (
+            followup,  # noqa: F401  (registers the outbox kind of planning's e-mails)
+            personal_data,
+        )
+
+        personal_data.register()  # what it holds about a person (core.personal_data)

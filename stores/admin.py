@@ -17,6 +17,7 @@ from import_export.admin import ImportExportMixin as BaseImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 
 from core.history import HistoryAdmin
+from core.personal_data import personal_data_erase
 
 from .imports import BoundedCSV, BoundedXLSX, ImportRefused
 from .models import Region, Store, User, iana_timezones
@@ -154,7 +155,7 @@ class UserAdmin(NoBulkDeleteMixin, ImportExportMixin, BaseUserAdmin):
     search_fields = ["username", "email", "first_name", "last_name"]
     filter_horizontal = ["stores", "regions"]
     readonly_fields = ["last_login", "date_joined", "is_staff"]
-    actions = ["deactivate_users", "anonymise_users", "send_set_password_email"]
+    actions = ["deactivate_users", "anonymise_users", "erase_personal_data", "send_set_password_email"]
     add_fieldsets = (
         (None, {"classes": ["wide"], "fields": ["username", "email"]}),
         ROLE_AND_SCOPE,
@@ -204,6 +205,14 @@ class UserAdmin(NoBulkDeleteMixin, ImportExportMixin, BaseUserAdmin):
         for user in queryset.exclude(pk=request.user.pk):
             user_anonymize(user=user)
         self.message_user(request, _("Anonymised."))
+
+    @admin.action(description=_("Erase the selected people's personal data (in every app; the figures stay)"))
+    def erase_personal_data(self, request, queryset):
+        erased = 0
+        for user in queryset.exclude(pk=request.user.pk):
+            personal_data_erase(user=user)
+            erased += 1
+        self.message_user(request, ngettext("%d person erased.", "%d people erased.", erased) % erased)
 
     @admin.action(description=_("Send a set-password e-mail to the selected users"))
     def send_set_password_email(self, request, queryset):

@@ -10,6 +10,8 @@ from typing import NamedTuple
 from django.db import connection
 from django.db.models import QuerySet
 
+from core.personal_data import personal_data_export
+
 from .models import Region, Role, Store, User
 
 
@@ -137,50 +139,6 @@ def stores_reportable_to(user: User) -> QuerySet[Store]:
 
 
 def personal_data(user: User) -> dict:
-    """Everything Service Oasis holds about the user, for them to download."""
-    from observations.models import Interaction, Visit
-
-    visits = Visit.objects.filter(observer=user).select_related("store").order_by("started_at")
-    interactions_by_visit: dict = {}
-    for interaction in Interaction.objects.filter(visit__observer=user).order_by("position").values():
-        interactions_by_visit.setdefault(interaction.pop("visit_id"), []).append(interaction)
-    return {
-        "user": {
-            "username": user.username,
-            "first_name": user.first_name,
-            "last_name": user.last_name,
-            "email": user.email,
-            "role": user.role,
-            "language": user.language,
-            "date_joined": user.date_joined.isoformat(),
-            "last_login": user.last_login.isoformat() if user.last_login else None,
-            "stores": list(user.stores.values_list("code", flat=True)),
-            "regions": list(user.regions.values_list("code", flat=True)),
-        },
-        "visits": [
-            {
-                "id": str(visit.pk),
-                "store": visit.store.code,
-                "started_at": visit.started_at.isoformat(),
-                "ended_at": visit.ended_at.isoformat(),
-                "submitted_at": visit.submitted_at.isoformat(),
-                "status": visit.status,
-                "notes": visit.notes,
-                "latitude": visit.latitude,
-                "longitude": visit.longitude,
-                "location_accuracy_m": visit.location_accuracy_m,
-                "soi": visit.soi,
-                "interactions": [
-                    {key: value for key, value in item.items() if key != "id"}
-                    for item in interactions_by_visit.get(visit.pk, [])
-                ],
-            }
-            for visit in visits
-        ],
-        "reviews": [
-            {"visit": str(pk), "status": status, "reviewed_at": reviewed_at.isoformat(), "note": note}
-            for pk, status, reviewed_at, note in Visit.objects.filter(reviewed_by=user).values_list(
-                "pk", "status", "reviewed_at", "review_note"
-            )
-        ],
-    }
+    """Everything Service Oasis holds about the user, for them to download: who they are and what
+    every app holds about them (`core.personal_data`)."""
+    return personal_data_export(user)
