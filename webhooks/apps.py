@@ -7,4 +7,9 @@ class WebhooksConfig(AppConfig):
     verbose_name = _("Webhooks")
 
     def ready(self) -> None:
-        from . import handlers  # noqa: F401 (registers the outbox kinds)
+        from . import (
+            handlers,  # noqa: F401 (registers the outbox kinds)
+            personal_data,
+        )
+
+        personal_data.register()  # what it holds about a person (core.personal_data)

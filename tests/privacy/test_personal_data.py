@@ -35,6 +35,7 @@ from planning.models import (
 )
 from sso.models import Identity
 from stores.models import User
+from webhooks.models import DisabledNotice, Endpoint
 
 from ..factories import UserFactory, submit_visit
 from ..photos.conftest import jpeg
@@ -97,6 +98,8 @@ def everywhere(settings, tmp_path, person, supervisor, head_office, store):
     VisitAlert.objects.create(visit=other, recipient=person)
     device_token_issue(user=person, device="Lena's phone")
     Identity.objects.create(user=person, issuer="https://login.company.example", subject="lena-0042")
+    endpoint = Endpoint.objects.create(name="BI import", url="https://bi.company.example/hooks", enabled=False)
+    DisabledNotice.objects.create(endpoint=endpoint, disabled_at=now, recipient=person)
     return visit
 
 
@@ -153,7 +156,7 @@ def test_erasure_removes_what_identifies_locates_or_contacts_the_person_and_keep
     assert not storage.exists(name)
     erased = {
         "photos", "assignment_declines", "weekly_capacity", "assignment_emails", "plan_emails",
-        "report_emails", "alert_emails", "devices", "sign_in_identities",
+        "report_emails", "alert_emails", "devices", "sign_in_identities", "webhook_emails",
     }  # fmt: skip
     assert {name for name in erased if data[name]} == set()
     # what the figures and the audit rest on stays, attributed to the anonymous account
