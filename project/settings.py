@@ -198,6 +198,8 @@ AXES_LOCKOUT_CALLABLE = "project.middleware.locked_out"
 # One answer to "which address is the client?" (core.client_address) for axes, the attempt
 # limiter and the API's throttles.
 AXES_CLIENT_IP_CALLABLE = "core.client_address.client_address"
+# A company sign-in (OpenID Connect callback) is no password guess: it is never counted or locked.
+AXES_WHITELIST_CALLABLE = "sso.views.company_sign_in"
 
 # Proxies (addresses or networks, comma-separated) whose X-Forwarded-For is believed; default none:
 # the address a request comes from is the client. Behind a load balancer, list its address(es).

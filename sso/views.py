@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import SuspiciousOperation
 from django.http import Http404
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
 
@@ -45,3 +46,11 @@ class CallbackView(OIDCAuthenticationCallbackView):
             ),
         )
         return redirect("login")
+
+
+def company_sign_in(request, credentials=None) -> bool:
+    """django-axes' whitelist (AXES_WHITELIST_CALLABLE): the callback of a company sign-in is no
+    password guess (the provider checked the person; a code works once, for this client only), so
+    refusals there (say, colleagues without a mapped role) count towards no lockout of the office's
+    address."""
+    return getattr(request, "path", None) == reverse("oidc_authentication_callback")

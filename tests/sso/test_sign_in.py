@@ -216,3 +216,19 @@ def test_without_configuration_there_is_no_company_sign_in(client, db, settings)
 def test_the_company_sign_in_is_offered_in_german(client, sso):
     page = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="de").content.decode()
     assert "Mit dem Firmenkonto anmelden" in page
+
+
+def test_people_without_a_role_do_not_lock_out_the_colleagues_behind_the_same_address(client, sso, mappings, settings):
+    """The log-in lockout (django-axes) counts password failures per user name and address; refused
+    company sign-ins from one office address must not lock every colleague out."""
+    settings.AXES_ENABLED = True
+    sso.set_person("eve", groups=["canteen"])
+    for _ in range(settings.AXES_FAILURE_LIMIT + 1):
+        client.logout()
+        sign_in(client, sso, "eve")
+    sso.set_person("ben", groups=["oasis-supervisors-north"])
+
+    response, _ = sign_in(client, sso, "ben")
+
+    assert response.status_code == 302 and response["Location"] != reverse("login")
+    assert me(client)["role"] == Role.SUPERVISOR
