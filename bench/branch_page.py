@@ -35,7 +35,7 @@ def main() -> None:
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
-    label = common.psql("SELECT to_char(max(week_start) - 7, 'IYYY-\"W\"IW') FROM observations_storeweekrollup")
+    label = common.psql("SELECT to_char(max(week_start) - 7, 'IYYY-\"W\"IW') FROM reports_storeweekrollup")
     stores = int(common.psql("SELECT count(*) FROM stores_store"))
     samples = []
     with common.gunicorn(workers=2) as base, sync_playwright() as playwright:

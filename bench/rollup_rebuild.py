@@ -36,7 +36,7 @@ def main() -> None:
     common.django_setup()
     from django.db import connection
 
-    from observations.models import StoreWeekRollup
+    from reports.models import StoreWeekRollup
     from reports.rollups import rebuild_all
 
     def rebuild():

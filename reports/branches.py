@@ -24,7 +24,6 @@ from django.http import Http404
 from django.utils import timezone
 
 from observations import scoring
-from observations.models import StoreWeekRollup
 from stores.models import Region, Role, Store, User
 from stores.selectors import stores_reportable_to, supervises
 
@@ -43,6 +42,7 @@ from .figures import (
     store_totals,
     unranked_sql,
 )
+from .models import StoreWeekRollup
 from .params import MAX_PAGE, ReportParamError, parse_code
 from .periods import Period, trend_weeks
 from .publication import published_at

@@ -12,9 +12,9 @@ from django.db import connection
 from django.db.models import F, Max, QuerySet, Sum
 
 from observations import scoring
-from observations.models import Rubric, StoreWeekRollup, counting_scope
+from observations.models import Rubric, counting_scope
 
-from .models import RegionWeekRollup
+from .models import RegionWeekRollup, StoreWeekRollup
 from .rollups import ROLLUP_FIELDS, Totals, mean_soi
 
 # Below this many visits a store's figures are marked as resting on too few visits: fewer visits

@@ -24,10 +24,10 @@ from django.db import connection, transaction
 from django.db.models import Max, Sum
 
 from observations import scoring
-from observations.models import COUNTED_STATUSES, Interaction, RollupScope, StoreWeekRollup, Visit
+from observations.models import COUNTED_STATUSES, Interaction, RollupScope, Visit
 from stores.models import Region, Store
 
-from .models import RegionWeekRollup
+from .models import RegionWeekRollup, StoreWeekRollup
 
 # The stored fields of a rollup that merge by addition.
 SUM_FIELDS: tuple[str, ...] = (
@@ -517,7 +517,7 @@ WITH v AS (
     FROM observations_interaction i JOIN scoped ON scoped.id = i.visit_id
     GROUP BY scoped.store_id, scoped.week_start, scoped.scope
 )
-INSERT INTO observations_storeweekrollup (
+INSERT INTO reports_storeweekrollup (
     store_id, week_start, scope, n_visits, soi_sum, soi_sum_squares, greeting_sum, greeting_n, smile_sum, smile_n,
     hovering_sum, hovering_n, response_sum, response_n, n_interactions, n_greeted, n_smiling, n_hovering,
     greeting_seconds, response_seconds, rubric_version, updated_at
@@ -543,7 +543,7 @@ _REFRESH_STORE_WEEKS_SQL = _for_one_store("AND store_id = %(store)s AND week_sta
 # exact pairs instead (a row-valued IN over unnest) was planned as a nested loop of every counted
 # visit of the week against every pair: 50-100 ms a batch once a week had thousands of visits.
 _STORE_WEEK_PAIRS = "store_id = ANY(%(stores)s::bigint[]) AND week_start = ANY(%(weeks)s::date[])"
-_DELETE_STORE_WEEK_PAIRS_SQL = "DELETE FROM observations_storeweekrollup WHERE " + _STORE_WEEK_PAIRS  # noqa: S608 (constants)
+_DELETE_STORE_WEEK_PAIRS_SQL = "DELETE FROM reports_storeweekrollup WHERE " + _STORE_WEEK_PAIRS  # noqa: S608 (constants)
 _REFRESH_STORE_WEEK_PAIRS_SQL = _ROLLUP_SQL.replace("/* store filter */", "AND " + _STORE_WEEK_PAIRS)
 _SCOPE_STATUS = [(scope, status) for scope, statuses in COUNTED_STATUSES.items() for status in statuses]
 _SQL_PARAMS = {
@@ -576,7 +576,7 @@ def rebuild_all_in_database() -> int:
 # (tested): sums added, the latest rubric version, the seconds lists counted per value.
 _REGION_SQL = """
 WITH r AS (
-    SELECT s.region_id, r.* FROM observations_storeweekrollup r JOIN stores_store s ON s.id = r.store_id
+    SELECT s.region_id, r.* FROM reports_storeweekrollup r JOIN stores_store s ON s.id = r.store_id
     WHERE true /* filter */
 ), sums AS (
     SELECT region_id, week_start, scope, sum(n_visits) AS n_visits, sum(soi_sum) AS soi_sum,

@@ -10,7 +10,6 @@ from functools import cached_property
 from django.utils import timezone
 
 from observations import scoring
-from observations.models import StoreWeekRollup
 from stores.models import Store
 
 from .calls import ChangeCall, change_calls
@@ -26,6 +25,7 @@ from .figures import (
     rubrics_by_version,
     standing_of,
 )
+from .models import StoreWeekRollup
 from .notes import Note, notes_of
 from .periods import trend_weeks, week_label
 from .publication import Audience, WeekNotPublished, published_at, published_everywhere_at

@@ -8,7 +8,8 @@ from django.contrib.auth import authenticate
 from django.core.management import call_command
 
 from observations import scoring
-from observations.models import Interaction, StoreWeekRollup, Visit
+from observations.models import Interaction, Visit
+from reports.models import StoreWeekRollup
 from reports.rollups import INTERACTION_VALUES, VISIT_VALUES, accumulate
 from stores.models import Store, User
 

@@ -11,8 +11,9 @@ from kombu.exceptions import OperationalError
 
 from core import outbox
 from core.models import OutboxItem
-from observations.models import RollupScope, StoreWeekRollup
+from observations.models import RollupScope
 from observations.services import visit_review
+from reports.models import StoreWeekRollup
 from reports.tasks import ROLLUP_REFRESH
 
 from ..factories import StoreFactory, submit_visit

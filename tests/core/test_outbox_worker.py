@@ -15,7 +15,8 @@ from django.db import connection
 from api.tokens import device_token_issue
 from core.models import OutboxItem
 from notifications.models import DeliveryStatus, VisitAlert
-from observations.models import RollupScope, StoreWeekRollup, Visit
+from observations.models import RollupScope, Visit
+from reports.models import StoreWeekRollup
 
 from ..api.conftest import interaction_body, visit_body
 from ..factories import submit_visit

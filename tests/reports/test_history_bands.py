@@ -10,7 +10,8 @@ import re
 import pytest
 from django.urls import reverse
 
-from observations.models import Rubric, StoreWeekRollup
+from observations.models import Rubric
+from reports.models import StoreWeekRollup
 from reports.rollups import rebuild_all
 
 from .conftest import MIXED, W10, W11, visit

@@ -12,8 +12,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from observations import scoring
-from observations.models import Interaction, RollupScope, StoreWeekRollup, Visit, VisitStatus
-from reports.models import RegionWeekRollup
+from observations.models import Interaction, RollupScope, Visit, VisitStatus
+from reports.models import RegionWeekRollup, StoreWeekRollup
 from reports.rollups import Totals
 from stores.models import Store
 
