@@ -30,11 +30,11 @@ from collections.abc import Sequence
 from django.db import connection
 
 from observations import scoring
-from observations.models import Interaction, StoreWeekRollup, Visit
+from observations.models import Interaction, Visit
 from observations.submission_sql import Part
 from stores.models import Store
 
-from .models import RegionWeekRollup
+from .models import RegionWeekRollup, StoreWeekRollup
 from .rollups import INTERACTION_VALUES, LIST_FIELDS, MAX_FIELDS, SUM_FIELDS, Totals, scopes_of
 
 NAME = "rollup"

@@ -10,10 +10,10 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from observations.models import StoreWeekRollup
 from planning.models import Wave, WaveStatus
 from planning.selectors import wave_coverage
 from reports.figures import rollup_scope
+from reports.models import StoreWeekRollup
 from reports.periods import monday_of
 from reports.publication import is_published
 from stores.models import Role, Store, User

@@ -12,9 +12,9 @@ import pytest
 from django.db import connection, connections
 
 from core.models import OutboxItem
-from observations.models import RollupScope, StoreWeekRollup, Visit
+from observations.models import RollupScope, Visit
 from reports import rollups
-from reports.models import RegionWeekRollup
+from reports.models import RegionWeekRollup, StoreWeekRollup
 from reports.rollups import Totals
 from reports.tasks import ROLLUP_REFRESH
 
