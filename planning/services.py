@@ -18,8 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from core.inserts import insert_value, read_back_fields, written_fields
 from observations.models import ObserverRole, Visit
-from observations.submission_sql import insert_value, read_back_fields, written_fields
 from stores.models import Role, Store, User
 from stores.selectors import shoppers_observing, stores_observable_by
 
