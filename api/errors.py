@@ -6,6 +6,7 @@ each message next to its field. Errors that concern no field keep DRF's `{"detai
 
 from __future__ import annotations
 
+from drf_spectacular.utils import OpenApiResponse
 from rest_framework import status
 from rest_framework.exceptions import APIException, AuthenticationFailed, NotAuthenticated, Throttled, ValidationError
 from rest_framework.response import Response
@@ -13,6 +14,15 @@ from rest_framework.views import exception_handler, set_rollback
 
 from core.errors import DomainError
 from project.middleware import throttled_message
+
+from .serializers import ErrorSerializer
+
+# The error answers of the API's operations, for their OpenAPI descriptions.
+ERRORS = {
+    400: OpenApiResponse(description="Invalid input: an object from field path to message"),
+    401: OpenApiResponse(ErrorSerializer, description="Not authenticated"),
+    404: OpenApiResponse(ErrorSerializer, description="Unknown, or not in your scope"),
+}
 
 
 class PayloadTooLarge(APIException):

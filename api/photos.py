@@ -17,8 +17,8 @@ from observations.selectors import visits_visible_to
 from photos.selectors import photos_visible_to
 from photos.services import PhotoConflict, PhotoInvalid, PhotoTooLarge, photo_attach
 
-from .errors import Conflict, PayloadTooLarge
-from .views import ERRORS, WriteThrottle
+from .errors import ERRORS, Conflict, PayloadTooLarge
+from .throttling import WriteThrottle
 
 
 class PhotoUploadSerializer(serializers.Serializer):

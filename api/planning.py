@@ -182,9 +182,6 @@ class AssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
             queryset = queryset.filter(wave_id=wave_id)
         return queryset
 
-    def _error(self, error: services.PlanningError):
-        raise ValidationError(error.errors)
-
     @extend_schema(request=DeclineSerializer, responses={200: AssignmentSerializer})
     @action(detail=True, methods=["post"])
     def decline(self, request: Request, pk=None) -> Response:
@@ -192,12 +189,9 @@ class AssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         assignment = get_object_or_404(selectors.shopper_assignments(request.user), pk=pk)
         serializer = DeclineSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            services.assignment_decline(
-                assignment=assignment, shopper=request.user, reason=serializer.validated_data["reason"]
-            )
-        except services.PlanningError as error:
-            self._error(error)
+        services.assignment_decline(
+            assignment=assignment, shopper=request.user, reason=serializer.validated_data["reason"]
+        )
         return Response({"id": assignment.pk, "status": "declined"})
 
     @extend_schema(responses={200: AssignmentSerializer(many=True)})
@@ -212,9 +206,6 @@ class AssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     def take(self, request: Request, pk=None) -> Response:
         """Pick an assignment from the board."""
         assignment = get_object_or_404(selectors.board_for(request.user), pk=pk)
-        try:
-            taken = services.assignment_take(assignment=assignment, shopper=request.user)
-        except services.PlanningError as error:
-            self._error(error)
+        taken = services.assignment_take(assignment=assignment, shopper=request.user)
         taken = selectors.assignments_visible_to(request.user).get(pk=taken.pk)
         return Response(AssignmentSerializer(taken).data)

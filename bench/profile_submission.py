@@ -30,7 +30,7 @@ PHASES = [
     ("rest_framework.views", "APIView.check_throttles", "write throttle"),
     ("rest_framework.request", "Request._load_data_and_files", "JSON parsing"),
     ("rest_framework.serializers", "BaseSerializer.is_valid", "input validation"),
-    ("api.views", "visit_receive", "visit_receive service"),
+    ("api.visits", "visit_receive", "visit_receive service"),
     ("observations.services", "observable_store", "  the scoped store lookup"),
     ("observations.models", "Rubric.in_force", "  rubric in force"),
     ("observations.services", "build_visit", "  scoring, building rows"),

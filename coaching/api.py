@@ -7,7 +7,6 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
 from rest_framework.generics import get_object_or_404
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -112,11 +111,8 @@ class PlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         return Response({**PlanSerializer(plan).data, "effects": EffectSerializer(effects, many=True).data})
 
     def _apply(self, call):
-        try:
-            plan = call()
-        except services.PlanError as error:
-            raise ValidationError({error.field: [str(error.message)]}) from None
-        return Response(PlanSerializer(plan).data)
+        # A refused change (services.PlanError) is answered by the API's exception handler.
+        return Response(PlanSerializer(call()).data)
 
     @extend_schema(request=PlanSubmitSerializer, responses={200: PlanSerializer})
     @action(detail=True, methods=["post"])

@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.errors import Invalid
 from observations import scoring
 from reports.calls import report_differences
 from reports.figures import week_rubrics
@@ -31,13 +32,11 @@ from .models import MAX_TEXT, ActionPlan, Focus, NoticeKind, PlanState, Reason
 from .selectors import managers_of, supervisors_of
 
 
-class PlanError(Exception):
+class PlanError(Invalid):
     """A plan cannot change this way; `field` names what is wrong (or "state")."""
 
     def __init__(self, field: str, message: str):
-        super().__init__(f"{field}: {message}")
-        self.field = field
-        self.message = message
+        super().__init__(message, field=field)
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from core.errors import form_errors
 from stores.models import Role
 from stores.selectors import sees_observers
 
@@ -101,7 +102,7 @@ def plan_submit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.plan_submit(plan=plan, by=request.user, **form.cleaned_data)
         except services.PlanError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            form_errors(form, error)
         else:
             return redirect("coaching:plan", pk=plan.pk)
     return _detail(request, pk, form=form, status=400)
@@ -121,7 +122,7 @@ def plan_decide(request: HttpRequest, pk: int) -> HttpResponse:
                 note=form.cleaned_data["note"],
             )
         except services.PlanError as error:
-            form.add_error("note" if error.field == "note" else None, error.message)
+            form_errors(form, error)
         else:
             return redirect("coaching:plan", pk=plan.pk)
     return _detail(request, pk, decision_form=form, status=400)

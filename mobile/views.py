@@ -23,7 +23,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_GET
 
-from api.views import MAX_SYNC_ITEMS
+from api.visits import MAX_SYNC_ITEMS
 from observations.limits import NOTE_MAX_LENGTH
 from observations.models import MAX_SECONDS
 from observations.validation import MAX_AGE, MAX_APPROACHES, MAX_FUTURE, MAX_INTERACTIONS

@@ -15,9 +15,11 @@ from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from simple_history.utils import bulk_create_with_history
 
 from core import outbox
+from core.errors import Conflict, Invalid, NotAllowed
 from stores.models import Role, Store, User
 from stores.selectors import observable_store, supervises
 
@@ -105,30 +107,35 @@ class VisitInput:
         )
 
 
-class VisitInvalid(Exception):
+class VisitInvalid(Invalid):
+    """A visit, review or question breaks a rule; `errors` maps each field to what is wrong."""
+
     def __init__(self, errors: dict[str, str]):
-        super().__init__(errors)
-        self.errors = errors
+        super().__init__(errors=errors)
 
 
-class VisitConflict(Exception):
+class VisitConflict(Conflict):
     """The id is taken by a visit with other content or of another observer. Says nothing more."""
 
+    default_message = _lazy("A visit with this id already exists with other content.")
 
-class ReviewNotAllowed(Exception):
+
+class ReviewNotAllowed(NotAllowed):
     """The user may not review this visit (not their region, not a reviewer)."""
 
 
 class SelfReview(ReviewNotAllowed):
     """Nobody reviews their own visit."""
 
+    code = "own_visit"
+    default_message = _lazy("Nobody reviews their own visit.")
 
-class ReviewConflict(Exception):
+
+class ReviewConflict(Conflict):
     """The visit's review state does not allow this: decided by someone else, undo too late, ..."""
 
     def __init__(self, message: str = ""):
-        super().__init__(message)
-        self.message = message
+        super().__init__(message or None)
 
 
 @dataclass

@@ -18,6 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from core import errors as core_errors
+from core.errors import Invalid
 from core.inserts import insert_value, read_back_fields, written_fields
 from observations.models import ObserverRole, Visit
 from stores.models import Role, Store, User
@@ -38,16 +40,15 @@ from .models import (
 )
 
 
-class PlanningError(Exception):
+class PlanningError(Invalid):
     """A planning rule says no; `errors` maps a field to what is wrong (the API's 400)."""
 
     def __init__(self, errors: dict[str, str]):
-        super().__init__(errors)
-        self.errors = errors
+        super().__init__(errors=errors)
 
 
-class NotAllowed(Exception):
-    pass
+class NotAllowed(core_errors.NotAllowed):
+    """Only head office plans."""
 
 
 def _require_head_office(user: User) -> None:

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.formats import get_format
 from django.views.decorators.http import require_POST
 
+from core.errors import form_errors
 from stores.models import Role
 
 from . import export, selectors, services, tables
@@ -29,11 +30,6 @@ def _head_office(request: HttpRequest) -> None:
         raise Http404
 
 
-def _form_errors(form, errors: dict[str, str]) -> None:
-    for field, message in errors.items():
-        form.add_error(field if field in form.fields else None, message)
-
-
 @login_required
 def wave_list(request: HttpRequest) -> HttpResponse:
     return render(request, "planning/wave_list.html", {"waves": _waves(request)})
@@ -47,7 +43,7 @@ def wave_new(request: HttpRequest) -> HttpResponse:
         try:
             wave = services.wave_create(by=request.user, data=form.to_input())
         except services.PlanningError as error:
-            _form_errors(form, error.errors)
+            form_errors(form, error)
         else:
             return redirect("planning:wave", pk=wave.pk)
     return render(request, "planning/wave_form.html", {"form": form}, status=400 if form.errors else 200)
@@ -109,7 +105,7 @@ def assignment_edit(request: HttpRequest, pk: int, assignment_pk: int) -> HttpRe
         try:
             services.assignment_adjust(assignment=assignment, by=request.user, **form.cleaned_data)
         except services.PlanningError as error:
-            _form_errors(form, error.errors)
+            form_errors(form, error)
         else:
             return redirect("planning:wave", pk=wave.pk)
     context = {"form": form, "wave": wave, "assignment": assignment}
