@@ -158,16 +158,14 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool(
-    "DATABASE_PREPARED_STATEMENTS", False
-):
-    # Server-side parameter binding (Django's documented option), so that psycopg prepares a
-    # statement a connection runs again and again (from its `prepare_threshold`-th run): the
-    # database parses and plans the submission's statement once per connection instead of on
-    # every request, and psycopg sends the values apart instead of quoting them into the text.
-    DATABASES["default"].setdefault("OPTIONS", {}).update(
-        server_side_binding=True, prepare_threshold=env_int("DATABASE_PREPARE_THRESHOLD", 2)
-    )
+PREPARE_THRESHOLD = env_int("DATABASE_PREPARE_THRESHOLD", 2)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and PREPARE_THRESHOLD:
+    # psycopg prepares a statement once a connection has run it this many times (its own option;
+    # Django turns it off unless given). Only statements whose values travel apart from the text
+    # are prepared: a submission's (observations.submission_sql), which the database then parses
+    # and plans once per connection. Behind a connection pooler that cannot keep prepared
+    # statements (PgBouncer before 1.21 in transaction mode) set DATABASE_PREPARE_THRESHOLD=0.
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = PREPARE_THRESHOLD
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Several threads (runserver, tests that race submissions) write to one file: wait for the
     # lock instead of failing at once.
