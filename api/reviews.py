@@ -1,6 +1,6 @@
 """/api/v1/ review workflow: supervisors and head office approve, reject, undo and ask about
 visits (actions of the visits' endpoint, /visits/{id}/review/ ...), the review queue, and the
-shoppers' answers to their questions. A service's refusal (observations.services: VisitInvalid,
+shoppers' answers to their questions. A service's refusal (observations.review: VisitInvalid,
 ReviewNotAllowed, SelfReview, ReviewConflict) is answered by the API's exception handler."""
 
 from __future__ import annotations
@@ -16,19 +16,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from observations.models import Visit, VisitQuestion
+from observations.review import question_answer, review_undo, visit_ask_question, visit_review, visits_approve_unflagged
 from observations.selectors import (
     QueueFilters,
     open_questions_for,
     review_queue_for,
     visits_reviewable_by,
     with_interactions,
-)
-from observations.services import (
-    question_answer,
-    review_undo,
-    visit_ask_question,
-    visit_review,
-    visits_approve_unflagged,
 )
 from stores.models import Role
 

@@ -25,7 +25,8 @@ from coaching.services import plan_decide, plan_submit, plans_open_for_published
 from core import outbox
 from observations import demo as visits_demo
 from observations.models import ObserverRole, Visit, VisitQuestion, VisitStatus
-from observations.services import VisitInput, question_answer, visit_ask_question, visit_review, visit_submit
+from observations.review import question_answer, visit_ask_question, visit_review
+from observations.services import VisitInput, visit_submit
 from photos.models import Photo
 from photos.services import photo_attach
 from planning.followup import sweep

@@ -14,16 +14,16 @@ from stores.models import Role
 from .limits import NOTE_MAX_LENGTH
 from .models import OBSERVED_FIELDS, SCORE_FIELDS, Interaction, Rubric, Visit
 from .plausibility import flag_description
-from .services import (
+from .review import (
     ReviewConflict,
     ReviewNotAllowed,
     SelfReview,
-    VisitInvalid,
     visit_rescore,
     visit_review,
     visit_reviewed_text_check,
     visit_reviewed_text_edit,
 )
+from .services import VisitInvalid
 from .validation import interaction_errors
 
 

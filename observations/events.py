@@ -25,3 +25,8 @@ def follow_up(visit: Visit, *, counted_news: bool = True) -> list[outbox.Work]:
     if counted_news and visit.is_counted:
         work += outbox.announce(VISIT_COUNTED, {"visit": str(visit.pk), "soi": visit.soi})
     return work
+
+
+def record_follow_up(visit: Visit, *, counted_news: bool = True) -> None:
+    """Record, in the change's own transaction, what has to follow it (one INSERT into the outbox)."""
+    outbox.record(*follow_up(visit, counted_news=counted_news))

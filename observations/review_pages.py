@@ -26,18 +26,18 @@ from stores.selectors import stores_visible_to
 
 from .limits import NOTE_MAX_LENGTH
 from .plausibility import FLAG_LABELS, flag_description
-from .selectors import QueueFilters, review_queue_for, visits_reviewable_by
-from .services import (
+from .review import (
     UNDO_WINDOW,
     ReviewConflict,
     ReviewNotAllowed,
     SelfReview,
-    VisitInvalid,
     review_undo,
     visit_ask_question,
     visit_review,
     visits_approve_unflagged,
 )
+from .selectors import QueueFilters, review_queue_for, visits_reviewable_by
+from .services import VisitInvalid
 
 PAGE_SIZE = 50
 UNDO_SESSION_KEY = "review-undo"

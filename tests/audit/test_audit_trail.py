@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from observations.models import Interaction, Rubric, Visit
-from observations.services import visit_review
+from observations.review import visit_review
 from stores.models import Store
 
 from ..factories import interaction_input, submit_visit

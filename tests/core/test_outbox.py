@@ -12,7 +12,7 @@ from kombu.exceptions import OperationalError
 from core import outbox
 from core.models import OutboxItem
 from observations.models import RollupScope
-from observations.services import visit_review
+from observations.review import visit_review
 from reports.models import StoreWeekRollup
 from reports.tasks import ROLLUP_REFRESH
 

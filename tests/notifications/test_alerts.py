@@ -5,7 +5,7 @@ from django.core import mail
 
 from notifications import services
 from notifications.models import DeliveryStatus, VisitAlert
-from observations.services import visit_review
+from observations.review import visit_review
 
 from ..factories import UserFactory, interaction_input, submit_visit
 

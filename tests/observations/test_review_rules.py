@@ -9,15 +9,15 @@ import pytest
 from django.utils import timezone
 
 from observations.models import ReviewAction, ReviewDecision, VisitStatus
-from observations.services import (
+from observations.review import (
     ReviewConflict,
     ReviewNotAllowed,
     SelfReview,
-    VisitInvalid,
     review_undo,
     visit_review,
     visits_approve_unflagged,
 )
+from observations.services import VisitInvalid
 from stores.models import Role
 
 from ..factories import UserFactory, submit_visit

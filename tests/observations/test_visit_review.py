@@ -3,7 +3,8 @@ from __future__ import annotations
 import pytest
 
 from observations.models import Visit, VisitStatus
-from observations.services import ReviewNotAllowed, VisitInvalid, visit_review
+from observations.review import ReviewNotAllowed, visit_review
+from observations.services import VisitInvalid
 
 from ..factories import UserFactory, submit_visit
 

@@ -11,7 +11,7 @@ from django.core import mail
 from django.test import Client
 
 from notifications import services as notifications
-from observations.services import visit_review
+from observations.review import visit_review
 from reports.periods import week_label
 
 from ..factories import UserFactory, interaction_input, submit_visit

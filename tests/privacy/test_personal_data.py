@@ -20,7 +20,7 @@ from coaching.models import ActionPlan, NoticeKind, PlanNotice, Reason
 from core.personal_data import holders, personal_data_erase, personal_data_export
 from notifications.models import ReportDelivery, ReportKind, VisitAlert
 from observations.models import ReviewAction, ReviewDecision, Visit, VisitStatus
-from observations.services import question_answer, visit_ask_question
+from observations.review import question_answer, visit_ask_question
 from photos.models import Photo
 from photos.services import photo_attach
 from planning.models import (

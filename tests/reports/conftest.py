@@ -8,7 +8,7 @@ import zoneinfo
 import pytest
 from rest_framework.test import APIClient
 
-from observations.services import visit_review
+from observations.review import visit_review
 from stores.models import Store
 
 from ..factories import interaction_input, submit_visit

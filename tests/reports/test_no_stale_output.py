@@ -16,7 +16,7 @@ from django.db import connection
 from django.urls import reverse
 
 from core.models import OutboxItem
-from observations.services import visit_review
+from observations.review import visit_review
 
 from ..processes import celery_worker, wait_for
 from .conftest import COLD, PERFECT, visit

@@ -10,7 +10,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from observations.services import visit_review
+from observations.review import visit_review
 from reports import rollups
 from reports.models import StoreWeekRollup
 from reports.rollups import Totals, rebuild_all, rebuild_all_in_database, rebuild_store, refresh_store_week

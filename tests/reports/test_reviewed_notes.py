@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from notifications import emails
 from notifications.models import ReportDelivery, ReportKind
-from observations.services import visit_review
+from observations.review import visit_review
 
 from ..factories import UserFactory, interaction_input
 from .conftest import PERFECT, W11, visit

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from observations.models import ReviewDecision, VisitStatus
-from observations.services import visit_review
+from observations.review import visit_review
 
 from ..factories import interaction_input, submit_visit
 

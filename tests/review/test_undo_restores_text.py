@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from observations.models import VisitStatus
-from observations.services import review_undo, visit_review
+from observations.review import review_undo, visit_review
 
 from ..factories import interaction_input, submit_visit
 
