@@ -270,7 +270,7 @@ def main() -> None:
     print("## Power: the report calls a step change (gate-holm), 4 visits a week, share of stores")
     print("| change | visits | within 1 week | within 2 weeks | within 4 weeks |")
     print("|---|---|---:|---:|---:|")
-    n_power = max(200, args.stores // 3)
+    n_power = max(200, args.stores // 4)
     for figure, points, customers, label in (
         ("soi", 5.0, (1, 3), "shopper visits, 1-3 customers"),
         ("soi", 10.0, (1, 3), "shopper visits, 1-3 customers"),
@@ -283,7 +283,8 @@ def main() -> None:
         print(
             f"| {figure} +{points:.0f} | {label} | " + " | ".join(f"{100 * found[w]:.1f} %" for w in (1, 2, 4)) + " |"
         )
-    sd = statistics.stdev(visit(random.Random(5), StoreTruth(level=COMPANY_LEVEL)).scores.soi for _ in range(4000))
+    sd_rng = random.Random(5)
+    sd = statistics.stdev(visit(sd_rng, StoreTruth(level=COMPANY_LEVEL)).scores.soi for _ in range(4000))
     ceiling = 0.5 * math.erfc(-(10.0 / (sd / 4.0) - 1.959964) / math.sqrt(2))
     print(
         f"\nVisit SD of the SOI (shopper visits): {sd:.1f}. No test at 5 % can call a 10-point change within 4 "
@@ -298,7 +299,7 @@ def main() -> None:
     )
     print("|---|---:|---|---:|---:|")
     for label, level, count in (
-        ("company mean 65", COMPANY_LEVEL, args.stores * 2),
+        ("company mean 65", COMPANY_LEVEL, args.stores),
         ("a weak company, mean about 50", -0.9, args.stores),
     ):
         store_weeks, opened, found = do_nothing_plans(rng, count, level)

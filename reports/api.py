@@ -93,6 +93,7 @@ def store_report_json(report: StoreReport) -> dict:
         "published_at": report.published_at,
         "in_progress": report.in_progress,
         "comparison_from": report.comparison_from,
+        "seconds_withheld": report.seconds_withheld,
         "approved_only": report.approved_only,
         "store": store.code,
         "name": store.name,

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.db import connection
 from django.db.models import F, Max, QuerySet, Sum
@@ -20,6 +20,10 @@ from .rollups import ROLLUP_FIELDS, Totals, mean_soi
 # Below this many visits a store's figures are marked as resting on too few visits: fewer visits
 # than the shrinkage adds, so its league position is mostly the company mean.
 FEW_VISITS = scoring.SHRINKAGE_VISITS
+# A store manager reads a median of stopwatch seconds only over at least this many timed customers: with
+# one to three, the "median" is a mystery shopper's own stopwatch time of a moment staff remember (a
+# shopper's visit observes 1-3 customers); five is more than any shopper's visit holds.
+MIN_TIMED_CONTACTS = 5
 # A dimension or rate is mentioned in "what changed" when it moved at least this many points.
 NOTABLE_CHANGE = 5.0
 
@@ -130,6 +134,28 @@ def figures_of(totals: Totals, rubrics: Rubrics) -> Figures:
         hovering_rate=totals.rate(totals.n_hovering),
         median_greeting_seconds=totals.greeting_seconds.median(),
         median_response_seconds=totals.response_seconds.median(),
+    )
+
+
+def for_managers(figures: Figures, totals: Totals) -> Figures:
+    """The figures a store manager may read: medians of stopwatch seconds over fewer than
+    MIN_TIMED_CONTACTS timed customers withheld (None)."""
+    withheld = {}
+    for name, seconds in (
+        ("median_greeting_seconds", totals.greeting_seconds),
+        ("median_response_seconds", totals.response_seconds),
+    ):
+        if sum(seconds.counts.values()) < MIN_TIMED_CONTACTS:
+            withheld[name] = None
+    return replace(figures, **withheld) if withheld else figures
+
+
+def withholds_seconds(figures: Figures, totals: Totals) -> bool:
+    """Whether `for_managers` withholds a median the figures have."""
+    shown = for_managers(figures, totals)
+    return any(
+        getattr(figures, name) is not None and getattr(shown, name) is None
+        for name in ("median_greeting_seconds", "median_response_seconds")
     )
 
 

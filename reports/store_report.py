@@ -20,10 +20,12 @@ from .figures import (
     Standing,
     area_totals,
     figures_of,
+    for_managers,
     mean_by_week_and_region,
     rollup_scope,
     rubrics_by_version,
     standing_of,
+    withholds_seconds,
 )
 from .models import StoreWeekRollup
 from .notes import Note, notes_of
@@ -80,6 +82,8 @@ class StoreReport:
     # for a manager, while the week is not yet published in every time zone of the company: when the
     # region and company figures (and the rank) of the week follow; until then they are left out
     comparison_from: dt.datetime | None = None
+    # for a manager: a median of stopwatch seconds of the week withheld (too few timed customers)
+    seconds_withheld: bool = False
 
     @property
     def week(self) -> str:
@@ -156,6 +160,13 @@ def store_weekly_report(
     else:  # other stores' weeks are still running: no region, company or rank of this week yet
         per_region, company, standing, n_ranked = {}, empty, Standing(None, None), 0
     region_means, company_means = mean_by_week_and_region(scope=scope, weeks=weeks)
+
+    def own_figures(week: dt.date) -> Figures:
+        totals = own.get(week, empty)
+        figures = figures_of(totals, rubrics)
+        return for_managers(figures, totals) if audience is Audience.MANAGER else figures
+
+    week_totals = own.get(week_start, empty)
     if comparison_from is not None:
         region_means = {key: value for key, value in region_means.items() if key[0] != week_start}
         company_means = {week: value for week, value in company_means.items() if week != week_start}
@@ -163,17 +174,17 @@ def store_weekly_report(
         store=store,
         week_start=week_start,
         approved_only=approved_only,
-        figures=figures_of(own.get(week_start, empty), rubrics),
+        figures=own_figures(week_start),
         shrunk_soi=standing.shrunk_soi,
         rank=standing.rank,
         n_ranked=n_ranked,
-        previous=figures_of(own.get(week_start - dt.timedelta(weeks=1), empty), rubrics),
+        previous=own_figures(week_start - dt.timedelta(weeks=1)),
         region=figures_of(per_region.get(store.region_id, empty), rubrics),
         company=figures_of(company, rubrics),
         trend=[
             WeekPoint(
                 week_start=week,
-                figures=figures_of(own.get(week, empty), rubrics),
+                figures=own_figures(week),
                 region_soi=region_means.get((week, store.region_id)),
                 company_soi=company_means.get(week),
             )
@@ -184,6 +195,8 @@ def store_weekly_report(
         published_at=published,
         in_progress=in_progress,
         comparison_from=comparison_from,
+        seconds_withheld=audience is Audience.MANAGER
+        and withholds_seconds(figures_of(week_totals, rubrics), week_totals),
         visit_scores=visit_scores_by_week(
             stores=[store.pk], weeks=[week_start - dt.timedelta(weeks=1), week_start], approved_only=approved_only
         ),
