@@ -35,12 +35,12 @@ STRINGS = {
     "share_position": _("Record my position at the start (your phone asks first)"),
     "start_visit": _("Start visit now"),
     "choose_store": _("Choose the store you are in"),
-    "store_first": _("Choose the store you are in first."),
     "no_stores": _("No stores are assigned to you for visits. Please ask head office."),
     "no_stores_reader": _(
         "Store managers read their stores' reports; visits are recorded by shoppers and supervisors."
     ),
-    "to_reports": _("Open my reports"),
+    "start_page": _("Start page"),
+    "password": _("Change password"),
     "review_queue": _("Review shopper visits"),
     "recent_title": _("My recent visits"),
     "sync_now": _("Send now"),

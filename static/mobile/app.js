@@ -99,7 +99,7 @@ function show(name) {
 async function renderHome() {
   $("#who").textContent = me ? t("who", { name: me.first_name || me.username, role: t(`role_${me.role}`) }) : "";
   const select = $("#store-select");
-  // No store chosen for the user unless a due assignment's (assignments.js) or the only one.
+  // None chosen unless a due assignment's (assignments.js) or the only one
   const chosen = select.dataset.chosen ? select.value : "";
   const sorted = [...stores].sort((a, b) => a.name.localeCompare(b.name, locale()));
   const placeholder = new Option(t("choose_store"), "");
@@ -111,6 +111,7 @@ async function renderHome() {
   const reader = Boolean(me && !me.can_record_visits && me.role === "manager");
   $("#no-stores").hidden = canRecord || reader || !me || !confirmed;
   $("#no-stores-reader").hidden = !reader || !confirmed;
+  $("#to-start").hidden = !me || me.role === "shopper";
   $("#share-position").checked = localStorage.getItem(POSITION_KEY) !== "no";
   $("#review-entry").hidden = !me?.can_review;
   homeHooksRun({ me, navigate });

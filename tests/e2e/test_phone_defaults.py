@@ -59,7 +59,7 @@ def test_without_a_due_assignment_no_store_is_chosen_and_the_list_is_alphabetica
     names = select.locator("option:not([disabled])").all_inner_texts()
     assert names == sorted(names) and names[0].startswith("Aachen Dom")
     page.get_by_role("button", name="Start visit now").click()
-    expect(page.get_by_text("Choose the store you are in first.")).to_be_visible()
+    expect(page.locator("#store-error")).to_have_text("Choose a store.")
     expect(select).to_be_focused()
     expect(page.locator("#screen-home")).to_be_visible()
     assert stored_visits() == 0
