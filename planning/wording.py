@@ -32,7 +32,7 @@ def need_why(row: WaveStore) -> str:
         return _("the target needs %(n)d; raised to the wave's minimum") % {"n": row.would_need}
     if row.reason == "maximum":
         return _("the target needs %(n)d; capped at the wave's maximum") % {"n": row.would_need}
-    return _("the fewest visits whose confidence interval (95%) is within the target")
+    return _("the fewest visits whose confidence interval (95%) is within the target with 90 % assurance")
 
 
 def chosen_why(reason: dict) -> str:

@@ -160,3 +160,12 @@ def test_store_names_are_escaped_in_the_coverage_table(client, head_office, regi
     page = client.get(reverse("planning:coverage", args=[wave.pk])).content.decode()
     assert "<script>alert(1)</script>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+@pytest.mark.parametrize(("language", "assurance"), [("en", "with 90 % assurance"), ("de", "mit 90 % Sicherheit")])
+def test_the_wave_page_says_the_visits_reach_the_target_with_ninety_percent_assurance(
+    client, head_office, planned_wave, language, assurance
+):
+    client.force_login(head_office)
+    page = client.get(reverse("planning:wave", args=[planned_wave.pk]), headers={"accept-language": language})
+    assert assurance in page.content.decode()
