@@ -44,7 +44,7 @@ from django.db import connection
 from django.db.models import Model
 from django.db.models.expressions import DatabaseDefault
 
-from core.inserts import insert_value, read_back_fields, written_fields
+from core.inserts import insert_rows, read_back_fields, written_fields
 from core.models import OutboxItem
 from stores.models import User
 
@@ -150,10 +150,11 @@ def _statement(n_interactions: int, n_outbox: int, defaults: frozenset[str] = fr
 
 
 def _params(model: type[Model], objects: Sequence[Model], name: str) -> dict:
+    fields = written_fields(model)
     return {
-        f"{name}_{row}_{field.column}": insert_value(field, obj)
-        for row, obj in enumerate(objects)
-        for field in written_fields(model)
+        f"{name}_{row}_{field.column}": value
+        for row, values in enumerate(insert_rows(fields, objects))
+        for field, value in zip(fields, values, strict=True)
     }
 
 

@@ -20,7 +20,7 @@ from django.utils.translation import ngettext
 
 from core import errors as core_errors
 from core.errors import Invalid
-from core.inserts import insert_value, read_back_fields, written_fields
+from core.inserts import insert_rows, read_back_fields, written_fields
 from observations.models import ObserverRole, Visit
 from stores.models import Role, Store, User
 from stores.selectors import shoppers_observing, stores_observable_by
@@ -335,7 +335,7 @@ def insert_assignments(assignments: list[Assignment]) -> None:
     quoted in Python (bench/planning.py); elsewhere with bulk_create.
 
     COPY writes what bulk_create would: every column an INSERT writes (`written_fields`), each value
-    as the ORM computes it (`insert_value`: `pre_save`, so `auto_now` dates, then the database's
+    as the ORM computes it (`insert_rows`: `pre_save`, so `auto_now` dates, then the database's
     form). A column every row leaves to its database default is left out; rows that mix such a
     default with values, or a model that reads values back from the database, take bulk_create.
     A test compares the rows of both ways column by column."""
@@ -343,7 +343,7 @@ def insert_assignments(assignments: list[Assignment]) -> None:
         Assignment.objects.bulk_create(assignments, batch_size=1000)
         return
     fields = written_fields(Assignment)
-    rows = [[insert_value(field, item) for field in fields] for item in assignments]
+    rows = insert_rows(fields, assignments)
     defaulted = [isinstance(rows[0][i], DatabaseDefault) for i in range(len(fields))]
     if any(isinstance(value, DatabaseDefault) != defaulted[i] for row in rows for i, value in enumerate(row)):
         Assignment.objects.bulk_create(assignments, batch_size=1000)

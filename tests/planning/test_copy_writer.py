@@ -8,6 +8,8 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
+from core.inserts import insert_rows, written_fields
+from observations.models import Visit
 from planning import services
 from planning.models import Assignment, AssignmentStatus, DayType, TimeOfDay
 
@@ -60,3 +62,22 @@ def test_the_copy_writer_stores_every_column_as_bulk_create_does(monkeypatch, he
     # the dates the ORM sets on save (auto_now_add, auto_now) are set by COPY too
     for row in Assignment.objects.filter(wave=copied_wave).values("created_at", "updated_at"):
         assert row["created_at"] >= before and row["updated_at"] >= before
+
+
+def test_each_value_is_prepared_as_the_orms_insert_prepares_it(monkeypatch, head_office, store, shoppers):
+    """Prepared once per distinct value, yet the same as field by field, row by row."""
+    moment = timezone.now()
+    monkeypatch.setattr(timezone, "now", lambda: moment)  # the auto_now dates of both ways
+    items = _assignments(make_wave(head_office, stores=[store]), store, shoppers) * 3
+    fields = written_fields(Assignment)
+    one_by_one = [[f.get_db_prep_save(f.pre_save(item, add=True), connection) for f in fields] for item in items]
+
+    def comparable(value):
+        return getattr(value, "obj", value)  # the JSON adapter compares by its document
+
+    assert [[comparable(v) for v in row] for row in insert_rows(fields, items)] == [
+        [comparable(v) for v in row] for row in one_by_one
+    ]
+    latitude = Visit._meta.get_field("latitude")
+    rows = insert_rows([latitude], [Visit(latitude=0.0), Visit(latitude=-0.0), Visit(latitude=0.0)])
+    assert [repr(value) for (value,) in rows] == ["0.0", "-0.0", "0.0"]  # -0.0 equals 0.0, yet stays itself
