@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from core import outbox
 from notifications.services import OPEN_STATUSES, DeliveryFailed, deliver_once
 from stores.models import User
+from stores.selectors import stores_reportable_to
 
 from .models import ActionPlan, NoticeKind, PlanNotice
 
@@ -56,7 +57,17 @@ def _send(payload: dict) -> bool:
 
 def deliver(notice_id: int) -> str:
     """Send one notice at most once (notifications.services.deliver_once)."""
-    return deliver_once(PlanNotice.objects.filter(pk=notice_id).select_related("plan__store", "recipient"), message)
+    return deliver_once(
+        PlanNotice.objects.filter(pk=notice_id).select_related("plan__store", "recipient"),
+        message,
+        still_wanted=notice_still_wanted,
+    )
+
+
+def notice_still_wanted(notice: PlanNotice) -> bool:
+    """A notice goes to someone who still has the plan's store in their reach (its manager, the
+    region's supervisor, head office): not to a manager moved to another store meanwhile."""
+    return stores_reportable_to(notice.recipient).filter(pk=notice.plan.store_id).exists()
 
 
 def _subject(kind: str, plan: ActionPlan) -> str:

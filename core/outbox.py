@@ -16,7 +16,9 @@ is up: the staff's live week is at most that many seconds behind, and managers r
 published weeks.
 
 A worker claims due rows with SELECT ... FOR UPDATE SKIP LOCKED, does them and deletes them, in one
-transaction. That is where coalescing happens: a kind registered with `batch=True` (the rollup
+transaction (work that talks to the outside world, `transactional=False`, is instead leased for
+`LEASE` in the claim's transaction and done after its commit, so that no lock or transaction is held
+across an e-mail or HTTP call; a worker that dies meanwhile leaves it due again when the lease ends). That is where coalescing happens: a kind registered with `batch=True` (the rollup
 refresh) claims up to `BATCH` due rows at once and its handler gets each key's payload once (one
 set-based refresh of every store-week visited since the last claim); other kinds claim one row with
 every other due row of its kind and key. A row becomes visible only when the change that wrote it
@@ -62,6 +64,9 @@ logger = logging.getLogger(__name__)
 Handler = Callable[[Any], "bool | None"]
 
 MAX_BACKOFF = dt.timedelta(hours=1)
+# How long rows of a kind that is not transactional stay claimed while a worker does them after the
+# claim has committed (an e-mail: the mail server's timeout, 30 s by default, fits many times).
+LEASE = dt.timedelta(minutes=2)
 # The most rows of a batch kind one claim takes (one transaction, one call of its handler).
 BATCH = 1000
 
@@ -210,6 +215,14 @@ def run(ids: Iterable[int] | None = None, *, limit: int = 500) -> int:
             claimed = _claim(wanted, started)
             if not claimed:
                 break
+            outside = not _kinds[claimed[0].kind].transactional if claimed[0].kind in _kinds else False
+            if outside:
+                _lease(claimed)
+            else:
+                _do(claimed)
+        if outside:
+            # Work that talks to the outside world (the mail server) runs after the claim's commit,
+            # with no transaction or row lock held across the call: claim, commit, act, record.
             _do(claimed)
         if wanted is not None:
             wanted.difference_update(item.pk for item in claimed)
@@ -232,6 +245,12 @@ def _claim(wanted: set[int] | None, due_by: dt.datetime) -> list[OutboxItem]:
     else:
         rest = due.filter(kind=first.kind, key=first.key).exclude(pk=first.pk).order_by("pk")
     return [first, *rest]
+
+
+def _lease(claimed: list[OutboxItem]) -> None:
+    """Keep claimed rows from other workers while they are worked on outside the claim's
+    transaction; a worker that dies meanwhile leaves them due again when the lease ends."""
+    OutboxItem.objects.filter(pk__in=[item.pk for item in claimed]).update(available_at=timezone.now() + LEASE)
 
 
 def _do(claimed: list[OutboxItem]) -> None:
@@ -263,7 +282,10 @@ def _do_one(claimed: list[OutboxItem], kind: Kind | None, payload) -> None:
     try:
         if kind is None:
             raise LookupError(f"no handler for outbox kind {first.kind!r}")
-        with transaction.atomic():
+        if kind.transactional:
+            with transaction.atomic():
+                done = kind.handler(payload) is not False
+        else:  # its own short transactions (claim, record); none around the outside call
             done = kind.handler(payload) is not False
     except Exception as error:  # any failure of the work: rolled back, tried again later
         logger.exception("outbox: %s %s failed", first.kind, first.key)

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import ReportDelivery, VisitAlert
+from .models import ReportDelivery, SetPasswordMail, VisitAlert
 
 
 @admin.register(ReportDelivery)
@@ -22,6 +22,20 @@ class VisitAlertAdmin(admin.ModelAdmin):
     search_fields = ["recipient__username", "last_error"]
     list_select_related = ["visit__store", "recipient"]
     readonly_fields = [f.name for f in VisitAlert._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(SetPasswordMail)
+class SetPasswordMailAdmin(admin.ModelAdmin):
+    """Invitations to set a password: sent, failing (and why), or not needed any more."""
+
+    list_display = ["created_at", "recipient", "status", "attempts", "sent_at", "last_error"]
+    list_filter = ["status"]
+    search_fields = ["recipient__username", "recipient__email", "last_error"]
+    list_select_related = ["recipient"]
+    readonly_fields = [f.name for f in SetPasswordMail._meta.fields]
 
     def has_add_permission(self, request):
         return False

@@ -18,6 +18,7 @@ from stores.models import Store
 
 class DeliveryStatus(models.TextChoices):
     PENDING = "pending", _("Pending")
+    SENDING = "sending", _("Being sent")
     SENT = "sent", _("Sent")
     FAILED = "failed", _("Failed, will retry")
     SKIPPED = "skipped", _("Not needed any more")
@@ -31,6 +32,9 @@ class Delivery(models.Model):
     last_error = models.TextField(_("last error"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    # When a sender claimed the row (status "sending"): the claim is committed before the mail
+    # server is called, and a claim older than the mail server's timeout is a sender that died.
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
 
     class Meta:
         abstract = True
@@ -88,3 +92,20 @@ class VisitAlert(Delivery):
 
     def __str__(self) -> str:
         return f"{self.visit_id} → {self.recipient}"
+
+
+class SetPasswordMail(Delivery):
+    """An invitation to set one's password (a new person, or head office sending the link again):
+    recorded with the change that asks for it, sent once through the outbox."""
+
+    # One per request to send it: asking again sends again, a retried task does not.
+    invite = models.UUIDField(_("invitation"), unique=True, editable=False)
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, verbose_name=_("recipient"))
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("set-password e-mail")
+        verbose_name_plural = _("set-password e-mails")
+
+    def __str__(self) -> str:
+        return f"{self.recipient} · {self.created_at:%Y-%m-%d %H:%M}"

@@ -1,13 +1,13 @@
 """Which e-mails are due, and sending each exactly once.
 
 Exactly once, as far as e-mail allows: a delivery row exists before anything is sent (unique per
-report, week and recipient, or per visit and recipient); sending happens while that row is locked
-(SELECT ... FOR UPDATE SKIP LOCKED) and is marked sent in the same transaction. A doubled beat or
-a second task finds the row locked or sent and does nothing. A worker killed before the mail left
-rolls the transaction back, and the redelivered task (acks_late, reject_on_worker_lost) sends it.
-The one window left is a worker killed after the mail server accepted the message and before the
-commit: that recipient gets the mail twice. No protocol closes that window without the mail
-server's help; it is as narrow as one COMMIT.
+report, week and recipient, per visit and recipient, per invitation); a sender claims it with a
+conditional UPDATE that commits at once (status "sending", healthchecks' claim-then-send), calls the
+mail server with no transaction or lock held, and records the outcome. A doubled beat or a second
+task finds the row claimed or sent and does nothing (or tries later). A sender that dies after its
+claim leaves the row "sending"; once the claim is older than twice the mail server's timeout it is
+open again and sent: if the dead sender had got the mail out, that recipient gets it twice. No
+protocol closes that window without the mail server's help.
 """
 
 from __future__ import annotations
@@ -18,17 +18,17 @@ import zoneinfo
 from collections.abc import Callable
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from observations.models import Visit
 from reports.publication import published_at, published_everywhere_at
+from stores.emails import set_password_message
 from stores.models import Role, Store, User
 from stores.selectors import supervisors_of
 
 from . import emails
-from .models import DeliveryStatus, ReportDelivery, ReportKind, VisitAlert
+from .models import DeliveryStatus, ReportDelivery, ReportKind, SetPasswordMail, VisitAlert
 
 SEND_HOUR = 7  # Monday 07:00 local time
 CATCH_UP = dt.timedelta(hours=24)  # a beat that was down at 07:00 still sends until Tuesday 07:00
@@ -88,7 +88,7 @@ def weekly_report_deliveries_due(now: dt.datetime) -> list[int]:
             for person in head_office
         ]
     ReportDelivery.objects.bulk_create(rows, ignore_conflicts=True)
-    open_rows = ReportDelivery.objects.filter(status__in=[DeliveryStatus.PENDING, DeliveryStatus.FAILED])
+    open_rows = ReportDelivery.objects.filter(_claimable(timezone.now()))
     ids = []
     if due:
         weeks = {week for _store, week in due}
@@ -125,44 +125,113 @@ def alerts_for_visit(visit_id) -> list[int]:
     return list(VisitAlert.objects.filter(visit=visit, status__in=OPEN_STATUSES).values_list("pk", flat=True))
 
 
+class DeliveryBusy(DeliveryFailed):
+    """Another sender holds the row right now: try again in `retry_in` seconds, when its claim
+    has expired if that sender died."""
+
+    def __init__(self, message: str, retry_in: float):
+        super().__init__(message)
+        self.retry_in = retry_in
+
+
+def claim_expiry() -> dt.timedelta:
+    """How old a claim is when its sender is taken for dead: well past the mail server's timeout."""
+    return dt.timedelta(seconds=2 * settings.EMAIL_TIMEOUT + 10)
+
+
+def _claimable(now: dt.datetime) -> Q:
+    return Q(status__in=OPEN_STATUSES) | Q(status=DeliveryStatus.SENDING, claimed_at__lt=now - claim_expiry())
+
+
+def _retry_in(claimed_at: dt.datetime, now: dt.datetime) -> float:
+    return max(1.0, (claimed_at + claim_expiry() - now).total_seconds() + 1)
+
+
+def recipient_reachable(row) -> bool:
+    """Every e-mail's first condition: its recipient is still an active person with an address."""
+    recipient = getattr(row, "recipient", None)
+    return recipient is not None and recipient.is_active and bool(recipient.email)
+
+
 def deliver_once(rows: QuerySet, build: Callable, still_wanted: Callable = lambda row: True) -> str:
-    """Send the e-mail of the one delivery row `rows` selects, at most once: the row is locked
-    (SKIP LOCKED: another worker sending it right now means skip), sent and marked in one
-    transaction. A failure of the mail server is recorded on the row and raised as DeliveryFailed
-    for the caller's retry. Every e-mail of the product goes out through here (report e-mails,
-    alerts, action plan notices, assignment e-mails)."""
-    error: Exception | None = None
-    with transaction.atomic():
-        row = rows.select_for_update(skip_locked=True, of=("self",)).filter(status__in=OPEN_STATUSES).order_by().first()
-        if row is None:
-            return "skipped"  # sent already, or another worker is sending it right now
-        if not still_wanted(row):
-            row.status = DeliveryStatus.SKIPPED
-            row.save(update_fields=["status"])
-            return "skipped"
-        row.attempts += 1
-        try:
-            build(row).send()
-        except Exception as exc:  # any failure of the mail server is recorded and retried
-            row.status = DeliveryStatus.FAILED
-            row.last_error = f"{exc.__class__.__name__}: {exc}"[:2000]
-            error = exc
-        else:
-            row.status = DeliveryStatus.SENT
-            row.sent_at = timezone.now()
-            row.last_error = ""
-        row.save(update_fields=["status", "attempts", "last_error", "sent_at"])
-    if error is not None:
-        raise DeliveryFailed(str(error)) from error
+    """Send the e-mail of the one delivery row `rows` selects, at most once, as healthchecks sends
+    alerts: claim the row with a conditional UPDATE (open, or claimed by a sender long dead) and
+    commit, send without any transaction or row lock held, then record the outcome on the row.
+
+    A row whose recipient is no longer active (or has no address), or that `still_wanted` no longer
+    wants, is marked skipped instead. A failure of the mail server is recorded on the row and raised
+    as DeliveryFailed for the caller's retry; a row another sender holds right now raises
+    DeliveryBusy (retry later). Every e-mail of the product goes out through here: report e-mails,
+    alerts, action-plan notices, assignment e-mails, set-password invitations, webhook notices."""
+    now = timezone.now()
+    row = rows.filter(_claimable(now)).order_by().first()
+    if row is None:
+        claimed_at = rows.filter(status=DeliveryStatus.SENDING).values_list("claimed_at", flat=True).first()
+        if claimed_at is not None:
+            raise DeliveryBusy("another sender is sending this e-mail", _retry_in(claimed_at, now))
+        return "skipped"  # sent already, or not wanted any more
+    model = type(row)
+    claimable = model.objects.filter(_claimable(now), pk=row.pk)
+    if not (recipient_reachable(row) and still_wanted(row)):
+        claimable.update(status=DeliveryStatus.SKIPPED, claimed_at=None)
+        return "skipped"
+    # The claim commits on its own (autocommit) before the mail server is called.
+    if claimable.update(status=DeliveryStatus.SENDING, claimed_at=now, attempts=F("attempts") + 1) != 1:
+        raise DeliveryBusy("another sender claimed this e-mail first", _retry_in(now, now))
+    mine = model.objects.filter(pk=row.pk, status=DeliveryStatus.SENDING, claimed_at=now)
+    try:
+        build(row).send()
+    except Exception as exc:  # any failure of the mail server is recorded and retried
+        mine.update(status=DeliveryStatus.FAILED, last_error=f"{exc.__class__.__name__}: {exc}"[:2000], claimed_at=None)
+        raise DeliveryFailed(str(exc)) from exc
+    mine.update(status=DeliveryStatus.SENT, sent_at=timezone.now(), last_error="", claimed_at=None)
     return "sent"
 
 
 def deliver_report(delivery_id: int) -> str:
-    return deliver_once(ReportDelivery.objects.filter(pk=delivery_id), emails.report_message)
+    return deliver_once(
+        ReportDelivery.objects.filter(pk=delivery_id).select_related("recipient", "store"),
+        emails.report_message,
+        still_wanted=report_still_wanted,
+    )
+
+
+def report_still_wanted(delivery: ReportDelivery) -> bool:
+    """A store's report goes to a person who still manages that store; the digest to head office."""
+    recipient = delivery.recipient
+    if delivery.kind == ReportKind.BRANCH_DIGEST:
+        return recipient.role == Role.HEAD_OFFICE
+    return recipient.role == Role.MANAGER and recipient.stores.filter(pk=delivery.store_id).exists()
 
 
 def deliver_alert(alert_id: int) -> str:
-    # A visit rejected before its alert went out no longer counts: no alert.
     return deliver_once(
-        VisitAlert.objects.filter(pk=alert_id), emails.alert_message, still_wanted=lambda alert: alert.visit.is_counted
+        VisitAlert.objects.filter(pk=alert_id).select_related("recipient", "visit__store"),
+        emails.alert_message,
+        still_wanted=alert_still_wanted,
+    )
+
+
+def alert_still_wanted(alert: VisitAlert) -> bool:
+    """A visit rejected before its alert went out no longer counts: no alert; nor to someone who
+    no longer supervises the store's region (or left head office)."""
+    recipient = alert.recipient
+    if not alert.visit.is_counted:
+        return False
+    return (
+        recipient.role == Role.HEAD_OFFICE
+        or supervisors_of(alert.visit.store.region_id).filter(pk=recipient.pk).exists()
+    )
+
+
+def deliver_set_password(*, invite: str, user_id: int) -> str:
+    """The invitation stores.services.user_invite recorded: its row is made on the first attempt
+    (one per invitation, so a retry never sends it twice), then sent once."""
+    recipient = User.objects.filter(pk=user_id).first()
+    if recipient is None:
+        return "skipped"
+    SetPasswordMail.objects.get_or_create(invite=invite, defaults={"recipient": recipient})
+    return deliver_once(
+        SetPasswordMail.objects.filter(invite=invite).select_related("recipient"),
+        lambda mail: set_password_message(mail.recipient),
     )

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from core import outbox
 from observations.events import VISIT_COUNTED
+from stores.services import SET_PASSWORD_EMAIL
 
 from . import services
 
@@ -31,9 +32,12 @@ def queue_weekly_reports(now: str | None = None) -> int:
     return len(due)
 
 
-@shared_task(acks_late=True, ignore_result=True, **RETRY)
-def deliver_report(delivery_id: int) -> str:
-    return services.deliver_report(delivery_id)
+@shared_task(bind=True, acks_late=True, ignore_result=True, **RETRY)
+def deliver_report(self, delivery_id: int) -> str:
+    try:
+        return services.deliver_report(delivery_id)
+    except services.DeliveryBusy as busy:  # another sender's claim: look again when it has expired
+        raise self.retry(countdown=busy.retry_in) from busy
 
 
 LOW_SCORE_ALERT = "low_score_alert"
@@ -64,4 +68,13 @@ def _send_alert(payload: dict) -> bool:
         services.deliver_alert(payload["alert"])
     except services.DeliveryFailed:
         return False  # recorded on the alert; the outbox tries again with backoff
+    return True
+
+
+@outbox.handler(SET_PASSWORD_EMAIL, transactional=False)
+def _send_set_password_email(payload: dict) -> bool:
+    try:
+        services.deliver_set_password(invite=payload["invite"], user_id=payload["user"])
+    except services.DeliveryFailed:
+        return False  # recorded on the row; the outbox tries again with backoff
     return True

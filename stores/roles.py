@@ -28,6 +28,7 @@ HEAD_OFFICE_PERMISSIONS: dict[tuple[str, str], tuple[str, ...]] = {
     # planning (per-shopper capacity is set here), photos. Read only, except the capacities.
     ("notifications", "reportdelivery"): ("view",),
     ("notifications", "visitalert"): ("view",),
+    ("notifications", "setpasswordmail"): ("view",),
     ("coaching", "actionplan"): ("view",),
     ("coaching", "plannotice"): ("view",),
     ("planning", "wave"): ("view",),

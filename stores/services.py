@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable
 
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
+
+from core import outbox
 
 from .models import Region, Role, Store, User
 from .roles import HEAD_OFFICE_GROUP, head_office_permission_codenames, scope_of
@@ -94,10 +97,14 @@ def store_close(*, store: Store) -> Store:
     return store
 
 
-def user_invite(*, user: User) -> None:
-    """Send the user an e-mail with a link to set their password, once this transaction commits
-    (a new person never gets a password in a file). A broker that is down does not fail the caller."""
-    from .tasks import send_set_password_email
+# The outbox kind of the set-password invitation (its handler: notifications.tasks).
+SET_PASSWORD_EMAIL = "set_password_email"  # noqa: S105  (an outbox kind, not a password)
 
-    user_id = user.pk
-    transaction.on_commit(lambda: send_set_password_email.delay(user_id), robust=True)
+
+def user_invite(*, user: User) -> None:
+    """Have the user sent an e-mail with a link to set their password: recorded in the outbox in
+    this transaction (a new person never gets a password in a file), sent once by a worker after
+    the commit (notifications), retried while the mail server fails, and on record in the admin.
+    A broker that is down delays it until the outbox sweep; it never loses it."""
+    invite = str(uuid.uuid4())  # each request sends once; asking again sends again
+    outbox.record(outbox.Work(SET_PASSWORD_EMAIL, invite, {"user": user.pk, "invite": invite}))

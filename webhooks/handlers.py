@@ -11,6 +11,7 @@ from coaching.events import PLAN_STATE_CHANGED
 from coaching.models import ActionPlan
 from core import outbox
 from notifications.services import DeliveryFailed, deliver_once
+from stores.models import Role
 
 from .delivery import DISABLED_NOTICE
 from .events import action_plan_data, emit
@@ -41,7 +42,9 @@ def _plan_event(payload: dict) -> None:
 def _send_disabled_notice(payload: dict) -> bool:
     try:
         deliver_once(
-            DisabledNotice.objects.filter(pk=payload["notice"]).select_related("endpoint", "recipient"), message
+            DisabledNotice.objects.filter(pk=payload["notice"]).select_related("endpoint", "recipient"),
+            message,
+            still_wanted=lambda notice: notice.recipient.role == Role.HEAD_OFFICE,
         )
     except DeliveryFailed:
         return False

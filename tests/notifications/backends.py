@@ -23,3 +23,31 @@ class SlowFileBackend(FileBackend):
 class BrokenBackend(FileBackend):
     def send_messages(self, email_messages):
         raise ConnectionRefusedError("mail server refused the connection")
+
+
+class ClaimWitnessBackend(FileBackend):
+    """Records, at the moment of sending, whether a transaction is open in the sending thread and
+    what another database connection sees of the delivery rows (claim-then-send)."""
+
+    seen: list[dict] = []
+
+    def send_messages(self, email_messages):
+        import threading
+
+        from django.db import connection
+
+        from notifications.models import ReportDelivery
+
+        observed: dict = {"in_transaction": connection.in_atomic_block}
+
+        def look() -> None:
+            try:
+                observed["statuses"] = list(ReportDelivery.objects.values_list("status", flat=True))
+            finally:
+                connection.close()
+
+        other = threading.Thread(target=look)
+        other.start()
+        other.join(timeout=30)
+        type(self).seen.append(observed)
+        return len(email_messages)

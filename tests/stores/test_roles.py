@@ -27,6 +27,7 @@ GRANTING_MIGRATIONS = [
     "stores.migrations.0003_head_office_group",
     "sso.migrations.0002_head_office_permissions",
     "notifications.migrations.0002_head_office_permissions",
+    "notifications.migrations.0004_head_office_reads_set_password_mails",
     "coaching.migrations.0002_head_office_permissions",
     "planning.migrations.0003_head_office_permissions",
     "core.migrations.0003_head_office_permissions",
