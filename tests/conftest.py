@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import logging
+
 import pytest
 from hypothesis import settings as hypothesis_settings
 
@@ -105,3 +107,35 @@ def submissions_leave_rollups_to_the_outbox(monkeypatch):
     submission_sql._statement.cache_clear()
     yield
     submission_sql._statement.cache_clear()  # before the parts come back: built again with them
+
+
+class ServerErrorLog(logging.Handler):
+    """Every 500 the app logs while the tests run (django.request: the test client, live servers in
+    this process; django.server: the development server)."""
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.ERROR)
+        self.records: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if getattr(record, "status_code", None) == 500:
+            self.records.append(record.getMessage())
+
+
+SERVER_ERRORS = ServerErrorLog()
+SERVER_LOGGERS = ("django.request", "django.server")
+
+
+@pytest.fixture(autouse=True)
+def no_server_error_in_the_log():
+    """No test may make the app answer 500, whatever the test itself asserts: a 500 in the server's
+    log fails the test that caused it (CI runs every test, so CI fails on any 500)."""
+    for name in SERVER_LOGGERS:  # again for each test: a test that reconfigures logging drops it
+        logger = logging.getLogger(name)
+        if SERVER_ERRORS not in logger.handlers:
+            logger.addHandler(SERVER_ERRORS)
+    before = len(SERVER_ERRORS.records)
+    yield
+    new = SERVER_ERRORS.records[before:]
+    if new:
+        pytest.fail("the app answered 500: " + "; ".join(new[:5]), pytrace=False)

@@ -4,6 +4,7 @@ stores obeys every rule."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import uuid
 
 import pytest
@@ -13,22 +14,24 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rest_framework.test import APIClient
 
+from core.text import encodable
 from observations import scoring
 from observations.models import Visit
 from stores.models import Role
 
 from ..factories import RegionFactory, StoreFactory, UserFactory
+from ..strategies import hostile_text
 
 anything = st.recursive(
     st.none()
     | st.booleans()
     | st.integers(-(2**40), 2**40)
     | st.floats(allow_nan=False, allow_infinity=False)
-    | st.text(max_size=20),
-    lambda children: st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=10), children, max_size=3),
+    | hostile_text(20),
+    lambda children: st.lists(children, max_size=3) | st.dictionaries(hostile_text(10), children, max_size=3),
     max_leaves=8,
 )
-seconds = st.one_of(st.none(), st.integers(-5, 4000), st.text(max_size=4))
+seconds = st.one_of(st.none(), st.integers(-5, 4000), hostile_text(4))
 
 
 @st.composite
@@ -44,7 +47,7 @@ def interactions(draw) -> dict:
         "response_seconds": draw(seconds),
         "response_quality": draw(st.one_of(st.none(), st.integers(-1, 7))),
         "special_request": draw(st.booleans()),
-        "notes": draw(st.text(max_size=30)),
+        "notes": draw(hostile_text(30)),
     }
     dropped = draw(st.sets(st.sampled_from(sorted(item)), max_size=2))
     return {key: value for key, value in item.items() if key not in dropped}
@@ -54,11 +57,11 @@ def interactions(draw) -> dict:
 def visits(draw) -> dict:
     start = timezone.now() - dt.timedelta(minutes=draw(st.integers(-30, 90 * 24 * 60)))
     return {
-        "id": draw(st.one_of(st.uuids().map(str), st.text(max_size=10))),
-        "store": draw(st.sampled_from(["ber-mitte", "nowhere", ""])),
+        "id": draw(st.one_of(st.uuids().map(str), hostile_text(10))),
+        "store": draw(st.one_of(st.sampled_from(["ber-mitte", "nowhere", ""]), hostile_text(10))),
         "started_at": start.isoformat(),
         "ended_at": (start + dt.timedelta(minutes=draw(st.integers(-10, 300)))).isoformat(),
-        "notes": draw(st.text(max_size=40)),
+        "notes": draw(hostile_text(40)),
         "latitude": draw(st.one_of(st.none(), st.floats(-100, 100, allow_nan=False))),
         "longitude": draw(st.one_of(st.none(), st.floats(-200, 200, allow_nan=False))),
         "interactions": draw(st.lists(interactions(), max_size=4)),
@@ -75,12 +78,15 @@ def test_any_payload_gets_a_clear_answer_and_only_valid_visits_are_stored(body):
     client = APIClient()
     client.force_authenticate(shopper)
 
-    response = client.post(reverse("visit-list"), body, format="json")
+    # As a phone's JSON library writes it: a lone surrogate travels as its \ud800 escape.
+    raw = json.dumps(body).encode("ascii")
+    response = client.generic("POST", reverse("visit-list"), raw, content_type="application/json")
 
     assert response.status_code in (200, 201, 400, 409), response.content[:500]
     if response.status_code == 400:
         errors = response.json()
         assert errors and all(isinstance(message, str) and message for message in errors.values())
+        assert all(encodable(key) and encodable(message) for key, message in errors.items())
     if response.status_code == 201:
         visit = Visit.objects.get(pk=uuid.UUID(body["id"]))
         recomputed = scoring.visit_scores([i.values() for i in visit.interactions.all()])
