@@ -323,11 +323,13 @@ def difference_of_rates(before: RateSample, after: RateSample) -> Difference:
         return Difference(
             None if before.rate is None else 100 * before.rate,
             None if after.rate is None else 100 * after.rate,
-            before.n,
-            after.n,
+            before.n_visits,
+            after.n_visits,
         )
     se, df = _welch(before.variance, before.n_visits, after.variance, after.n_visits)
-    return _tested(before.rate, after.rate, before.n, after.n, se, df, scale=100.0)
+    # n_before/n_after are visits, the units the rate is tested over (a count of customers next to
+    # the visits would tell a manager a supervisor's walk from a shopper's visit)
+    return _tested(before.rate, after.rate, before.n_visits, after.n_visits, se, df, scale=100.0)
 
 
 # --- A report's calls as a family -------------------------------------------------------------------

@@ -75,10 +75,7 @@ def _sentence(call: ChangeCall) -> str:
         "n_after": difference.n_after,
     }
     direction = difference.direction
-    if call.is_rate:
-        values["n"] = _("customers observed: %(n_before)s last week, %(n_after)s this week") % values
-    else:
-        values["n"] = _("visits counted: %(n_before)s last week, %(n_after)s this week") % values
+    values["n"] = _("visits counted: %(n_before)s last week, %(n_after)s this week") % values
     if direction == "rise":
         return _("%(figure)s rose from %(before)s to %(after)s (%(n)s).") % values
     if direction == "fall":

@@ -84,6 +84,7 @@ def test_three_visits_whose_customers_agree_are_three_observations_not_thirty():
     after = RateSample.of([(10, 10), (10, 10), (10, 10)])
     difference = difference_of_rates(before, after)
     assert (difference.before, difference.after) == pytest.approx((66.667, 100.0), abs=0.001)
+    assert (difference.n_before, difference.n_after) == (3, 3)  # visits, never a count of customers
     assert difference.p_value == pytest.approx(0.42, abs=0.01)
     assert difference.low < 0 < difference.high
     assert not difference.meaningful
