@@ -14,8 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from project.middleware import locked_out
-from project.throttling import FailedLoginThrottle
+from core.throttling import FailedLoginThrottle, locked_out
 from stores.selectors import stores_visible_to
 
 from . import serializers as s

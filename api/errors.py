@@ -13,7 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler, set_rollback
 
 from core.errors import DomainError
-from project.middleware import throttled_message
+from core.throttling import throttled_message
 
 from .serializers import ErrorSerializer
 

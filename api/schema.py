@@ -10,7 +10,7 @@ NOT_FOUND = {
 
 def document_not_found(result, generator, request, public):
     """Every operation addressing an object by a path segment may answer 404 (unknown or outside
-    the user's scope, DESIGN.md): declared here so that no view can forget it."""
+    the user's scope, docs/product.md): declared here so that no view can forget it."""
     for operations in result.get("paths", {}).values():
         for operation in operations.values():
             if not isinstance(operation, dict):

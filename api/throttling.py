@@ -16,7 +16,7 @@ import redis
 from django.conf import settings
 from rest_framework.throttling import ScopedRateThrottle
 
-from project.throttling import ClientAddressMixin
+from core.throttling import ClientAddressMixin
 
 # KEYS[1]: the user's key; ARGV[1]: the window in ms; ARGV[2]: the number of requests allowed in it.
 # Returns 0 when the request is allowed (and counts it), else the milliseconds until it would be.

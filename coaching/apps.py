@@ -8,6 +8,7 @@ class CoachingConfig(AppConfig):
 
     def ready(self) -> None:
         from . import (
+            briefing,  # noqa: F401  (adds what to work on to the store report page)
             notices,  # noqa: F401  (registers the outbox kind of plan e-mails)
             personal_data,
         )

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from observations import scoring
+from reports import page_sections
 from stores.models import Store
 
 from .focus import what_to_work_on
@@ -31,3 +32,18 @@ def week_briefing(
 def plan_of_week(*, store: Store, week_start: dt.date) -> ActionPlan | None:
     """The action plan the week opened, if any (the report links to it)."""
     return ActionPlan.objects.filter(store=store, week_start=week_start).first()
+
+
+@page_sections.register
+def _store_report_section(week: page_sections.StoreWeek) -> dict:
+    """The store report page's "what to work on" and its link to the week's action plan."""
+    return {
+        "briefing": week_briefing(
+            store=week.store,
+            week_start=week.week_start,
+            approved_only=week.approved_only,
+            scores=week.scores,
+            rubric=week.rubric,
+        ),
+        "plan": plan_of_week(store=week.store, week_start=week.week_start),
+    }

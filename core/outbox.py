@@ -52,6 +52,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from celery import shared_task
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -186,8 +187,6 @@ def kick(ids: Sequence[int]) -> None:
     than OASIS_OUTBOX_KICK_SECONDS ago. Called after commit; never fails the caller: if the broker
     does not answer (bounded by the broker's connect and socket timeouts, no retries), the items
     wait for the sweep."""
-    from .tasks import run_outbox
-
     global _next_kick
     now = time.monotonic()
     if now < _next_kick:  # another commit of this process kicked meanwhile: its kick covers these
@@ -307,3 +306,18 @@ def _postpone(claimed: list[OutboxItem], error: str) -> None:
     OutboxItem.objects.filter(pk__in=[item.pk for item in claimed]).update(
         attempts=attempts, last_error=error[:2000], available_at=timezone.now() + delay
     )
+
+
+# The Celery tasks (core.tasks, where Celery finds them, names them; they live here so that the
+# kick above needs no import of the module that imports this one).
+@shared_task(name="core.tasks.run_outbox", acks_late=True, ignore_result=True)
+def run_outbox(ids: list[int] | None = None) -> int:
+    """The kick after a commit: do whatever is due, the work of the commits since the last kick
+    with it (`ids`, the kicking commit's own items, are among it; the sweep covers a lost kick)."""
+    return run()
+
+
+@shared_task(name="core.tasks.sweep_outbox", acks_late=True, ignore_result=True)
+def sweep_outbox() -> int:
+    """Run by beat every OASIS_OUTBOX_SWEEP_SECONDS: whatever is due and no worker is doing."""
+    return run(limit=100_000)

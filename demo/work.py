@@ -23,7 +23,6 @@ from coaching.models import ActionPlan, PlanState
 from coaching.selectors import managers_of
 from coaching.services import plan_decide, plan_submit, plans_open_for_published_weeks, plans_open_for_week
 from core import outbox
-from observations import demo as visits_demo
 from observations.models import ObserverRole, Visit, VisitQuestion, VisitStatus
 from observations.review import question_answer, visit_ask_question, visit_review
 from observations.services import VisitInput, visit_submit
@@ -35,6 +34,8 @@ from planning.services import WaveInput, assignment_link_visit, wave_create, wav
 from reports.periods import monday_of
 from stores.models import Store, User
 from stores.selectors import supervisors_of
+
+from . import visits as visits_demo
 
 NAMESPACE = uuid.UUID("0b6c1a9e-7d4f-4e43-8f58-5b1e0a2d9c37")
 WAVE_NAME = "Demo wave"

@@ -106,7 +106,7 @@ class Rubric(models.Model):
 
     @classmethod
     def in_force(cls) -> Rubric:
-        """The newest version: the one new visits are scored with. Version 1 (DESIGN.md's defaults)
+        """The newest version: the one new visits are scored with. Version 1 (the defaults of docs/product.md)
         comes with the migrations; should it be missing (a flushed database), it is recreated.
 
         Every submission asks for it, so it is cached; saving or deleting a rubric drops the

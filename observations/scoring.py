@@ -1,6 +1,6 @@
 """The reference scoring of Service Oasis, as pure functions over plain values.
 
-This module is the definition of every score the app shows (see DESIGN.md, "Scoring"). It needs
+This module is the definition of every score the app shows (see docs/product.md, "Scoring"). It needs
 no database: the rubric's parameters come in as a `RubricParams`, observations as
 `InteractionValues`, and everything returned is a float in 0..100 or None where a dimension has
 no score (nothing was asked).
@@ -24,7 +24,7 @@ SHRINKAGE_VISITS = 3
 
 @dataclass(frozen=True)
 class RubricParams:
-    """The tunable parts of the scoring; version 1's defaults are DESIGN.md's."""
+    """The tunable parts of the scoring; version 1's defaults are those of docs/product.md."""
 
     greeting_weight: float = 0.30
     smile_weight: float = 0.20

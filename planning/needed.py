@@ -1,6 +1,6 @@
 """How many visits a store needs for the wave's target: plain numbers in, plain numbers out.
 
-The target is DESIGN.md's 95% t-interval of a store's SOI over its visits: with n visits whose SOIs
+The target is docs/product.md's 95% t-interval of a store's SOI over its visits: with n visits whose SOIs
 spread with sample standard deviation s, the interval's half-width is
 
     half_width(n, s) = t_{0.975, n-1} * s / sqrt(n)

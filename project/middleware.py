@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import math
 import sys
 import time
 from collections.abc import Callable
@@ -15,9 +14,9 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from core.text import strict_int
+from core.throttling import wants_json
 from stores.models import Role
 
 logger = logging.getLogger(__name__)
@@ -27,10 +26,6 @@ IDLE_LIMIT_SECONDS = {Role.HEAD_OFFICE: 30 * 60, Role.SUPERVISOR: 30 * 60}
 ABSOLUTE_LIMIT_SECONDS = 12 * 3600
 IDLE_REFRESH_SECONDS = 60
 RETRY_AFTER_SECONDS = 10
-
-
-def wants_json(request: HttpRequest) -> bool:
-    return request.path.startswith("/api/") or "application/json" in request.headers.get("Accept", "")
 
 
 def _is_outage(exception: Exception) -> bool:
@@ -114,41 +109,6 @@ def redirect_to_login(request: HttpRequest) -> HttpResponse:
     if wants_json(request):
         return JsonResponse({"detail": _("Your session has expired. Please log in again.")}, status=401)
     return redirect(f"/accounts/login/?next={request.path}")
-
-
-def locked_out(request: HttpRequest, credentials: dict | None = None, *args, **kwargs) -> HttpResponse:
-    """What a locked-out login or token request gets: 429 with a plain reason."""
-    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
-    message = _("Too many failed log-in attempts. Please wait %(minutes)d minutes and try again.") % {
-        "minutes": minutes
-    }
-    if wants_json(request):
-        response: HttpResponse = JsonResponse({"detail": message, "code": "locked_out"}, status=429)
-    else:
-        response = HttpResponse(render_to_string("503.html", {"message": message}), status=429)
-    response["Retry-After"] = str(int(settings.AXES_COOLOFF_TIME.total_seconds()))
-    return response
-
-
-def throttled_message(wait: float | None) -> str:
-    seconds = max(1, math.ceil(wait or 1))
-    return ngettext(
-        "Too many requests from your address. Please try again in %(seconds)d second.",
-        "Too many requests from your address. Please try again in %(seconds)d seconds.",
-        seconds,
-    ) % {"seconds": seconds}
-
-
-def too_many_requests(request: HttpRequest, wait: float | None) -> HttpResponse:
-    """The answer to a request over a rate limit: 429 with a plain reason and Retry-After, as a
-    page or as JSON (the API's throttles answer in the same shape, see api.errors)."""
-    message = throttled_message(wait)
-    if wants_json(request):
-        response: HttpResponse = JsonResponse({"detail": message, "code": "throttled"}, status=429)
-    else:
-        response = HttpResponse(render_to_string("503.html", {"message": message}), status=429)
-    response["Retry-After"] = str(max(1, math.ceil(wait or 1)))
-    return response
 
 
 class RequestSizeLimitMiddleware:

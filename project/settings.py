@@ -192,7 +192,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_HTTP_RESPONSE_CODE = 429
-AXES_LOCKOUT_CALLABLE = "project.middleware.locked_out"
+AXES_LOCKOUT_CALLABLE = "core.throttling.locked_out"
 # One answer to "which address is the client?" (core.client_address) for axes, the attempt
 # limiter and the API's throttles.
 AXES_CLIENT_IP_CALLABLE = "core.client_address.client_address"

@@ -7,11 +7,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from api.tokens import device_tokens_revoke
+from core.throttling import FailedLoginThrottle, too_many_requests
 from stores.models import Role
 
 from . import navigation, start
-from .middleware import too_many_requests
-from .throttling import FailedLoginThrottle
 
 
 @login_required

@@ -1,7 +1,7 @@
 """Is a change real? Plain statistics on plain values, without Django.
 
-The reports call a rise or a fall only when it is statistically meaningful (DESIGN.md, "Changes are
-called only when real, and the calls are calibrated"):
+The reports call a rise or a fall only when it is statistically meaningful (docs/product.md,
+"What the calls mean, and their error rates"):
 
 - scores (the SOI and the four dimensions) are means over visits, so two periods are compared with
   Welch's t-test on the visit scores. A visit's score is never taken as known to better than

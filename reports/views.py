@@ -12,7 +12,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from coaching.briefing import plan_of_week, week_briefing
 from observations import scoring
 from stores.models import Region, Role
 from stores.selectors import regions_supervised_by, stores_reportable_to
@@ -20,6 +19,7 @@ from stores.selectors import regions_supervised_by, stores_reportable_to
 from . import charts
 from .branches import BRANCH_PAGE_SIZE, branch_report, branch_stores
 from .figures import FEW_VISITS, rubric_in_force
+from .page_sections import StoreWeek, store_week_context
 from .params import ReportParamError, parse_approved_only, parse_period, parse_sort, store_report_week
 from .periods import week_label
 from .publication import Audience, WeekNotPublished, is_published, latest_published_week, published_at
@@ -107,14 +107,16 @@ def store_report(request: HttpRequest, code: str) -> HttpResponse:
             "week": _week_context(report.week_start),
             "changes": describe_changes(report),
             "calls_meaning": calls_meaning(),
-            "briefing": week_briefing(
-                store=store,
-                week_start=report.week_start,
-                approved_only=approved_only,
-                scores={name: report.figures.dimension(name) for name in scoring.DIMENSIONS},
-                rubric=rubric_in_force(),
+            # What to work on and the week's action plan (coaching), without naming coaching here.
+            **store_week_context(
+                StoreWeek(
+                    store=store,
+                    week_start=report.week_start,
+                    approved_only=approved_only,
+                    scores={name: report.figures.dimension(name) for name in scoring.DIMENSIONS},
+                    rubric=rubric_in_force(),
+                )
             ),
-            "plan": plan_of_week(store=store, week_start=report.week_start),
             "dimensions": [
                 (
                     labels[name],

@@ -2,7 +2,7 @@ from django.db import migrations
 
 
 def create_version_1(apps, schema_editor):
-    # Version 1 is DESIGN.md's reference rubric; the model's defaults are its values.
+    # Version 1 is the reference rubric of docs/product.md; the model's defaults are its values.
     Rubric = apps.get_model("observations", "Rubric")
     Rubric.objects.get_or_create(version=1)
 

@@ -1,4 +1,4 @@
-"""The reference scoring of DESIGN.md, checked against hand-computed values at every boundary."""
+"""The reference scoring of docs/product.md, checked against hand-computed values at every boundary."""
 
 from __future__ import annotations
 

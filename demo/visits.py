@@ -16,9 +16,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from . import plausibility
-from .models import Interaction, Rubric, Visit, VisitStatus
-from .services import InteractionInput, VisitInput, build_visit
+from observations import plausibility
+from observations.models import Interaction, Rubric, Visit, VisitStatus
+from observations.services import InteractionInput, VisitInput, build_visit
 
 NAMESPACE = uuid.UUID("6f1c7a52-4d0e-4b9a-9a8e-2c1f0f5d8e11")
 

@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from observations import demo
+from demo import visits as demo
 from observations.models import Interaction, Rubric, Visit
 from reports.rollups import rebuild_store
 from stores.models import Region, Role, Store, User
