@@ -17,6 +17,8 @@ install: $(BIN)/python
 install-dev: $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 
+# Links in the demo's e-mails point at the address it serves on.
+demo: export SITE_URL ?= http://$(HOST):$(PORT)
 demo: install
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput
 	DEBUG=1 $(BIN)/python manage.py seed_demo

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.formats import get_format
@@ -61,6 +62,11 @@ def wave_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "assignments": assignments,
         "may_edit": request.user.role == Role.HEAD_OFFICE and wave.is_draft,
     }
+    if context["may_edit"]:
+        # What publishing does, said before it is done: how many assignments reach how many shoppers.
+        context["publish_counts"] = assignments.exclude(shopper=None).aggregate(
+            assignments=Count("pk"), shoppers=Count("shopper", distinct=True)
+        ) | {"open": assignments.filter(shopper=None).count()}
     return render(request, "planning/wave_detail.html", context)
 
 

@@ -169,3 +169,11 @@ def test_the_wave_page_says_the_visits_reach_the_target_with_ninety_percent_assu
     client.force_login(head_office)
     page = client.get(reverse("planning:wave", args=[planned_wave.pk]), headers={"accept-language": language})
     assert assurance in page.content.decode()
+
+
+def test_publishing_asks_first_with_the_number_of_assignments_and_shoppers(client, head_office, planned_wave):
+    assigned = Assignment.objects.filter(wave=planned_wave).exclude(shopper=None)
+    shoppers = assigned.values("shopper").distinct().count()
+    client.force_login(head_office)
+    page = client.get(reverse("planning:wave", args=[planned_wave.pk])).content.decode()
+    assert f'data-confirm="Publish {assigned.count()} assignments to {shoppers} shoppers?' in page
