@@ -142,7 +142,10 @@ def test_head_office_sees_all_plans_and_which_are_overdue(client, head_office, s
     body = client.get(reverse("coaching:plans")).content.decode()
     assert "Berlin Mitte" in body and "Zürich HB" in body
     assert "1 plan is overdue." in body
-    assert "Did the plans work?" in body
+    assert "What changed after the plans?" in body
+    assert "not proof that the plan caused it" in body
+    german = client.get(reverse("coaching:plans"), headers={"accept-language": "de"}).content.decode()
+    assert "Was hat sich nach den Plänen verändert?" in german
 
 
 def test_an_overdue_plan_reminds_its_managers_once(store, plan_manager):
