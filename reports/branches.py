@@ -46,7 +46,7 @@ from .models import StoreWeekRollup
 from .params import MAX_PAGE, ReportParamError, parse_code
 from .periods import Period, trend_weeks
 from .publication import published_at
-from .rollups import Totals, mean_soi
+from .totals import Totals, mean_soi
 
 
 def branch_stores(user: User, region_code: str | None) -> QuerySet[Store]:

@@ -15,7 +15,7 @@ from observations import scoring
 from observations.models import Rubric, counting_scope
 
 from .models import RegionWeekRollup, StoreWeekRollup
-from .rollups import ROLLUP_FIELDS, Totals, mean_soi
+from .totals import ROLLUP_FIELDS, Totals, mean_soi
 
 # Below this many visits a store's figures are marked as resting on too few visits: fewer visits
 # than the shrinkage adds, so its league position is mostly the company mean.

@@ -14,7 +14,7 @@ from django.db.models import Count, Q
 from observations import scoring
 from observations.models import Visit
 
-from .rollups import HOVERING_APPROACHES_FROM, SMILING_FROM
+from .totals import HOVERING_APPROACHES_FROM, SMILING_FROM
 
 SCORE_COLUMNS = ("soi", *(f"{name}_score" for name in scoring.DIMENSIONS))
 # the rates of the reports, as the rollups count them, per visit

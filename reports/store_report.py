@@ -31,8 +31,8 @@ from .models import StoreWeekRollup
 from .notes import Note, notes_of
 from .periods import trend_weeks, week_label
 from .publication import Audience, WeekNotPublished, published_at, published_everywhere_at
-from .rollups import Totals
 from .samples import VisitScores, visit_scores_by_week
+from .totals import Totals
 
 
 @dataclass(frozen=True)

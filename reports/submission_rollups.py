@@ -1,7 +1,7 @@
 """A new visit's share of its store-week's and region-week's rollups, added in the statement that
 stores the visit (PostgreSQL, `observations.submission_sql`).
 
-The sums, counts and seconds of the rollups merge by addition (`rollups.Totals`), so a new visit
+The sums, counts and seconds of the rollups merge by addition (`totals.Totals`), so a new visit
 adds its own to the rows of its store-week and region-week (one upsert each) instead of a worker
 recomputing the store-week from all its visits and the region-week from all its stores afterwards:
 the figures are current when the visit commits, and a submission records no follow-up work for
@@ -35,13 +35,13 @@ from observations.submission_sql import Part
 from stores.models import Store
 
 from .models import RegionWeekRollup, StoreWeekRollup
-from .rollups import INTERACTION_VALUES, LIST_FIELDS, MAX_FIELDS, SUM_FIELDS, Totals, scopes_of
+from .totals import INTERACTION_VALUES, LIST_FIELDS, MAX_FIELDS, SUM_FIELDS, Totals, scopes_of
 
 NAME = "rollup"
 
 
 def _totals(visit: Visit, interactions: Sequence[Interaction]) -> Totals:
-    """The visit's share, by the same rules as a recomputation (`rollups.accumulate`)."""
+    """The visit's share, by the same rules as a recomputation (`totals.accumulate`)."""
     totals = Totals()
     totals.add_visit(
         {

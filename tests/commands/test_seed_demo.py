@@ -10,7 +10,7 @@ from django.core.management import call_command
 from observations import scoring
 from observations.models import Interaction, Visit
 from reports.models import StoreWeekRollup
-from reports.rollups import INTERACTION_VALUES, VISIT_VALUES, accumulate
+from reports.totals import INTERACTION_VALUES, VISIT_VALUES, accumulate
 from stores.models import Store, User
 
 pytestmark = pytest.mark.django_db

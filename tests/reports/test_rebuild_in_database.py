@@ -13,7 +13,8 @@ from django.utils import timezone
 from observations.review import visit_review
 from reports import rollups
 from reports.models import StoreWeekRollup
-from reports.rollups import Totals, rebuild_all, rebuild_all_in_database, rebuild_store, refresh_store_week
+from reports.rollups import rebuild_all, rebuild_all_in_database, rebuild_store, refresh_store_week
+from reports.totals import Totals
 
 from ..factories import StoreFactory, UserFactory, interaction_input, submit_visit
 

@@ -14,7 +14,7 @@ from django.core.management.base import CommandError
 from observations import scoring
 from observations.models import Interaction, RollupScope, Visit, VisitStatus
 from reports.models import RegionWeekRollup, StoreWeekRollup
-from reports.rollups import Totals
+from reports.totals import Totals
 from stores.models import Store
 
 from ..factories import StoreFactory, UserFactory, interaction_input

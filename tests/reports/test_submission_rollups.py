@@ -15,8 +15,8 @@ from core.models import OutboxItem
 from observations.models import RollupScope, Visit
 from reports import rollups
 from reports.models import RegionWeekRollup, StoreWeekRollup
-from reports.rollups import Totals
 from reports.tasks import ROLLUP_REFRESH
+from reports.totals import Totals
 
 from ..factories import StoreFactory, UserFactory
 from .conftest import PERFECT, W11, review, visit
