@@ -44,8 +44,8 @@ from observations import scoring  # noqa: E402
 from planning import needed  # noqa: E402
 from reports.calls import change_calls  # noqa: E402
 from reports.figures import figures_of  # noqa: E402
-from reports.totals import Totals  # noqa: E402
 from reports.significance import family_control  # noqa: E402
+from reports.totals import Totals  # noqa: E402
 from stores.models import Store  # noqa: E402
 
 RULES = ("none", "holm", "gate-holm")  # "gate-holm" is the product's
