@@ -8,6 +8,7 @@ from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from core.errors import DomainError
 from core.history import HistoryAdmin
 from stores.models import Role
 
@@ -17,7 +18,6 @@ from .plausibility import flag_description
 from .review import (
     ReviewConflict,
     ReviewNotAllowed,
-    SelfReview,
     visit_rescore,
     visit_review,
     visit_reviewed_text_check,
@@ -86,15 +86,9 @@ class RubricAdmin(HistoryAdmin):
 CORRECTABLE_FIELDS = list(OBSERVED_FIELDS)
 
 
-def text_edit_refusal(error: Exception) -> str:
-    """The sentence an admin form shows when the review rules refuse a change of managers' text."""
-    if isinstance(error, VisitInvalid):
-        return " ".join(error.errors.values())
-    if isinstance(error, SelfReview):
-        return str(_("Nobody reviews their own visit, nor changes what managers read of it."))
-    if isinstance(error, ReviewConflict):
-        return error.message
-    return str(_("You may not review this visit."))
+def refusal(error: DomainError) -> str:
+    """A domain error's words, for an admin form (its own fields are not the service's)."""
+    return " ".join(error.body().values())
 
 
 class InteractionFormSet(forms.BaseInlineFormSet):
@@ -109,8 +103,8 @@ class InteractionFormSet(forms.BaseInlineFormSet):
             return
         try:
             visit_reviewed_text_check(visit=self.instance, editor=self.editor, note=self.data.get("reason", ""))
-        except (VisitInvalid, ReviewNotAllowed, ReviewConflict) as error:
-            raise forms.ValidationError(text_edit_refusal(error)) from None
+        except DomainError as error:
+            raise forms.ValidationError(refusal(error)) from None
 
 
 class InteractionForm(forms.ModelForm):
@@ -178,8 +172,8 @@ class VisitForm(forms.ModelForm):
         if "reviewed_notes" in self.changed_data:
             try:
                 visit_reviewed_text_check(visit=self.instance, editor=self.editor, note=cleaned.get("reason", ""))
-            except (VisitInvalid, ReviewNotAllowed, ReviewConflict) as error:
-                self.add_error("reviewed_notes", text_edit_refusal(error))
+            except DomainError as error:
+                self.add_error("reviewed_notes", refusal(error))
         return cleaned
 
 

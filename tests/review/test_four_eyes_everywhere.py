@@ -62,7 +62,7 @@ def test_head_office_cannot_rewrite_in_the_admin_what_managers_read_of_its_own_v
     response = client.post(reverse("admin:observations_visit_change", args=[own_visit_approved.pk]), data)
 
     assert response.status_code == 200  # the form again, with the refusal
-    assert "Nobody reviews their own visit" in response.content.decode()
+    assert "Nobody reviews their own visit." in response.content.decode()
     own_visit_approved.refresh_from_db()
     assert own_visit_approved.reviewed_notes == REDACTED
     assert own_visit_approved.interactions.get().reviewed_notes == REDACTED
