@@ -24,6 +24,7 @@ from notifications.services import DeliveryFailed, deliver_once
 from stores.models import Role, User
 
 from . import planner
+from .inputs import commitments_for, shoppers_for
 from .models import (
     Assignment,
     AssignmentDecline,
@@ -32,7 +33,6 @@ from .models import (
     MailKind,
     WaveStatus,
 )
-from .services import commitments_for, shoppers_for
 
 MAIL_KIND = "planning_mail"
 REOFFER_LIMIT = 200  # per sweep; the next sweep takes the rest

@@ -19,8 +19,8 @@ from stores.models import Role, Store, User
 from stores.selectors import stores_observable_by, stores_visible_to
 
 from . import coverage, needed
+from .inputs import on_store_days
 from .models import Assignment, AssignmentDecline, AssignmentStatus, TargetKind, Wave, WaveStatus, WaveStore
-from .services import on_store_days
 
 
 def planning_stores(user: User) -> QuerySet[Store]:
