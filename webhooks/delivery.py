@@ -19,6 +19,7 @@ import json
 import logging
 import time
 
+from celery import current_app
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Min, Q
@@ -29,11 +30,29 @@ from core import outbox
 from stores.models import Role, User
 
 from . import transport
-from .models import Delivery, DeliveryStatus, DisabledNotice, Endpoint
+from .models import Delivery, DeliveryStatus, DisabledNotice, Endpoint, new_secret
 
 logger = logging.getLogger(__name__)
 
 DISABLED_NOTICE = "webhook_disabled_notice"
+# The task that sends what is due (webhooks.tasks), kicked by name: this module is below the tasks.
+SEND_TASK = "webhooks.tasks.send_webhooks"
+
+
+def kick_after_commit() -> None:
+    """After the commit that wrote deliveries, have them sent: by a worker (a broker that is down
+    fails nothing: the beat sweep sends them), or, without a broker, here and now."""
+    transaction.on_commit(_kick, robust=True)
+
+
+def _kick() -> None:
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        send_due(budget_seconds=settings.OASIS_WEBHOOK_SWEEP_SECONDS * 6)
+        return
+    try:
+        current_app.send_task(SEND_TASK, retry=False)
+    except Exception:
+        logger.warning("webhooks: broker unreachable, deliveries left for the sweep", exc_info=True)
 
 
 def body_of(delivery: Delivery) -> bytes:
@@ -194,8 +213,6 @@ def endpoint_enable(*, endpoint: Endpoint) -> Endpoint:
     endpoint.disabled_reason = ""
     endpoint.save(update_fields=["enabled", "failing_since", "disabled_reason"])
     endpoint.deliveries.filter(status=DeliveryStatus.PENDING).update(next_attempt_at=timezone.now())
-    from .events import kick_after_commit
-
     kick_after_commit()
     return endpoint
 
@@ -205,15 +222,11 @@ def delivery_replay(*, delivery: Delivery) -> Delivery:
     """Send an event to an endpoint again (the same webhook-id: a receiver that kept it knows it),
     after what is pending for that store."""
     copy = Delivery.objects.create(event=delivery.event, endpoint=delivery.endpoint, stream=delivery.stream)
-    from .events import kick_after_commit
-
     kick_after_commit()
     return copy
 
 
 def endpoint_new_secret(*, endpoint: Endpoint) -> str:
-    from .models import new_secret
-
     endpoint.secret = new_secret()
     endpoint.save(update_fields=["secret"])
     return endpoint.secret

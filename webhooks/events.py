@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
-from django.db import transaction
 from django.utils import timezone
 
 from coaching.models import ActionPlan
@@ -24,6 +23,7 @@ from reports.periods import week_label
 from reports.publication import published_at
 from stores.models import Store
 
+from .delivery import kick_after_commit
 from .models import Delivery, Endpoint, Event
 
 VERSION = 1
@@ -47,12 +47,6 @@ def emit(event_type: str, *, stream: str, data: dict, now: dt.datetime | None = 
     )
     kick_after_commit()
     return event
-
-
-def kick_after_commit() -> None:
-    from .tasks import kick
-
-    transaction.on_commit(kick, robust=True)
 
 
 def store_week_data(store: Store, week_start: dt.date) -> dict | None:

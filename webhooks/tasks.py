@@ -3,26 +3,13 @@ look for the events that happen by the clock."""
 
 from __future__ import annotations
 
-import logging
-
 from celery import shared_task
 from django.conf import settings
 
 from . import delivery, detect
 
-logger = logging.getLogger(__name__)
 
-
-def kick() -> None:
-    """After a commit that wrote deliveries: ask a worker to send them; never fails the caller
-    (a broker that is down leaves them to the sweep)."""
-    try:
-        send_webhooks.apply_async(retry=False)
-    except Exception:
-        logger.warning("webhooks: broker unreachable, deliveries left for the sweep", exc_info=True)
-
-
-@shared_task(acks_late=True, ignore_result=True)
+@shared_task(name=delivery.SEND_TASK, acks_late=True, ignore_result=True)
 def send_webhooks() -> int:
     """Send the due deliveries; a run takes new work for at most a sweep interval, so that a
     backlog is shared between workers and runs do not pile up."""

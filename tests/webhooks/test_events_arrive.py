@@ -117,3 +117,14 @@ def test_the_delivery_log_keeps_status_attempts_latency_and_code(endpoint, recei
     row = Delivery.objects.get()
     assert (row.status, row.attempts, row.last_status_code) == (DeliveryStatus.DELIVERED, 1, 204)
     assert row.last_latency_ms is not None and row.delivered_at is not None
+
+
+def test_without_a_broker_the_event_goes_out_right_after_the_commit(
+    endpoint, receiver, store, settings, django_capture_on_commit_callbacks
+):
+    settings.CELERY_TASK_ALWAYS_EAGER = True  # a laptop: no broker, no worker, no beat
+
+    with django_capture_on_commit_callbacks(execute=True):
+        plan_open(store=store, week_start=W47, reason=Reason.DESERT, focus=("smile",))
+
+    assert [r.body["data"]["state"] for r in receiver.received] == ["open"]
