@@ -21,6 +21,7 @@ from .branches import BRANCH_PAGE_SIZE, branch_report, branch_stores
 from .figures import FEW_VISITS, rubric_in_force
 from .page_sections import StoreWeek, store_week_context
 from .params import ReportParamError, parse_approved_only, parse_period, parse_sort, store_report_week
+from .pdf import html_to_pdf
 from .periods import week_label
 from .publication import Audience, WeekNotPublished, is_published, latest_published_week, published_at
 from .store_report import store_weekly_report
@@ -98,10 +99,12 @@ def store_report(request: HttpRequest, code: str) -> HttpResponse:
     )
     previous_week = report.week_start - dt.timedelta(weeks=1)
     next_week = report.week_start + dt.timedelta(weeks=1)
-    return render(
+    as_pdf = request.GET.get("format") == "pdf"
+    response = render(
         request,
         "reports/store_weekly.html",
         {
+            "as_pdf": as_pdf,
             "report": report,
             "store": store,
             "week": _week_context(report.week_start),
@@ -141,6 +144,11 @@ def store_report(request: HttpRequest, code: str) -> HttpResponse:
             "is_head_office": request.user.role == Role.HEAD_OFFICE,
         },
     )
+    if not as_pdf:
+        return response
+    pdf = HttpResponse(html_to_pdf(response.content.decode()), content_type="application/pdf")
+    pdf["Content-Disposition"] = f'attachment; filename="service-oasis-{store.code}-{report.week}.pdf"'
+    return pdf
 
 
 PICKER_WEEKS = 52  # published weeks a manager's week picker offers, newest first
