@@ -12,60 +12,13 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
-from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
+from .beat import beat_schedule
+from .env import env_bool, env_float, env_int, env_list
+from .settings_oasis import *  # noqa: F403  (the product's OASIS_* settings)
+
 BASE_DIR = Path(__file__).resolve().parent.parent
-
-
-def env_bool(name: str, default: bool) -> bool:
-    value = os.environ.get(name)
-    if value is None or value == "":
-        return default
-    lowered = value.strip().lower()
-    if lowered in {"1", "true", "yes", "on"}:
-        return True
-    if lowered in {"0", "false", "no", "off"}:
-        return False
-    raise ImproperlyConfigured(f"{name} must be a boolean (true/false), got {value!r}")
-
-
-def env_int(name: str, default: int) -> int:
-    value = os.environ.get(name)
-    if value is None or value == "":
-        return default
-    try:
-        return int(value)
-    except ValueError as exc:
-        raise ImproperlyConfigured(f"{name} must be an integer, got {value!r}") from exc
-
-
-def env_float(name: str, default: float) -> float:
-    value = os.environ.get(name)
-    if value is None or value == "":
-        return default
-    try:
-        return float(value)
-    except ValueError as exc:
-        raise ImproperlyConfigured(f"{name} must be a number, got {value!r}") from exc
-
-
-def env_list(name: str, default: list[str]) -> list[str]:
-    value = os.environ.get(name)
-    if value is None:
-        return default
-    return [item.strip() for item in value.split(",") if item.strip()]
-
-
-def env_secret(name: str) -> str:
-    """A secret from `NAME`, or from the file named by `NAME_FILE` (container secrets)."""
-    path = os.environ.get(f"{name}_FILE")
-    if path:
-        try:
-            return Path(path).read_text().strip()
-        except OSError as exc:
-            raise ImproperlyConfigured(f"{name}_FILE: cannot read {path!r}: {exc}") from exc
-    return os.environ.get(name, "")
 
 
 DEBUG = env_bool("DEBUG", False)
@@ -282,43 +235,11 @@ EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Service Oasis <oasis@localhost>")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
-# --- Single sign-on (OpenID Connect, mozilla-django-oidc) -------------------------------------
-# Staff sign in with the company's identity provider when OIDC_RP_CLIENT_ID is set; local accounts
-# (shoppers, head office's break-glass account) keep logging in with a password. Roles come from
-# the OIDC_ROLE_CLAIM claim through the role mappings head office edits (sso.services).
-OIDC_RP_CLIENT_ID = os.environ.get("OIDC_RP_CLIENT_ID", "")
-OASIS_SSO = bool(OIDC_RP_CLIENT_ID)
-OIDC_RP_CLIENT_SECRET = env_secret("OIDC_RP_CLIENT_SECRET")
-OIDC_OP_ISSUER = os.environ.get("OIDC_OP_ISSUER", "")
-OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("OIDC_OP_AUTHORIZATION_ENDPOINT", "")
-OIDC_OP_TOKEN_ENDPOINT = os.environ.get("OIDC_OP_TOKEN_ENDPOINT", "")
-OIDC_OP_USER_ENDPOINT = os.environ.get("OIDC_OP_USER_ENDPOINT", "")
-OIDC_OP_JWKS_ENDPOINT = os.environ.get("OIDC_OP_JWKS_ENDPOINT", "")
-if OASIS_SSO:
-    _missing = [
-        name
-        for name in (
-            "OIDC_RP_CLIENT_SECRET",
-            "OIDC_OP_ISSUER",
-            "OIDC_OP_AUTHORIZATION_ENDPOINT",
-            "OIDC_OP_TOKEN_ENDPOINT",
-            "OIDC_OP_USER_ENDPOINT",
-            "OIDC_OP_JWKS_ENDPOINT",
-        )
-        if not globals()[name]
-    ]
-    if _missing:
-        raise ImproperlyConfigured(f"OIDC_RP_CLIENT_ID is set: single sign-on also needs {', '.join(_missing)}")
+# --- Single sign-on (OpenID Connect, mozilla-django-oidc): project/settings_sso.py -------------
+from .settings_sso import *  # noqa: E402, F403
+
+if OASIS_SSO:  # noqa: F405
     AUTHENTICATION_BACKENDS.append("sso.backends.OpenIDConnectBackend")
-OIDC_RP_SIGN_ALGO = os.environ.get("OIDC_RP_SIGN_ALGO", "RS256")
-OIDC_RP_SCOPES = os.environ.get("OIDC_RP_SCOPES", "openid email profile groups")
-OIDC_ROLE_CLAIM = os.environ.get("OIDC_ROLE_CLAIM", "groups")
-OIDC_USERNAME_CLAIM = os.environ.get("OIDC_USERNAME_CLAIM", "preferred_username")
-OIDC_USE_PKCE = True
-OIDC_USE_NONCE = True
-OIDC_TIMEOUT = env_float("OIDC_TIMEOUT", 10.0)
-OIDC_CLOCK_SKEW_SECONDS = env_int("OIDC_CLOCK_SKEW_SECONDS", 60)
-OIDC_TOKEN_USE_BASIC_AUTH = env_bool("OIDC_TOKEN_USE_BASIC_AUTH", False)
 
 # --- REST API -------------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -453,100 +374,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 }
 CELERY_BROKER_CONNECTION_TIMEOUT = env_float("CELERY_BROKER_CONNECT_TIMEOUT", 2.0)
 
-# The outbox sweep (see OASIS_OUTBOX_INLINE below): the longest follow-up work waits while a worker
-# is up (a store-week's rollup refresh after a submission, when no kick covered it).
-OASIS_OUTBOX_SWEEP_SECONDS = env_int("OASIS_OUTBOX_SWEEP_SECONDS", 5)
-
-CELERY_BEAT_SCHEDULE = {
-    # Reports go out on Monday 07:00 in each store's own time zone: look every quarter hour.
-    "weekly-report-emails": {
-        "task": "notifications.tasks.queue_weekly_reports",
-        "schedule": crontab(minute="*/15"),
-    },
-    # Action plans: a store-week opens the plans it calls for once it is published to the store's
-    # managers (in the store's time zone); overdue plans remind once; e-mails go through the outbox.
-    "open-action-plans": {
-        "task": "coaching.tasks.open_plans_for_published_weeks",
-        "schedule": crontab(minute="*/15"),
-    },
-    "remind-overdue-action-plans": {
-        "task": "coaching.tasks.remind_overdue_plans",
-        "schedule": crontab(hour=8, minute=15),
-    },
-    # Follow-up work whose kick was lost (broker down, worker killed) is done by this sweep.
-    "outbox-sweep": {
-        "task": "core.tasks.sweep_outbox",
-        "schedule": timedelta(seconds=OASIS_OUTBOX_SWEEP_SECONDS),
-        "options": {"expires": OASIS_OUTBOX_SWEEP_SECONDS},
-    },
-    "daily-photo-retention": {
-        "task": "photos.tasks.delete_expired_photos",
-        "schedule": crontab(hour=4, minute=10),
-    },
-    # Planning: overdue marking, reminders and re-offers of published waves' assignments.
-    "planning-sweep": {
-        "task": "planning.tasks.sweep_assignments",
-        "schedule": crontab(minute="*/15"),
-    },
-    # Webhooks: deliveries whose kick was lost or whose retry is due; events that happen by the
-    # clock (a store's week published, a wave's store at risk).
-    "webhooks-send": {
-        "task": "webhooks.tasks.send_webhooks",
-        "schedule": timedelta(seconds=env_int("OASIS_WEBHOOK_SWEEP_SECONDS", 10)),
-        "options": {"expires": env_int("OASIS_WEBHOOK_SWEEP_SECONDS", 10)},
-    },
-    "webhooks-find-events": {
-        "task": "webhooks.tasks.find_events",
-        "schedule": crontab(minute="*/5"),
-    },
-    "nightly-rollup-rebuild": {
-        "task": "reports.tasks.rebuild_all_rollups",
-        "schedule": crontab(hour=3, minute=30),
-    },
-}
-
-# --- Service Oasis --------------------------------------------------------------------------
-# Count only approved visits in reports (head office may override per request).
-OASIS_REPORTS_APPROVED_ONLY = env_bool("OASIS_REPORTS_APPROVED_ONLY", False)
-# Hours after a week ends (Monday 00:00 store-local) that store managers see it: 6 = Monday 06:00.
-OASIS_PUBLISH_DELAY_HOURS = env_int("OASIS_PUBLISH_DELAY_HOURS", 6)
-if not 0 <= OASIS_PUBLISH_DELAY_HOURS <= 7 * 24:
-    raise ImproperlyConfigured("OASIS_PUBLISH_DELAY_HOURS must be between 0 and 168 (a week)")
-# A counted visit whose SOI is below this notifies the store's supervisors and head office.
-OASIS_ALERT_SOI_BELOW = env_float("OASIS_ALERT_SOI_BELOW", 50.0)
-# Follow-up work (rollup refreshes, alerts, e-mails) is recorded in the outbox in the transaction of
-# the change (core/outbox.py). Without a broker it is done at once, in the request; with
-# one, by workers, kicked after commit, and by a beat sweep every OASIS_OUTBOX_SWEEP_SECONDS, which
-# is the longest work not covered by a kick (or delayed by a dead broker or a killed worker) waits.
-OASIS_OUTBOX_INLINE = env_bool("OASIS_OUTBOX_INLINE", not CELERY_BROKER_URL)
-# Kick a worker after a commit (a visit after a quiet spell is in the staff's live week at once);
-# off: the sweep alone.
-OASIS_OUTBOX_KICK = env_bool("OASIS_OUTBOX_KICK", True)
-# At most one kick per web process in this many seconds: under load one kick (one task, one
-# set-based refresh) covers the commits since the last, instead of a task per commit; the commits
-# in between are done by the next kick of any process or by the sweep.
-OASIS_OUTBOX_KICK_SECONDS = env_float("OASIS_OUTBOX_KICK_SECONDS", 5.0)
-# Planning: planned visits a shopper takes per week unless head office set their own capacity.
-OASIS_PLANNING_WEEKLY_CAPACITY = env_int("OASIS_PLANNING_WEEKLY_CAPACITY", 5)
-# Shoppers are reminded this many days before their assignment's window closes.
-OASIS_PLANNING_REMIND_DAYS = env_int("OASIS_PLANNING_REMIND_DAYS", 1)
-
-# Webhooks (webhooks/): where they may go, how long a receiver is waited for, how retries back off.
-# https only unless DEBUG (or OASIS_WEBHOOK_ALLOW_HTTP); private, loopback and link-local targets
-# only with OASIS_WEBHOOK_ALLOW_PRIVATE (a receiver inside your own network).
-OASIS_WEBHOOK_ALLOW_HTTP = env_bool("OASIS_WEBHOOK_ALLOW_HTTP", DEBUG)
-OASIS_WEBHOOK_ALLOW_PRIVATE = env_bool("OASIS_WEBHOOK_ALLOW_PRIVATE", False)
-# The longest a delivery waits for a receiver (connect, answer, read), and the most of the answer read.
-OASIS_WEBHOOK_TIMEOUT_SECONDS = env_float("OASIS_WEBHOOK_TIMEOUT_SECONDS", 5.0)
-OASIS_WEBHOOK_MAX_RESPONSE_BYTES = env_int("OASIS_WEBHOOK_MAX_RESPONSE_BYTES", 64 * 1024)
-# A failed delivery is retried after RETRY x 2^(attempts-1) seconds, at most MAX_BACKOFF apart,
-# until it is delivered; an endpoint without a success for DISABLE_AFTER_HOURS is disabled.
-OASIS_WEBHOOK_RETRY_SECONDS = env_int("OASIS_WEBHOOK_RETRY_SECONDS", 30)
-OASIS_WEBHOOK_MAX_BACKOFF_SECONDS = env_int("OASIS_WEBHOOK_MAX_BACKOFF_SECONDS", 3600)
-OASIS_WEBHOOK_DISABLE_AFTER_HOURS = env_int("OASIS_WEBHOOK_DISABLE_AFTER_HOURS", 72)
-if OASIS_WEBHOOK_DISABLE_AFTER_HOURS < 24:
-    raise ImproperlyConfigured("OASIS_WEBHOOK_DISABLE_AFTER_HOURS must be at least 24 (retries go on for a day)")
-OASIS_WEBHOOK_SWEEP_SECONDS = env_int("OASIS_WEBHOOK_SWEEP_SECONDS", 10)
+CELERY_BEAT_SCHEDULE = beat_schedule()
 
 LOGGING = {
     "version": 1,
