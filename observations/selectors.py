@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models import BooleanField, Case, Exists, OuterRef, Prefetch, QuerySet, Value, When
 from django.utils import timezone
 
@@ -111,3 +113,46 @@ def visits_reviewable_by(user: User) -> VisitQuerySet:
     if user.role not in (Role.SUPERVISOR, Role.HEAD_OFFICE):
         return Visit.objects.none()
     return visits_visible_to(user)
+
+
+def repeat_visit_starts(
+    *, observer_id: int, store_id: int, started_at: dt.datetime, window: dt.timedelta, other_than: uuid.UUID
+) -> list[dt.datetime]:
+    """When the observer's other visits to the store started, those within `window` of
+    `started_at` (the repeat-visit check of every shopper's submission).
+
+    The query of `repeat_visits_queryset`, written out: composed, compiled and run through the ORM
+    it cost about 1 ms of CPU on every shopper's submission, this about 0.2 ms (5 x 300 each,
+    alternated, on a loaded machine); a test checks both give the same starts. PostgreSQL only."""
+    if connection.vendor != "postgresql":  # SQLite stores ids and times as text: the ORM converts them
+        return list(
+            repeat_visits_queryset(
+                observer_id=observer_id, store_id=store_id, started_at=started_at, window=window, other_than=other_than
+            )
+        )
+    quote = connection.ops.quote_name
+    columns = {name: quote(Visit._meta.get_field(name).column) for name in ("observer", "store", "started_at", "id")}
+    sql = (
+        f"SELECT {columns['started_at']} FROM {quote(Visit._meta.db_table)} WHERE {columns['observer']} = %s"  # noqa: S608 (names from the model)
+        f" AND {columns['store']} = %s AND {columns['started_at']} > %s AND {columns['started_at']} < %s"
+        f" AND {columns['id']} <> %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [observer_id, store_id, started_at - window, started_at + window, other_than])
+        return [row[0] for row in cursor.fetchall()]
+
+
+def repeat_visits_queryset(
+    *, observer_id: int, store_id: int, started_at: dt.datetime, window: dt.timedelta, other_than: uuid.UUID
+):
+    """The rule of `repeat_visit_starts` as a queryset (the reference its test compares with)."""
+    return (
+        Visit.objects.filter(
+            observer_id=observer_id,
+            store_id=store_id,
+            started_at__gt=started_at - window,
+            started_at__lt=started_at + window,
+        )
+        .exclude(pk=other_than)
+        .values_list("started_at", flat=True)
+    )

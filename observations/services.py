@@ -31,6 +31,7 @@ from .models import (
     Visit,
     VisitStatus,
 )
+from .selectors import repeat_visit_starts
 from .validation import visit_errors
 
 
@@ -134,16 +135,12 @@ def observer_role_for(user: User) -> str:
 def _flags(*, observer: User, store: Store, data: VisitInput, submitted_at: dt.datetime) -> list[dict]:
     other_starts: list[dt.datetime] = []
     if observer.role == Role.SHOPPER:
-        window = plausibility.REPEAT_WINDOW
-        other_starts = list(
-            Visit.objects.filter(
-                observer=observer,
-                store=store,
-                started_at__gt=data.started_at - window,
-                started_at__lt=data.started_at + window,
-            )
-            .exclude(pk=data.id)
-            .values_list("started_at", flat=True)
+        other_starts = repeat_visit_starts(
+            observer_id=observer.pk,
+            store_id=store.pk,
+            started_at=data.started_at,
+            window=plausibility.REPEAT_WINDOW,
+            other_than=data.id,
         )
     stopwatch = [
         s for item in data.interactions for s in (item.greeting_seconds, item.response_seconds) if s is not None
