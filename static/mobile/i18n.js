@@ -34,7 +34,10 @@ export function t(key, params = {}) {
 export function setLanguage(code, remember = true) {
   if (!LANGUAGES.includes(code)) return;
   current = code;
-  if (remember) localStorage.setItem(CHOICE_KEY, code);
+  if (remember) {
+    localStorage.setItem(CHOICE_KEY, code);
+    document.cookie = `django_language=${code};path=/;max-age=31536000`;
+  }
   applyTo(document);
   for (const listener of listeners) listener(code);
 }
