@@ -102,6 +102,8 @@ def store_report_json(report: StoreReport) -> dict:
         "band_uncertain": report.figures.band_uncertain,
         "shrunk_soi": scoring.round1(report.shrunk_soi),
         "rank": report.rank,
+        "rank_low": report.rank_low,
+        "rank_high": report.rank_high,
         "n_ranked": report.n_ranked,
         **{key: figures[key] for key in FIGURE_KEYS[6:]},
         "few_visits": report.few_visits,
