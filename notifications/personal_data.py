@@ -1,4 +1,4 @@
-"""The e-mails sent to a person (weekly reports, low-score alerts): listed in their download,
+"""The e-mails sent to a person (weekly reports, low-score alerts, set-password invitations): listed in their download,
 their rows deleted on erasure."""
 
 from __future__ import annotations
@@ -6,7 +6,7 @@ from __future__ import annotations
 from core.personal_data import holder
 from stores.models import User
 
-from .models import ReportDelivery, VisitAlert
+from .models import ReportDelivery, SetPasswordMail, VisitAlert
 
 
 def _when(value) -> str | None:
@@ -31,6 +31,19 @@ def alert_emails(user: User) -> list[dict]:
     ]
 
 
+def set_password_emails(user: User) -> list[dict]:
+    return [
+        {"created_at": _when(created), "status": status, "sent_at": _when(sent)}
+        for created, status, sent in SetPasswordMail.objects.filter(recipient=user)
+        .order_by("created_at")
+        .values_list("created_at", "status", "sent_at")
+    ]
+
+
+def erase_set_password_emails(user: User) -> int:
+    return SetPasswordMail.objects.filter(recipient=user).delete()[0]
+
+
 def erase_report_emails(user: User) -> int:
     return ReportDelivery.objects.filter(recipient=user).delete()[0]
 
@@ -48,4 +61,10 @@ def register() -> None:
     )
     holder(
         "alert_emails", export=alert_emails, erase=erase_alert_emails, covers=("notifications.VisitAlert.recipient",)
+    )
+    holder(
+        "set_password_emails",
+        export=set_password_emails,
+        erase=erase_set_password_emails,
+        covers=("notifications.SetPasswordMail.recipient",),
     )

@@ -18,7 +18,7 @@ from django.utils import timezone
 from api.tokens import device_token_issue
 from coaching.models import ActionPlan, NoticeKind, PlanNotice, Reason
 from core.personal_data import holders, personal_data_erase, personal_data_export
-from notifications.models import ReportDelivery, ReportKind, VisitAlert
+from notifications.models import ReportDelivery, ReportKind, SetPasswordMail, VisitAlert
 from observations.models import ReviewAction, ReviewDecision, Visit, VisitStatus
 from observations.review import question_answer, visit_ask_question
 from photos.models import Photo
@@ -96,6 +96,7 @@ def everywhere(settings, tmp_path, person, supervisor, head_office, store):
         kind=ReportKind.STORE_WEEKLY, store=store, week_start=visit.week_start, recipient=person
     )
     VisitAlert.objects.create(visit=other, recipient=person)
+    SetPasswordMail.objects.create(invite=uuid.uuid4(), recipient=person)
     device_token_issue(user=person, device="Lena's phone")
     Identity.objects.create(user=person, issuer="https://login.company.example", subject="lena-0042")
     endpoint = Endpoint.objects.create(name="BI import", url="https://bi.company.example/hooks", enabled=False)
