@@ -19,6 +19,8 @@ from knox.crypto import hash_token
 from knox.settings import CONSTANTS, knox_settings
 from rest_framework import exceptions
 
+from core import logs
+
 from .models import DeviceToken
 
 
@@ -32,11 +34,14 @@ class TokenRefused(exceptions.AuthenticationFailed):
 class DeviceTokenAuthentication(TokenAuthentication):
     def authenticate(self, request):
         try:
-            return super().authenticate(request)
+            authenticated = super().authenticate(request)
         except TokenRefused:
             raise
         except exceptions.AuthenticationFailed:  # a malformed Authorization header
             raise TokenRefused() from None
+        if authenticated is not None:
+            logs.bind_user(authenticated[0])  # the request's log lines carry the user's id from here on
+        return authenticated
 
     def authenticate_credentials(self, token: bytes):
         try:

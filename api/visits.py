@@ -20,6 +20,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core import metrics
 from observations.models import Rubric, Visit, VisitStatus
 from observations.selectors import INTERACTIONS, visits_recorded_by, visits_visible_to, with_interactions
 from observations.services import VisitConflict, VisitInvalid, visit_receive
@@ -114,7 +115,13 @@ class VisitViewSet(ReviewActions, mixins.ListModelMixin, mixins.RetrieveModelMix
         return with_interactions(visits_visible_to(self.request.user))
 
     def _submit(self, request: Request, item) -> tuple[str, dict]:
-        """One visit through validation and the submit service: (status, result body)."""
+        """One visit through validation and the submit service: (status, result body), counted in
+        the operator's metrics by outcome."""
+        outcome, body = self._receive(request, item)
+        metrics.submission_outcome(outcome, body.get("errors") or ())
+        return outcome, body
+
+    def _receive(self, request: Request, item) -> tuple[str, dict]:
         visit_id = item.get("id") if isinstance(item, dict) else None
         visit_id = visit_id if isinstance(visit_id, str) else None  # echo only what can be an id
         owner = item.get("owner") if isinstance(item, dict) else None

@@ -10,4 +10,5 @@ class CoreConfig(AppConfig):
     verbose_name = _("Infrastructure")
 
     def ready(self) -> None:
-        from . import checks, tasks  # noqa: F401  (registers the system checks and the outbox tasks)
+        # The system checks, the outbox tasks, the failed log-in counter (a signal receiver).
+        from . import checks, metrics, tasks  # noqa: F401

@@ -48,15 +48,18 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 from celery import shared_task
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Count, Min, Q, Sum
 from django.utils import timezone
 
+from . import logs
 from .models import OutboxItem
 
 logger = logging.getLogger(__name__)
@@ -154,7 +157,11 @@ def rows(*works: Work) -> list[OutboxItem]:
         if work.kind not in _kinds:
             raise LookupError(f"no handler for outbox kind {work.kind!r}")
     now = timezone.now()
-    return [OutboxItem(kind=w.kind, key=w.key, payload=w.payload, created_at=now, available_at=now) for w in works]
+    request_id = logs.current_request_id()
+    return [
+        OutboxItem(kind=w.kind, key=w.key, payload=w.payload, created_at=now, available_at=now, request_id=request_id)
+        for w in works
+    ]
 
 
 def recorded(items: Sequence[OutboxItem]) -> list[int]:
@@ -218,15 +225,32 @@ def run(ids: Iterable[int] | None = None, *, limit: int = 500) -> int:
             if outside:
                 _lease(claimed)
             else:
-                _do(claimed)
+                with _logged(claimed):
+                    _do(claimed)
         if outside:
             # Work that talks to the outside world (the mail server) runs after the claim's commit,
             # with no transaction or row lock held across the call: claim, commit, act, record.
-            _do(claimed)
+            with _logged(claimed):
+                _do(claimed)
         if wanted is not None:
             wanted.difference_update(item.pk for item in claimed)
         count += 1
     return count
+
+
+@contextmanager
+def _logged(claimed: list[OutboxItem]) -> Iterator[None]:
+    """Work is logged under the id of the request that recorded it (the first item's; a batch
+    lists every request it serves)."""
+    with logs.bound(request_id=claimed[0].request_id or None):
+        request_ids = sorted({item.request_id for item in claimed if item.request_id})
+        logger.info(
+            "outbox: %s, %d item(s)",
+            claimed[0].kind,
+            len(claimed),
+            extra={"outbox_kind": claimed[0].kind, "items": len(claimed), "request_ids": request_ids[:50]},
+        )
+        yield
 
 
 def _claim(wanted: set[int] | None, due_by: dt.datetime) -> list[OutboxItem]:
@@ -321,3 +345,45 @@ def run_outbox(ids: list[int] | None = None) -> int:
 def sweep_outbox() -> int:
     """Run by beat every OASIS_OUTBOX_SWEEP_SECONDS: whatever is due and no worker is doing."""
     return run(limit=100_000)
+
+
+@dataclass(frozen=True)
+class Backlog:
+    """What waits of one kind: the operator's metrics and the readiness probe read it."""
+
+    kind: str
+    pending: int
+    due: int
+    # Seconds the longest-due item has been due without a worker doing it (0 when nothing is due):
+    # how far behind the workers are. A failing item's backoff does not count (it is not due).
+    oldest_due_seconds: float
+    failing: int  # items whose last attempt failed
+    failed_attempts: int  # their failed attempts, added up
+
+
+def backlog(now: dt.datetime | None = None) -> list[Backlog]:
+    """The outbox by kind, in one query (the table holds only pending work)."""
+    now = now or timezone.now()
+    due = Q(available_at__lte=now)
+    rows = (
+        OutboxItem.objects.order_by()
+        .values("kind")
+        .annotate(
+            pending=Count("pk"),
+            due=Count("pk", filter=due),
+            oldest_due=Min("available_at", filter=due),
+            failing=Count("pk", filter=Q(attempts__gt=0)),
+            failed_attempts=Sum("attempts"),
+        )
+    )
+    return [
+        Backlog(
+            kind=row["kind"],
+            pending=row["pending"],
+            due=row["due"],
+            oldest_due_seconds=max(0.0, (now - row["oldest_due"]).total_seconds()) if row["oldest_due"] else 0.0,
+            failing=row["failing"],
+            failed_attempts=row["failed_attempts"] or 0,
+        )
+        for row in rows
+    ]

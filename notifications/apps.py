@@ -7,9 +7,13 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("E-mails and alerts")
 
     def ready(self) -> None:
+        from core.metrics import register_scrape_collector
+
         from . import (
             personal_data,
             tasks,  # noqa: F401  (registers the outbox kinds of notifications)
         )
+        from .metrics import DeliveryCollector
 
         personal_data.register()  # what it holds about a person (core.personal_data)
+        register_scrape_collector(DeliveryCollector)  # e-mail deliveries in the operator's metrics

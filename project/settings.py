@@ -65,6 +65,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every answer (also a 413 or a 429 of the middleware below) is counted, timed and logged.
+    "core.metrics.RequestMetricsMiddleware",
+    "core.logs.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "project.middleware.RequestSizeLimitMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -74,6 +77,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "core.logs.UserLogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -183,7 +187,7 @@ SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
-SECURE_REDIRECT_EXEMPT = [r"^health/$"]  # the load balancer probes over plain HTTP
+SECURE_REDIRECT_EXEMPT = [r"^health/"]  # the load balancer and the orchestrator probe over plain HTTP
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
 SESSION_COOKIE_HTTPONLY = True
@@ -373,12 +377,50 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_timeout": env_float("CELERY_BROKER_SOCKET_TIMEOUT", 5.0),
 }
 CELERY_BROKER_CONNECTION_TIMEOUT = env_float("CELERY_BROKER_CONNECT_TIMEOUT", 2.0)
+# Workers and beat log through LOGGING below (JSON lines), not through Celery's own set-up.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# Where beat keeps the times it last ran each entry (one beat per deployment).
+CELERY_BEAT_SCHEDULE_FILENAME = os.environ.get("CELERY_BEAT_SCHEDULE_FILE", str(BASE_DIR / "celerybeat-schedule"))
 
 CELERY_BEAT_SCHEDULE = beat_schedule()
 
+# --- Operations ------------------------------------------------------------------------------
+# Prometheus metrics at /metrics for whoever sends `Authorization: Bearer <token>`; unset: no
+# endpoint (404). OASIS_METRICS_TOKEN_FILE reads it from a file (a container secret).
+OASIS_METRICS_TOKEN = os.environ.get("OASIS_METRICS_TOKEN", "")
+if os.environ.get("OASIS_METRICS_TOKEN_FILE"):
+    OASIS_METRICS_TOKEN = Path(os.environ["OASIS_METRICS_TOKEN_FILE"]).read_text().strip()
+
+# Readiness (/health/ready/) fails when follow-up work has been due this long without a worker
+# doing it; with workers up it is done within OASIS_OUTBOX_SWEEP_SECONDS.
+OASIS_READY_OUTBOX_MAX_AGE_SECONDS = env_int("OASIS_READY_OUTBOX_MAX_AGE_SECONDS", 300)
+
+# Logs: one JSON object a line on stderr (LOG_FORMAT=text for a console), with the request id and
+# the user id (core.logs); never a name, e-mail address, note, password or token.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "json")
+if LOG_FORMAT not in ("json", "text"):
+    raise ImproperlyConfigured(f"LOG_FORMAT must be json or text, got {LOG_FORMAT!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"context": {"()": "core.logs.ContextFilter"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "{asctime}{levelname}{name}{message}",
+            "style": "{",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+            "reserved_attrs": "ext://core.logs.DROPPED_ATTRS",
+        },
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["context"]},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "loggers": {
+        # Django's own request lines ("Not Found: /path") repeat what oasis.requests logs, with the path.
+        "django.request": {"level": "ERROR"},
+        "django.server": {"level": "WARNING"},
+    },
 }

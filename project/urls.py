@@ -4,6 +4,7 @@ from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from core import metrics
 from stores.views import my_data
 
 from . import health, views
@@ -13,6 +14,9 @@ urlpatterns = [
     path("health/", health.health, name="health"),
     # Browsers ask for /favicon.ico on pages without an icon link (the admin's, the API docs).
     path("favicon.ico", RedirectView.as_view(url=static("mobile/icon.svg"), permanent=True)),
+    path("health/live/", health.live, name="health-live"),
+    path("health/ready/", health.ready, name="health-ready"),
+    path("metrics", metrics.metrics, name="metrics"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/login/", views.LoginView.as_view(), name="login"),
     path("accounts/logout/", views.LogoutView.as_view(), name="logout"),
