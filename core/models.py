@@ -25,7 +25,7 @@ class OutboxItem(models.Model):
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)
     # The request that recorded the work (core.logs): the worker doing it logs under the same id.
-    request_id = models.CharField(_("request id"), max_length=64, blank=True, default="", db_default="")
+    request_id = models.CharField(_("request id"), max_length=64, blank=True, default="")
 
     class Meta:
         ordering = ["id"]

@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='outboxitem',
             name='request_id',
-            field=models.CharField(blank=True, db_default='', default='', max_length=64, verbose_name='request id'),
+            field=models.CharField(blank=True, default='', max_length=64, verbose_name='request id'),
         ),
     ]
