@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install install-dev demo test lint bench
+.PHONY: install install-dev demo serve test lint bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,11 @@ demo: install
 	DEBUG=1 $(BIN)/python manage.py seed_demo
 	DEBUG=1 EMAIL_BACKEND=django.core.mail.backends.dummy.EmailBackend $(BIN)/python manage.py seed_demo_work
 	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# The production stack on this machine (PostgreSQL, Redis and SECRET_KEY from the environment):
+# migrations, static files, then gunicorn, a Celery worker and beat (README, "Running in production").
+serve: install
+	OASIS_MIGRATE=1 PYTHON=$(BIN)/python bin/serve
 
 test: install-dev
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

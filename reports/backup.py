@@ -31,8 +31,7 @@ from django.apps import apps
 from django.db import connection, transaction
 
 from core.models import OutboxItem
-from observations.models import StoreWeekRollup
-from reports.models import RegionWeekRollup
+from reports.models import RegionWeekRollup, StoreWeekRollup
 from reports.rollups import mean_soi
 from reports.tasks import ROLLUP_REFRESH
 from stores.models import Store

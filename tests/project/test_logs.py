@@ -16,6 +16,7 @@ from api.tokens import device_token_issue
 from core import outbox
 
 from ..api.conftest import interaction_body, visit_body
+from ..factories import submit_visit
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -125,18 +126,23 @@ def test_failed_log_ins_log_no_user_name_password_or_address(people, client, set
 
 
 def test_the_request_id_follows_the_work_into_the_outbox(people, store, settings, log_lines):
-    """The worker doing a submission's follow-up work (here the outbox run a kick or the sweep
-    makes) logs under the request id of the submission."""
+    """The worker doing a review's follow-up work (here the outbox run a kick or the sweep makes)
+    logs under the request id of the review."""
     settings.OASIS_OUTBOX_INLINE = False
     settings.OASIS_OUTBOX_KICK = False
-    shopper, _ = people
-    _, token = device_token_issue(user=shopper)
+    shopper, supervisor = people
+    visit = submit_visit(observer=shopper, store=store)
+    outbox.run()  # whatever the submission left
+    _, token = device_token_issue(user=supervisor)
     api = APIClient()
     api.credentials(HTTP_AUTHORIZATION=f"Token {token}")
-    created = api.post("/api/v1/visits/", visit_body(), format="json", HTTP_X_REQUEST_ID="phone-req-0002")
-    assert created.status_code == 201
+    reviewed = api.post(
+        f"/api/v1/visits/{visit.pk}/review/", {"decision": "reject", "note": REVIEW_NOTE}, format="json",
+        HTTP_X_REQUEST_ID="review-req-0002",
+    )  # fmt: skip
+    assert reviewed.status_code == 200
     assert outbox.run() >= 1
 
     work = [r for r in log_lines.records() if r["logger"] == "core.outbox"]
-    assert work and all(r["request_id"] == "phone-req-0002" for r in work)
-    assert work[0]["request_ids"] == ["phone-req-0002"]
+    assert work and work[-1]["request_id"] == "review-req-0002"
+    assert work[-1]["request_ids"] == ["review-req-0002"]

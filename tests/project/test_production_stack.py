@@ -148,28 +148,35 @@ def test_stack_serves_records_a_visit_that_the_worker_refreshes_and_stops_withou
 
     body = visit_body(store=store.code)
     created = requests.post(
-        f"{base}/api/v1/visits/",
-        json=body,
-        headers={"Authorization": f"Token {shopper_token}", "X-Request-ID": "stack-test-visit-1"},
-        timeout=10,
+        f"{base}/api/v1/visits/", json=body, headers={"Authorization": f"Token {shopper_token}"}, timeout=10
     )
     assert created.status_code == 201, created.text
 
     local = dt.datetime.fromisoformat(body["started_at"]).astimezone(ZoneInfo(store.timezone))
     year, week, _ = local.isocalendar()
 
-    def report_counts_the_visit() -> bool:
+    def visits_in_report() -> int:
         answer = requests.get(
             f"{base}/api/v1/reports/stores/{store.code}/weekly/?week={year}-W{week:02d}",
             headers={"Authorization": f"Token {supervisor_token}"},
             timeout=10,
         )
-        return answer.status_code == 200 and answer.json()["n_visits"] == 1
+        assert answer.status_code == 200, answer.text
+        return answer.json()["n_visits"]
 
-    wait_for(report_counts_the_visit, 60, "the worker to refresh the store's week")
-    # The worker logged the refresh under the id of the request that recorded the visit.
+    wait_for(lambda: visits_in_report() == 1, 60, "the report to count the visit")
+    # Rejecting it leaves the store-week's refresh to the worker (follow-up work in the outbox).
+    rejected = requests.post(
+        f"{base}/api/v1/visits/{body['id']}/review/",
+        json={"decision": "reject", "note": "Not this store."},
+        headers={"Authorization": f"Token {supervisor_token}", "X-Request-ID": "stack-test-review-1"},
+        timeout=10,
+    )
+    assert rejected.status_code == 200, rejected.text
+    wait_for(lambda: visits_in_report() == 0, 60, "the worker to refresh the store's week")
+    # The worker logged the refresh under the id of the request that recorded it.
     lines = [json.loads(line) for line in (tmp_path / "stack.log").read_text().splitlines() if line.startswith("{")]
-    assert any(line["logger"] == "core.outbox" and line["request_id"] == "stack-test-visit-1" for line in lines)
+    assert any(line["logger"] == "core.outbox" and line["request_id"] == "stack-test-review-1" for line in lines)
 
     serve.send_signal(signal.SIGTERM)
     assert serve.wait(timeout=30) is not None

@@ -12,8 +12,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from observations.models import StoreWeekRollup
 from photos.services import photo_attach
+from reports.models import StoreWeekRollup
 
 from ..factories import submit_visit
 from ..photos.conftest import jpeg
