@@ -32,8 +32,8 @@ from django.db import connection, transaction
 
 from core.models import OutboxItem
 from reports.models import RegionWeekRollup, StoreWeekRollup
-from reports.rollups import mean_soi
 from reports.tasks import ROLLUP_REFRESH
+from reports.totals import mean_soi
 from stores.models import Store
 
 MANIFEST = "manifest.json"
