@@ -422,5 +422,8 @@ LOGGING = {
         # Django's own request lines ("Not Found: /path") repeat what oasis.requests logs, with the path.
         "django.request": {"level": "ERROR"},
         "django.server": {"level": "WARNING"},
+        # The PDF renderer narrates every step at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }
