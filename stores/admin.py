@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from import_export.admin import ImportExportMixin as BaseImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
+from import_export.forms import ImportForm
 
 from core.history import HistoryAdmin
 from core.personal_data import personal_data_erase
@@ -29,12 +30,27 @@ def timezone_choices() -> list[tuple[str, str]]:
     return [(name, name) for name in sorted(iana_timezones()) if "/" in name or name == "UTC"]
 
 
+class ImportFormWithReasons(ImportForm):
+    """The import form, with the style that shows each refused row's reason inline."""
+
+    class Media:
+        css = {"all": ["stores/import.css"]}
+
+
 class ImportExportMixin(BaseImportExportMixin):
     """Bulk set-up from CSV or XLSX, exported in the same columns (stores.resources); files are
     bounded before they are read (stores.imports)."""
 
     import_formats = [BoundedCSV, BoundedXLSX]
     export_formats = [CSV, XLSX]
+    import_form_class = ImportFormWithReasons
+
+    def get_import_form_initial(self, request):
+        # The format chosen for the last upload stays chosen for the next (the fixed file).
+        initial = super().get_import_form_initial(request)
+        if request.POST.get("format"):
+            initial["format"] = request.POST["format"]
+        return initial
 
     def add_data_read_fail_error_to_form(self, form, e):
         if isinstance(e, ImportRefused):

@@ -44,7 +44,12 @@ def test_head_office_previews_a_stores_file_sees_the_refused_row_and_then_confir
     page.locator("input[type=file]").set_input_files(str(bad))
     page.get_by_label("Format").select_option(label="csv")
     page.get_by_role("button", name="Submit").click()
-    expect(page.get_by_text("Unknown region code “atlantis”.")).to_be_visible()
+    reason = page.get_by_text("Unknown region code “atlantis”.")
+    expect(reason).to_be_visible()
+    # shown in the row, not only on hover (a tablet has no hover)
+    assert reason.evaluate("node => getComputedStyle(node.closest('.validation-error-container')).opacity") == "1"
+    # the format chosen stays chosen for the fixed file
+    assert page.get_by_label("Format").evaluate("select => select.selectedOptions[0].textContent.trim()") == "csv"
     expect(page.get_by_role("button", name="Confirm import")).to_have_count(0)
     assert not Store.objects.exists()
 
