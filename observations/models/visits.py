@@ -1,4 +1,4 @@
-"""Visits, their interactions and the versioned scoring rubric.
+"""Visits and their interactions, with their stored scores, and which visits count.
 
 The database enforces every rule it can (check constraints); services compute the stored scores,
 so a report never has to re-score raw interactions.
@@ -9,132 +9,20 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
-from django.core.cache import cache
-from django.db import models, transaction
+from django.db import models
 from django.db.models import F, Q
-from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 
 from core.history import HistoricalRecords
+from observations import scoring
+from observations.limits import NOTE_MAX_LENGTH
 from stores.models import Store
 
-from . import scoring
-from .limits import NOTE_MAX_LENGTH, QUESTION_MAX_LENGTH
+from .rubric import Rubric
 
 MAX_SECONDS = 3600
 # A phone reports its position to within metres or a few kilometres; more is no position at all.
 MAX_LOCATION_ACCURACY_M = 10_000
-
-
-class Rubric(models.Model):
-    """One version of the scoring rubric. Versions are never edited once visits use them:
-    head office saves changes as a new version, and each visit keeps the version it was scored with."""
-
-    version = models.PositiveIntegerField(_("version"), unique=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    greeting_weight = models.FloatField(_("greeting weight"), default=0.30)
-    smile_weight = models.FloatField(_("smile weight"), default=0.20)
-    hovering_weight = models.FloatField(_("hovering weight"), default=0.20)
-    response_weight = models.FloatField(_("response weight"), default=0.30)
-    greeting_target_seconds = models.PositiveIntegerField(_("greeting target (s)"), default=30)
-    greeting_zero_seconds = models.PositiveIntegerField(_("greeting counts zero from (s)"), default=90)
-    greeting_timeliness_share = models.FloatField(_("greeting: share of timeliness"), default=0.7)
-    response_target_seconds = models.PositiveIntegerField(_("response target (s)"), default=60)
-    response_zero_seconds = models.PositiveIntegerField(_("response counts zero from (s)"), default=180)
-    response_timeliness_share = models.FloatField(_("response: share of timeliness"), default=0.4)
-    follow_penalty = models.FloatField(_("penalty for following"), default=50)
-    approach_penalty = models.FloatField(_("penalty per extra approach"), default=25)
-    oasis_min_soi = models.FloatField(_("oasis from SOI"), default=75)
-    desert_below_soi = models.FloatField(_("desert below SOI"), default=50)
-
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["-version"]
-        verbose_name = _("rubric")
-        verbose_name_plural = _("rubrics")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(
-                    greeting_weight__gte=0, smile_weight__gte=0, hovering_weight__gte=0, response_weight__gte=0
-                ),
-                name="rubric_weights_not_negative",
-                violation_error_message=_("The weights (greeting, smile, hovering, response) must not be negative."),
-            ),
-            models.CheckConstraint(
-                condition=Q(greeting_weight__gt=0) | Q(smile_weight__gt=0) | Q(hovering_weight__gt=0),
-                name="rubric_some_weight_always_scored",
-                violation_error_message=_(
-                    "At least one of the greeting, smile and hovering weights must be above 0 (the response is not always scored)."
-                ),
-            ),
-            models.CheckConstraint(
-                condition=Q(greeting_target_seconds__lt=F("greeting_zero_seconds")),
-                name="rubric_greeting_target_before_zero",
-                violation_error_message=_("The greeting target (s) must be less than “greeting counts zero from (s)”."),
-            ),
-            models.CheckConstraint(
-                condition=Q(response_target_seconds__lt=F("response_zero_seconds")),
-                name="rubric_response_target_before_zero",
-                violation_error_message=_("The response target (s) must be less than “response counts zero from (s)”."),
-            ),
-            models.CheckConstraint(
-                condition=Q(greeting_timeliness_share__gte=0, greeting_timeliness_share__lte=1)
-                & Q(response_timeliness_share__gte=0, response_timeliness_share__lte=1),
-                name="rubric_shares_in_unit_range",
-                violation_error_message=_("The shares of timeliness (greeting and response) must lie between 0 and 1."),
-            ),
-            models.CheckConstraint(
-                condition=Q(follow_penalty__gte=0, approach_penalty__gte=0),
-                name="rubric_penalties_not_negative",
-                violation_error_message=_(
-                    "The penalty for following and the penalty per extra approach must not be negative."
-                ),
-            ),
-            models.CheckConstraint(
-                condition=Q(desert_below_soi__gte=0, oasis_min_soi__lte=100, desert_below_soi__lte=F("oasis_min_soi")),
-                name="rubric_bands_ordered",
-                violation_error_message=_(
-                    "“Desert below SOI” must lie between 0 and “oasis from SOI”, and “oasis from SOI” must be at most 100."
-                ),
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"Rubric v{self.version}"
-
-    @classmethod
-    def in_force(cls) -> Rubric:
-        """The newest version: the one new visits are scored with. Version 1 (the defaults of docs/product.md)
-        comes with the migrations; should it be missing (a flushed database), it is recreated.
-
-        Every submission asks for it, so it is cached; saving or deleting a rubric drops the
-        cached one at once and again after commit. A process that read the old version just
-        before a new one committed can cache it once more: at most for IN_FORCE_CACHE_SECONDS."""
-        rubric = cache.get(IN_FORCE_CACHE_KEY)
-        if rubric is None:
-            rubric = cls.objects.order_by("-version").first()
-            if rubric is None:
-                rubric, _ = cls.objects.get_or_create(version=1)
-            if not transaction.get_connection().in_atomic_block:  # never cache what may roll back
-                cache.set(IN_FORCE_CACHE_KEY, rubric, IN_FORCE_CACHE_SECONDS)
-        return rubric
-
-    def params(self) -> scoring.RubricParams:
-        return scoring.RubricParams(
-            **{field: getattr(self, field) for field in scoring.RubricParams.__dataclass_fields__}
-        )
-
-
-IN_FORCE_CACHE_KEY = "rubric-in-force:1"
-IN_FORCE_CACHE_SECONDS = 60
-
-
-@receiver([post_save, post_delete], sender=Rubric, dispatch_uid="rubric-in-force-cache")
-def _forget_rubric_in_force(**kwargs) -> None:
-    cache.delete(IN_FORCE_CACHE_KEY)
-    transaction.on_commit(lambda: cache.delete(IN_FORCE_CACHE_KEY))
 
 
 class ObserverRole(models.TextChoices):
@@ -466,102 +354,3 @@ def counting_scope(approved_only: bool | None = None) -> str:
 
 def counted_statuses(approved_only: bool | None = None) -> tuple[str, ...]:
     return COUNTED_STATUSES[counting_scope(approved_only)]
-
-
-class ReviewAction(models.TextChoices):
-    APPROVE = "approve", _("Approved")
-    REJECT = "reject", _("Rejected")
-    UNDO = "undo", _("Decision undone")
-
-
-class ReviewDecision(models.Model):
-    """One decision on a visit, in order: the audit trail of reviews. It keeps what the decision
-    replaced, so that an undo restores exactly that, and says when it overrode someone else's."""
-
-    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="decisions", verbose_name=_("visit"))
-    action = models.CharField(_("action"), max_length=10, choices=ReviewAction.choices)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("decided by")
-    )
-    decided_at = models.DateTimeField(_("decided at"))
-    note = models.TextField(_("note"), blank=True, max_length=NOTE_MAX_LENGTH)
-    overrides = models.BooleanField(_("overrides another reviewer's decision"), default=False)
-    # Decisions taken together (bulk approval) are undone together.
-    batch = models.UUIDField(_("batch"), null=True, blank=True, db_index=True)
-    undone = models.BooleanField(_("undone"), default=False)
-    previous_status = models.CharField(_("status before"), max_length=20, choices=VisitStatus.choices)
-    previous_reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("reviewed by before"),
-    )
-    previous_reviewed_at = models.DateTimeField(_("reviewed at before"), null=True, blank=True)
-    previous_review_note = models.TextField(_("review note before"), blank=True, max_length=NOTE_MAX_LENGTH)
-    # The text managers read before the decision: a rejection clears it, and its undo puts it back.
-    previous_reviewed_notes = models.TextField(
-        _("notes as reviewed before"), blank=True, max_length=NOTE_MAX_LENGTH, default=""
-    )
-    # {position: text} of the visit's interactions, as managers read them before the decision.
-    previous_interaction_notes = models.JSONField(_("interaction notes as reviewed before"), default=dict, blank=True)
-
-    class Meta:
-        ordering = ["visit", "decided_at", "pk"]
-        verbose_name = _("review decision")
-        verbose_name_plural = _("review decisions")
-        indexes = [models.Index(fields=["visit", "decided_at"], name="decision_visit_at")]
-        constraints = [
-            models.CheckConstraint(condition=Q(action__in=ReviewAction.values), name="decision_action_valid"),
-            models.CheckConstraint(
-                condition=Q(overrides=False) | ~Q(note=""),
-                name="decision_override_has_note",
-                violation_error_message=_("An override needs a note saying why."),
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.get_action_display()} {self.decided_at:%Y-%m-%d %H:%M}"
-
-
-class VisitQuestion(models.Model):
-    """A reviewer's question about a visit, sent back to the shopper, and the shopper's answer.
-    The visit waits (still submitted) until it is answered."""
-
-    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="questions", verbose_name=_("visit"))
-    asked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("asked by")
-    )
-    asked_at = models.DateTimeField(_("asked at"))
-    question = models.TextField(_("question"), max_length=QUESTION_MAX_LENGTH)
-    answer = models.TextField(_("answer"), blank=True, max_length=NOTE_MAX_LENGTH)
-    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
-
-    class Meta:
-        ordering = ["visit", "asked_at"]
-        verbose_name = _("question to the shopper")
-        verbose_name_plural = _("questions to shoppers")
-        constraints = [
-            models.CheckConstraint(
-                condition=~Q(question=""),
-                name="question_not_empty",
-                violation_error_message=_("The question must not be empty."),
-            ),
-            models.CheckConstraint(
-                condition=Q(answered_at__isnull=True, answer="") | Q(answered_at__isnull=False) & ~Q(answer=""),
-                name="question_answer_with_time",
-                violation_error_message=_("An answer needs its text and the time it was given."),
-            ),
-            # One open question per visit: the shopper answers one thing at a time.
-            models.UniqueConstraint(
-                fields=["visit"], condition=Q(answered_at__isnull=True), name="question_one_open_per_visit"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return self.question[:60]
-
-    @property
-    def is_open(self) -> bool:
-        return self.answered_at is None
