@@ -106,12 +106,28 @@ class StoreCharacter:
 
     level: float  # 0..1, typical quality
     trend: float  # change of level per week
+    step: float = 0.0  # a step down in quality ...
+    step_weeks_ago: int = 0  # ... that came this many weeks ago (0: none)
+    walks: tuple[int, ...] = (1, 2, 2, 3, 3)  # supervisor floor walks a week, drawn from these
 
     def quality(self, weeks_ago: int) -> float:
-        return min(0.98, max(0.05, self.level - self.trend * weeks_ago))
+        stepped = self.step if weeks_ago < self.step_weeks_ago else 0.0
+        return min(0.98, max(0.05, self.level - self.trend * weeks_ago - stepped))
+
+
+# Two stories of the demo supervisor's region that a real chain knows, strong enough for the real
+# rule to open action plans on them: the demo manager's store has been a desert for weeks, and
+# Köln's service stepped down three weeks ago. The supervisor walks the floor of both more often,
+# as supervisors do where a store is struggling.
+STORIES = {
+    "ham-mo": StoreCharacter(level=0.08, trend=0.0, walks=(3, 3, 4)),
+    "kol-ho": StoreCharacter(level=0.7, trend=0.0, step=0.6, step_weeks_ago=3, walks=(3, 3, 4)),
+}
 
 
 def store_character(code: str) -> StoreCharacter:
+    if code in STORIES:
+        return STORIES[code]
     rng = random.Random(f"character/{code}")
     kind = rng.random()
     if kind < 0.25:
@@ -171,7 +187,7 @@ def week_visits(
     tz = ZoneInfo(store.timezone)
     shoppers = people.shoppers_by_store[store.code]
     slots = [("shopper", k) for k in range(rng.choice([1, 1, 2]))]
-    slots += [("supervisor", k) for k in range(rng.choice([1, 2, 2, 3, 3]))]
+    slots += [("supervisor", k) for k in range(rng.choice(character.walks))]
     for kind, k in slots:
         day = week_start + dt.timedelta(days=rng.randrange(6))  # Monday..Saturday
         opens = dt.datetime.combine(day, dt.time(9, 0), tzinfo=tz)
