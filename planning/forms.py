@@ -5,7 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from stores.models import Region, Role, Store, User
+from stores.models import Region, Store, User
+from stores.selectors import shoppers_observing
 
 from .models import BRIEF_MAX_LENGTH, TargetKind, TimeOfDay
 from .services import WaveInput
@@ -56,7 +57,7 @@ class WaveForm(forms.Form):
 
 class AssignmentForm(forms.Form):
     shopper = forms.ModelChoiceField(
-        User.objects.filter(role=Role.SHOPPER, is_active=True).order_by("username"),
+        User.objects.none(),
         label=_("Shopper"),
         required=False,
         empty_label=_("(open)"),
@@ -65,3 +66,9 @@ class AssignmentForm(forms.Form):
     window_end = forms.DateField(label=_("Window until"), widget=forms.DateInput(attrs={"type": "date"}))
     time_of_day = forms.ChoiceField(label=_("Time of day"), choices=TimeOfDay.choices)
     locked = forms.BooleanField(label=_("Lock (keep when planning again)"), required=False, initial=True)
+
+    def __init__(self, *args, store: Store, **kwargs) -> None:
+        """Offers only the shoppers allowed in the assignment's store (`shoppers_observing` decides)."""
+        super().__init__(*args, **kwargs)
+        allowed = [shopper.id for shopper in shoppers_observing([store.pk])]
+        self.fields["shopper"].queryset = User.objects.filter(pk__in=allowed).order_by("username")

@@ -106,7 +106,7 @@ def assignment_edit(request: HttpRequest, pk: int, assignment_pk: int) -> HttpRe
         "time_of_day": assignment.time_of_day,
         "locked": True,
     }
-    form = AssignmentForm(request.POST or None, initial=initial)
+    form = AssignmentForm(request.POST or None, initial=initial, store=assignment.store)
     if request.method == "POST" and form.is_valid():
         try:
             services.assignment_adjust(assignment=assignment, by=request.user, **form.cleaned_data)

@@ -9,6 +9,8 @@ from django.urls import reverse
 
 from planning.models import Assignment, Wave
 from planning.services import wave_plan
+from stores.models import Role
+from tests.factories import UserFactory
 
 from .conftest import WAVE_START, make_wave
 
@@ -177,3 +179,24 @@ def test_publishing_asks_first_with_the_number_of_assignments_and_shoppers(clien
     client.force_login(head_office)
     page = client.get(reverse("planning:wave", args=[planned_wave.pk])).content.decode()
     assert f'data-confirm="Publish {assigned.count()} assignments to {shoppers} shoppers?' in page
+
+
+def test_adjusting_an_assignment_offers_only_shoppers_allowed_in_its_store(
+    client, head_office, planned_wave, shoppers, other_store
+):
+    elsewhere = UserFactory(username="shopper-elsewhere", role=Role.SHOPPER, stores=[other_store])
+    client.force_login(head_office)
+    assignment = Assignment.objects.filter(wave=planned_wave, store=shoppers[0].stores.get()).first()
+    url = reverse("planning:assignment", args=[planned_wave.pk, assignment.pk])
+    page = client.get(url).content.decode()
+    assert all(f'value="{s.pk}"' in page for s in shoppers)
+    assert f'value="{elsewhere.pk}"' not in page
+    data = {
+        "shopper": elsewhere.pk,
+        "window_start": assignment.window_start,
+        "window_end": assignment.window_end,
+        "time_of_day": "evening",
+    }
+    refused = client.post(url, data)
+    assert refused.status_code == 400
+    assert "Select a valid choice" in refused.content.decode()
