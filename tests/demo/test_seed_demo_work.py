@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from coaching.models import ActionPlan, PlanState
-from observations.models import VisitQuestion
+from observations.models import Visit, VisitQuestion, VisitStatus
 from photos.models import Photo
 from planning.models import Assignment, AssignmentStatus
 from planning.selectors import shopper_assignments
@@ -68,6 +68,7 @@ def test_running_it_again_adds_nothing(demo):
         Assignment.objects.count(),
         VisitQuestion.objects.count(),
         Photo.objects.count(),
+        Visit.objects.filter(status=VisitStatus.APPROVED).count(),
     )
     call_command("seed_demo_work", stdout=io.StringIO())
     assert (
@@ -75,4 +76,5 @@ def test_running_it_again_adds_nothing(demo):
         Assignment.objects.count(),
         VisitQuestion.objects.count(),
         Photo.objects.count(),
+        Visit.objects.filter(status=VisitStatus.APPROVED).count(),
     ) == counts
