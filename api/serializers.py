@@ -311,6 +311,7 @@ class QuestionSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
     visit = serializers.UUIDField(source="visit_id", read_only=True)
     store = serializers.CharField(source="visit.store.code", read_only=True)
+    store_name = serializers.CharField(source="visit.store.name", read_only=True)
     visit_started_at = serializers.DateTimeField(source="visit.started_at", read_only=True)
     question = serializers.CharField(read_only=True)
     asked_at = serializers.DateTimeField(read_only=True)

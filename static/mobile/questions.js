@@ -12,7 +12,7 @@ function item(question) {
   const answerId = `answer-${question.id}`;
   node.querySelector("label").htmlFor = answerId;
   node.querySelector("textarea").id = answerId;
-  node.querySelector("[data-role=title]").textContent = `${question.store} · ${formatDateTime(question.visit_started_at)}`;
+  node.querySelector("[data-role=title]").textContent = `${question.store_name} · ${formatDateTime(question.visit_started_at)}`;
   node.querySelector("[data-role=question]").textContent = question.question;
   return node;
 }

@@ -106,6 +106,7 @@ def test_a_question_goes_to_the_shopper_who_answers_it(supervisor, shopper, stor
 
     mine = as_user(shopper).get(reverse("question-list")).json()
     assert [q["question"] for q in mine] == ["Were you really there 1 minute?"]
+    assert (mine[0]["store"], mine[0]["store_name"]) == ("ber-mitte", "Berlin Mitte")  # the phone shows the name
     answer = as_user(shopper).post(
         reverse("question-answer", args=[mine[0]["id"]]), {"answer": "Yes, the store was empty."}, format="json"
     )
