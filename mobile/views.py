@@ -13,11 +13,13 @@ from functools import cache
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.contrib.staticfiles import finders
+from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils.html import json_script
 from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import ensure_csrf_cookie
@@ -85,6 +87,14 @@ def limits() -> dict:
     }
 
 
+class _Utf8JSONEncoder(DjangoJSONEncoder):
+    """Writes German letters as themselves ("ü", 2 bytes), not escaped ("\\u00fc", 6): the page's
+    strings in both languages are 0.5 KB smaller (the page is UTF-8; json_script still escapes <, > and &)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **{**kwargs, "ensure_ascii": False})
+
+
 @require_GET
 @login_required
 @ensure_csrf_cookie
@@ -101,7 +111,13 @@ def app(request: HttpRequest) -> HttpResponse:
         "version": shell_version(),
         "limits": limits(),
     }
-    context = {"t": strings[language], "lang": language, "strings": strings, "config": config, "modules": MODULES}
+    context = {
+        "t": strings[language],
+        "lang": language,
+        "strings_json": json_script(strings, "oasis-strings", encoder=_Utf8JSONEncoder),
+        "config": config,
+        "modules": MODULES,
+    }
     response = render(request, "mobile/app.html", context)
     # The service worker caches a page only under the version it belongs to.
     response["X-Oasis-Shell"] = config["version"]
