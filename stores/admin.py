@@ -11,6 +11,10 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from import_export.admin import ImportExportMixin as BaseImportExportMixin
@@ -20,8 +24,9 @@ from import_export.forms import ImportForm
 from core.history import HistoryAdmin
 from core.personal_data import personal_data_erase
 
+from .import_jobs import import_confirm, import_start, rows_done
 from .imports import BoundedCSV, BoundedXLSX, ImportRefused
-from .models import Region, Store, User, iana_timezones
+from .models import ImportJob, Region, Store, User, iana_timezones
 from .resources import StoreResource, UserResource
 from .services import scope_errors, store_close, user_anonymize, user_apply_role, user_deactivate, user_invite
 
@@ -39,7 +44,8 @@ class ImportFormWithReasons(ImportForm):
 
 class ImportExportMixin(BaseImportExportMixin):
     """Bulk set-up from CSV or XLSX, exported in the same columns (stores.resources); files are
-    bounded before they are read (stores.imports)."""
+    bounded before they are read (stores.imports), then previewed and imported in the background
+    (stores.import_jobs) while a page shows how far the work is."""
 
     import_formats = [BoundedCSV, BoundedXLSX]
     export_formats = [CSV, XLSX]
@@ -48,9 +54,81 @@ class ImportExportMixin(BaseImportExportMixin):
     def get_import_form_initial(self, request):
         # The format chosen for the last upload stays chosen for the next (the fixed file).
         initial = super().get_import_form_initial(request)
-        if request.POST.get("format"):
-            initial["format"] = request.POST["format"]
+        # (from the job's page, its "Import another file" link carries it)
+        chosen = request.POST.get("format") or request.GET.get("format")
+        if chosen:
+            initial["format"] = chosen
         return initial
+
+    import_job_template = "admin/stores/import_job.html"
+
+    def get_urls(self):
+        info = self.get_model_info()
+        job = path(
+            "import/<uuid:job_id>/",
+            self.admin_site.admin_view(self.import_job_view),
+            name=f"{info[0]}_{info[1]}_import_job",
+        )
+        return [job, *super().get_urls()]
+
+    def import_action(self, request, **kwargs):
+        """The upload: stored and previewed in the background, then the job's page. A file beyond
+        the bounds, or an invalid form, is shown by the library's page with the reason."""
+        if request.method == "POST" and self.has_import_permission(request):
+            form = self.create_import_form(request)
+            if form.is_valid():
+                input_format = self.get_import_formats()[int(form.cleaned_data["format"])]
+                upload = form.cleaned_data["import_file"]
+                try:
+                    job = import_start(
+                        model=self.model._meta.model_name,
+                        file_format="xlsx" if issubclass(input_format, XLSX) else "csv",
+                        data=b"".join(upload.chunks()),
+                        file_name=upload.name,
+                        user=request.user,
+                    )
+                except Exception:  # refused or unreadable: nothing is stored, and the library's
+                    return super().import_action(request, **kwargs)  # page reads it again and says why
+                return redirect(self._import_job_url(job))
+        return super().import_action(request, **kwargs)
+
+    def _import_job_url(self, job: ImportJob) -> str:
+        app_label, model_name = self.get_model_info()
+        return reverse(f"admin:{app_label}_{model_name}_import_job", args=[job.pk])
+
+    def import_job_view(self, request, job_id):
+        """How far the preview or import is (the page reloads itself until it is done), then the
+        preview with each refused row's reasons and the confirm button, or the result."""
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        job = get_object_or_404(ImportJob, pk=job_id, model=self.model._meta.model_name)
+        if request.method == "POST":
+            if import_confirm(job=job):
+                return redirect(self._import_job_url(job))
+            messages.error(request, _("This file cannot be imported: it has refused rows or was imported already."))
+        running = job.state in (ImportJob.State.PREVIEWING, ImportJob.State.IMPORTING)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Import"),
+            "opts": self.model._meta,
+            "job": job,
+            "running": running,
+            "rows_done": rows_done(job),
+            "format_index": next(
+                (
+                    i
+                    for i, f in enumerate(self.get_import_formats())
+                    if issubclass(f, XLSX) == (job.file_format == "xlsx")
+                ),
+                0,
+            ),
+            "can_confirm": job.state == ImportJob.State.PREVIEWED
+            and not job.error
+            and not job.row_errors
+            and not (job.totals.get("error") or job.totals.get("invalid")),
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, [self.import_job_template], context)
 
     def add_data_read_fail_error_to_form(self, form, e):
         if isinstance(e, ImportRefused):

@@ -7,6 +7,6 @@ class StoresConfig(AppConfig):
     verbose_name = _("Stores and people")
 
     def ready(self) -> None:
-        from . import personal_data
+        from . import import_jobs, personal_data  # noqa: F401 (import_jobs: its outbox handler)
 
         personal_data.register()  # what it holds about a person (core.personal_data)

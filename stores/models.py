@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import uuid
 import zoneinfo
 
 from django.contrib.auth.models import AbstractUser
@@ -165,3 +166,40 @@ class User(AbstractUser):
         if not self.access_epoch:
             return password_hash
         return hashlib.sha256(f"{password_hash}:{self.access_epoch}".encode()).hexdigest()
+
+
+class ImportJob(models.Model):
+    """One upload of the admin's bulk set-up, previewed and then imported by a worker
+    (stores.import_jobs): the file as uploaded, how far the work is and what it found."""
+
+    class State(models.TextChoices):
+        PREVIEWING = "previewing", _("checking the rows")
+        PREVIEWED = "previewed", _("checked, waiting for confirmation")
+        IMPORTING = "importing", _("importing")
+        DONE = "done", _("imported")
+        FAILED = "failed", _("failed")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    model = models.CharField(max_length=20)  # "store" or "user": the admin whose import it is
+    file_format = models.CharField(max_length=10)  # "csv" or "xlsx"
+    file_name = models.CharField(max_length=255, blank=True)
+    # The upload; emptied once the import is done (it names people).
+    data = models.BinaryField(blank=True)
+    started_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    language = models.CharField(max_length=10, blank=True)  # of the uploader: the refusals' sentences
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    state = models.CharField(max_length=20, choices=State.choices, default=State.PREVIEWING)
+    rows_total = models.PositiveIntegerField(default=0)
+    rows_done = models.PositiveIntegerField(default=0)
+    # {"new": n, "update": n, "skip": n, "error": n, "invalid": n}
+    totals = models.JSONField(default=dict, blank=True)
+    # [{"row": n, "errors": {"field": ["sentence", ...]}}]: the refused rows and why
+    row_errors = models.JSONField(default=list, blank=True)
+    error = models.TextField(blank=True)  # what stopped the whole file, if anything
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.get_state_display()})"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from core.personal_data import holder
 
-from .models import User
+from .models import ImportJob, User
 from .services import user_anonymize
 
 
@@ -29,5 +29,19 @@ def erase_identity(user: User) -> int:
     return 1
 
 
+def import_jobs(user: User) -> list[dict]:
+    """The bulk set-up files the person uploaded in the admin (not their rows: those are other people)."""
+    return [
+        {"file": job.file_name, "kind": job.model, "state": job.state, "uploaded_at": job.created_at.isoformat()}
+        for job in ImportJob.objects.filter(started_by=user).order_by("created_at")
+    ]
+
+
+def erase_import_jobs(user: User) -> int:
+    deleted, _ = ImportJob.objects.filter(started_by=user).delete()
+    return deleted
+
+
 def register() -> None:
     holder("user", export=identity, erase=erase_identity)
+    holder("import_jobs", export=import_jobs, erase=erase_import_jobs, covers=("stores.ImportJob.started_by",))

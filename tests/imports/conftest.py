@@ -4,6 +4,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from core import outbox
+
 from ..factories import RegionFactory
 
 
@@ -13,7 +15,9 @@ def regions(db):
 
 
 class AdminImport:
-    """Head office's two steps in the admin: upload (a preview, nothing written), then confirm."""
+    """Head office's two steps in the admin: upload (a preview, nothing written), then confirm.
+    Each step is background work: after it, the outbox is run as a worker would (without a broker
+    it has run inline already) and the job's page is read."""
 
     def __init__(self, client, model: str):
         self.client = client
@@ -22,14 +26,22 @@ class AdminImport:
     def preview(self, text: str | bytes, name: str = "file.csv", file_format: str = "0"):
         content = text.encode() if isinstance(text, str) else text
         upload = SimpleUploadedFile(name, content)
-        return self.client.post(
+        response = self.client.post(
             reverse(f"admin:stores_{self.model}_import"), {"import_file": upload, "format": file_format}
         )
+        if response.status_code != 302:  # the upload itself refused: the form says why
+            return response
+        outbox.run()
+        return self.client.get(response["Location"])
 
     def confirm(self, preview):
-        form = preview.context["confirm_form"]
-        assert form is not None, "the preview offers no confirm: it refused rows"
-        return self.client.post(reverse(f"admin:stores_{self.model}_process_import"), form.initial)
+        assert preview.context["can_confirm"], "the preview offers no confirm: it refused rows"
+        response = self.client.post(self.job_url(preview.context["job"]))
+        outbox.run()
+        return response
+
+    def job_url(self, job) -> str:
+        return reverse(f"admin:stores_{self.model}_import_job", args=[job.pk])
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ N_USERS = 500
 
 
 def invalid_rows(preview) -> dict[int, dict]:
-    return {row.number: row.error_dict for row in preview.context["result"].invalid_rows}
+    return {refused["row"]: refused["errors"] for refused in preview.context["job"].row_errors}
 
 
 # Four passes over a thousand rows (refused preview, preview, confirm, second preview) on a shared
@@ -36,7 +36,7 @@ def test_a_thousand_stores_bad_rows_refused_then_written_once_when_confirmed_and
 
     refused = stores.preview(csv_text(STORE_COLUMNS, bad))
     assert refused.status_code == 200
-    assert refused.context.get("confirm_form") is None  # nothing can be confirmed while rows are refused
+    assert refused.context["can_confirm"] is False  # nothing can be confirmed while rows are refused
     assert invalid_rows(refused) == {
         11: {"region": ["Unknown region code “atlantis”."]},
         21: {"timezone": ["Europe/Springfield is not an IANA time zone."]},
@@ -48,13 +48,13 @@ def test_a_thousand_stores_bad_rows_refused_then_written_once_when_confirmed_and
 
     text = csv_text(STORE_COLUMNS, good)
     preview = stores.preview(text)
-    assert preview.context["result"].totals["new"] == N_STORES
+    assert preview.context["job"].totals["new"] == N_STORES
     assert not Store.objects.exists()  # a preview writes nothing
     assert stores.confirm(preview).status_code == 302
     assert Store.objects.count() == N_STORES
     assert Store.objects.get(code="st-0004").region.code == "south"
 
-    again = stores.preview(text).context["result"].totals
+    again = stores.preview(text).context["job"].totals
     assert (again["skip"], again["new"], again["update"]) == (N_STORES, 0, 0)
 
 
@@ -67,9 +67,9 @@ def test_an_export_imports_again_unchanged_and_a_changed_row_is_an_update(admin_
     assert exported.status_code == 200
     lines = exported.content.decode().splitlines()
     assert lines[0] == ",".join(STORE_COLUMNS)
-    assert stores.preview(exported.content).context["result"].totals["skip"] == 20
+    assert stores.preview(exported.content).context["job"].totals["skip"] == 20
     lines[1] = lines[1].replace("Berlin,", "Potsdam,", 1)
-    totals = stores.preview("\n".join(lines)).context["result"].totals
+    totals = stores.preview("\n".join(lines)).context["job"].totals
     assert (totals["update"], totals["skip"]) == (1, 19)
 
 
@@ -98,7 +98,7 @@ def test_five_hundred_people_bad_rows_refused_then_written_with_scope_role_and_e
     before = User.objects.count()
 
     refused = people.preview(csv_text(USER_COLUMNS, bad))
-    assert refused.context.get("confirm_form") is None
+    assert refused.context["can_confirm"] is False
     assert invalid_rows(refused) == {
         6: {"email": ["“anna(at)example.com” is not an e-mail address."]},
         7: {"stores": ["Unknown store code(s): st-9999."]},
@@ -111,7 +111,7 @@ def test_five_hundred_people_bad_rows_refused_then_written_with_scope_role_and_e
 
     text = csv_text(USER_COLUMNS, good)
     preview = people.preview(text)
-    assert preview.context["result"].totals["new"] == N_USERS
+    assert preview.context["job"].totals["new"] == N_USERS
     assert User.objects.count() == before
     with django_capture_on_commit_callbacks(execute=True):
         assert people.confirm(preview).status_code == 302
@@ -127,7 +127,7 @@ def test_five_hundred_people_bad_rows_refused_then_written_with_scope_role_and_e
     assert sorted(message.to[0] for message in mailoutbox) == sorted(row["email"] for row in good)
     assert all("/accounts/reset/" in message.body for message in mailoutbox)
 
-    again = people.preview(text).context["result"].totals
+    again = people.preview(text).context["job"].totals
     assert (again["skip"], again["new"], again["update"]) == (N_USERS, 0, 0)
 
 

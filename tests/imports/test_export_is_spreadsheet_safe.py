@@ -75,4 +75,4 @@ def test_an_xlsx_export_has_no_formula_cell(admin_import, client, hostile_rows, 
 def test_an_exported_file_with_formula_text_imports_again_unchanged(admin_import, client, hostile_rows):
     stores = admin_import("store")
     exported = export(client, "store", STORE_COLUMNS, "0")
-    assert stores.preview(exported).context["result"].totals["skip"] == 1
+    assert stores.preview(exported).context["job"].totals["skip"] == 1

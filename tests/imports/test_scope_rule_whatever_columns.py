@@ -15,7 +15,7 @@ COLUMNS = ["username", "email", "role"]
 
 
 def invalid_rows(preview) -> dict[int, dict]:
-    return {row.number: row.error_dict for row in preview.context["result"].invalid_rows}
+    return {refused["row"]: refused["errors"] for refused in preview.context["job"].row_errors}
 
 
 def test_new_people_without_scope_columns_are_refused_by_the_scope_rule(admin_import, regions):
@@ -32,7 +32,7 @@ def test_new_people_without_scope_columns_are_refused_by_the_scope_rule(admin_im
         1: {"regions": ["A supervisor needs at least one region."]},
         2: {"stores": ["A shopper or store manager needs at least one store."]},
     }
-    assert preview.context.get("confirm_form") is None
+    assert preview.context["can_confirm"] is False
     assert not User.objects.filter(username__startswith="new-").exists()
 
 
