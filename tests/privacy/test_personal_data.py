@@ -34,7 +34,7 @@ from planning.models import (
     Wave,
 )
 from sso.models import Identity
-from stores.models import User
+from stores.models import ImportJob, User
 from webhooks.models import DisabledNotice, Endpoint
 
 from ..factories import UserFactory, submit_visit
@@ -101,6 +101,7 @@ def everywhere(settings, tmp_path, person, supervisor, head_office, store):
     Identity.objects.create(user=person, issuer="https://login.company.example", subject="lena-0042")
     endpoint = Endpoint.objects.create(name="BI import", url="https://bi.company.example/hooks", enabled=False)
     DisabledNotice.objects.create(endpoint=endpoint, disabled_at=now, recipient=person)
+    ImportJob.objects.create(model="store", file_format="csv", file_name="stores.csv", started_by=person)
     return visit
 
 
