@@ -38,38 +38,38 @@ def evidence_sentence(item: Evidence) -> str:
     n = item.total
     return {
         "not_greeted": ngettext(
-            "%(count)s of %(total)s customer was not greeted.",
-            "%(count)s of %(total)s customers were not greeted.",
+            "In %(count)s of %(total)s staff contact there was no greeting.",
+            "In %(count)s of %(total)s staff contacts there was no greeting.",
             n,
         ),
         "greeted_late": ngettext(
-            "%(count)s of %(total)s customer was greeted only after more than 30 seconds.",
-            "%(count)s of %(total)s customers were greeted only after more than 30 seconds.",
+            "In %(count)s of %(total)s staff contact the greeting came only after more than 30 seconds.",
+            "In %(count)s of %(total)s staff contacts the greeting came only after more than 30 seconds.",
             n,
         ),
         "greeted_impersonally": ngettext(
-            "%(count)s of %(total)s customer was greeted without a personal word.",
-            "%(count)s of %(total)s customers were greeted without a personal word.",
+            "In %(count)s of %(total)s staff contact the greeting had no personal word.",
+            "In %(count)s of %(total)s staff contacts the greeting had no personal word.",
             n,
         ),
         "sour_faces": ngettext(
-            "%(count)s of %(total)s customer met an unfriendly face.",
-            "%(count)s of %(total)s customers met an unfriendly face.",
+            "In %(count)s of %(total)s staff contact staff showed an unfriendly face.",
+            "In %(count)s of %(total)s staff contacts staff showed an unfriendly face.",
             n,
         ),
         "few_smiles": ngettext(
-            "%(count)s of %(total)s customer was not met with a smile.",
-            "%(count)s of %(total)s customers were not met with a smile.",
+            "In %(count)s of %(total)s staff contact there was no smile.",
+            "In %(count)s of %(total)s staff contacts there was no smile.",
             n,
         ),
         "followed": ngettext(
-            "%(count)s of %(total)s customer felt followed.",
-            "%(count)s of %(total)s customers felt followed.",
+            "In %(count)s of %(total)s staff contact the visitor felt followed.",
+            "In %(count)s of %(total)s staff contacts the visitor felt followed.",
             n,
         ),
         "approached_repeatedly": ngettext(
-            "%(count)s of %(total)s customer was approached twice or more without asking.",
-            "%(count)s of %(total)s customers were approached twice or more without asking.",
+            "In %(count)s of %(total)s staff contact staff approached twice or more without being asked.",
+            "In %(count)s of %(total)s staff contacts staff approached twice or more without being asked.",
             n,
         ),
         "answered_reluctantly": ngettext(

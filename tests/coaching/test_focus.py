@@ -4,8 +4,10 @@ response 0.3; room for improvement = weight * (100 - score) / sum of the scored 
 from __future__ import annotations
 
 import pytest
+from django.utils import translation
 
-from coaching.focus import WeekCounts, room_for_improvement, what_to_work_on
+from coaching.focus import Evidence, WeekCounts, room_for_improvement, what_to_work_on
+from coaching.wording import evidence_sentence
 
 
 def test_room_for_improvement_is_the_index_points_a_perfect_behaviour_would_add():
@@ -42,3 +44,15 @@ def test_response_evidence_counts_questions_not_customers():
         ("wishes_refused", 1, 1),
         ("answered_reluctantly", 2, 5),
     ]
+
+
+@pytest.mark.parametrize(
+    ("language", "sentence"),
+    [
+        ("en", "In 11 of 22 staff contacts there was no greeting."),
+        ("de", "Bei 11 von 22 Personalkontakten gab es keine Begrüßung."),
+    ],
+)
+def test_the_evidence_counts_the_weeks_staff_contacts_not_customers(language, sentence):
+    with translation.override(language):
+        assert evidence_sentence(Evidence(kind="not_greeted", count=11, total=22)) == sentence

@@ -13,8 +13,8 @@ pytestmark = pytest.mark.django_db
 
 WEEK = {"week": "2026-W11"}
 REASON = {
-    "en": "Median seconds are shown only over at least 5 timed customers",
-    "de": "Mittlere Sekunden (Median) werden nur über mindestens 5 gemessene Kundenkontakte gezeigt",
+    "en": "Median seconds are shown only over at least 5 timed staff contacts",
+    "de": "Mittlere Sekunden (Median) werden nur über mindestens 5 gemessene Personalkontakte gezeigt",
 }
 
 
