@@ -2,7 +2,7 @@
 stores with a known truth (bench/synthetic.py), through the product's own code:
 
 - the report's calls: `reports.calls.change_calls` (Welch on visit scores, rates over visits,
-  the family control of `reports.significance.family_control`), on figures from
+  the family control of `reports.family.family_control`), on figures from
   `reports.figures.figures_of` of rollup `Totals` filled by `Totals.add_visit/add_interaction`;
 - the opening of action plans: `coaching.services.opening_for`;
 - the effect of a plan: `coaching.selectors.plan_windows` and `effects_of`;
@@ -43,8 +43,8 @@ from coaching.services import opening_for  # noqa: E402
 from observations import scoring  # noqa: E402
 from planning import needed  # noqa: E402
 from reports.calls import change_calls  # noqa: E402
+from reports.family import family_control  # noqa: E402
 from reports.figures import figures_of  # noqa: E402
-from reports.significance import family_control  # noqa: E402
 from reports.totals import Totals  # noqa: E402
 from stores.models import Store  # noqa: E402
 

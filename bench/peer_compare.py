@@ -9,7 +9,7 @@ two stores assigned to them, and 5 supervisors of every region posting to any of
 The project runs as in production: gunicorn with 5 sync workers, Redis as broker and cache, one
 Celery worker and one beat, the production write throttle (600 a minute per observer).
 
-Every window also records what else the machine did (common.CpuMeter: foreign processes' CPU as a
+Every window also records what else the machine did (cpu.CpuMeter: foreign processes' CPU as a
 percentage of one core, the load average); a round in which foreign processes used more than 10 %
 of a core in any window is marked "disturbed", and the medians are given over the undisturbed
 rounds (and, apart, over all). In every round also
@@ -43,7 +43,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import common, submissions
+from bench import common, cpu, submissions
 
 PEER_DB = os.environ.get("PEER_DB", "oasis_peer")
 PEER_DATABASE_URL = f"postgres://postgres@127.0.0.1:5432/{PEER_DB}"
@@ -61,12 +61,12 @@ def psql(database: str, sql: str) -> str:
     return result.stdout.strip()
 
 
-_counters: dict[str, common.Counter] = {}
+_counters: dict[str, cpu.Counter] = {}
 
 
 def rows(database: str, table: str) -> int:
     if database not in _counters:
-        _counters[database] = common.Counter(database)
+        _counters[database] = cpu.Counter(database)
     return _counters[database].rows(table)
 
 
@@ -188,9 +188,9 @@ def run_project(args, log: Path, observers) -> dict:
     ):
         warm_up(base, submissions.VISITS, observers, log)
         drain(outbox)  # and the worker does what the warm-up recorded
-        run_idle_wait = common.wait_idle([worker.pid, beat.pid])  # and has started up
+        run_idle_wait = cpu.wait_idle([worker.pid, beat.pid])  # and has started up
         sessions = {"gunicorn": base.pid, "worker": worker.pid, "beat": beat.pid}
-        with common.CpuMeter(sessions, {"postgres": common.BENCH_DB}) as meter:
+        with cpu.CpuMeter(sessions, {"postgres": common.BENCH_DB}) as meter:
             run = load(base, log, submissions.VISITS, common.BENCH_DB, "observations_visit", args, observers)
             # The follow-up work of the window's visits counts: CPU until the outbox is empty.
             run["drain_seconds"] = drain(outbox)
@@ -207,7 +207,7 @@ def run_peer(args, log: Path, observers) -> dict:
         DJANGO_SETTINGS_MODULE="bench.peer.settings", PEER_DATABASE_URL=PEER_DATABASE_URL,
     ) as base:  # fmt: skip
         warm_up(base, submissions.VISITS, observers, log)
-        with common.CpuMeter({"gunicorn": base.pid}, {"postgres": PEER_DB}) as meter:
+        with cpu.CpuMeter({"gunicorn": base.pid}, {"postgres": PEER_DB}) as meter:
             run = load(base, log, submissions.VISITS, PEER_DB, "peer_visit", args, observers)
         run["cpu_ms_per_visit"] = per_visit(meter.spent, run["server_201s"])
         run["machine"] = meter.machine
@@ -217,7 +217,7 @@ def run_peer(args, log: Path, observers) -> dict:
 def run_ceiling(args, log: Path, observers) -> dict:
     with common.gunicorn(access_log=str(log)) as base:
         warm_up(base, submissions.CEILING, observers, log)
-        with common.CpuMeter({"gunicorn": base.pid}, {"postgres": common.BENCH_DB}) as meter:
+        with cpu.CpuMeter({"gunicorn": base.pid}, {"postgres": common.BENCH_DB}) as meter:
             run = load(base, log, submissions.CEILING, common.BENCH_DB, "bench_ceiling", args, observers)
         run["cpu_ms_per_visit"] = per_visit(meter.spent, run["server_201s"])
         run["machine"] = meter.machine
@@ -228,7 +228,7 @@ def run_pgbench(args) -> dict:
     smin, smax = psql(common.BENCH_DB, "SELECT min(id), max(id) FROM stores_store WHERE is_active").split("|")
     observer = psql(common.BENCH_DB, "SELECT id FROM stores_user WHERE username = 'bench-shopper-1'")
     rubric = psql(common.BENCH_DB, "SELECT id FROM observations_rubric ORDER BY version DESC LIMIT 1")
-    with common.CpuMeter({}, {"postgres": common.BENCH_DB}) as meter:
+    with cpu.CpuMeter({}, {"postgres": common.BENCH_DB}) as meter:
         result = subprocess.run(
             ["pgbench", "-h", "127.0.0.1", "-U", "postgres", "-n", "-M", "prepared", "-c", str(args.connections),
              "-j", "2", "-T", str(args.seconds), "-f", PGBENCH, "-D", f"smin={smin}", "-D", f"smax={smax}",

@@ -21,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import common
+from bench import common, cpu
 
 # (module, attribute path, label): each is timed wherever it is called during the measured requests.
 PHASES = [
@@ -98,7 +98,7 @@ def main() -> None:
     profiler = cProfile.Profile() if args.profile else None
     # CPU of this process (Django, in-process) and of its PostgreSQL backend, beside the machine.
     process_cpu = time.process_time()
-    with common.CpuMeter({}, {"postgres": common.BENCH_DB}) as meter:
+    with cpu.CpuMeter({}, {"postgres": common.BENCH_DB}) as meter:
         for body in bodies[21:]:
             started = time.perf_counter()
             if profiler:

@@ -9,7 +9,7 @@ the same raw rows (visits and interactions) that a report without rollups would 
 
 `--runs` runs of `--requests` requests each (the raw baselines: `--raw-requests`), the report and
 its baseline alternating within each run; every run's medians are printed with the machine's
-foreign CPU and load average during it (common.CpuMeter) and whether it was disturbed (foreign
+foreign CPU and load average during it (cpu.CpuMeter) and whether it was disturbed (foreign
 processes above 10 % of a core), and the output says whether consecutive undisturbed runs agree
 within 10 %. The database's state is printed too: when each table was last analysed and vacuumed
 and how many rows changed since (`--vacuum-analyze` first runs VACUUM (ANALYZE), which is what
@@ -27,7 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import common
+from bench import common, cpu
 
 RAW_BRANCH_SQL = """
 WITH v AS (
@@ -225,7 +225,7 @@ def main() -> None:
     for number in range(args.runs):
         run: dict = {"run": number + 1}
         for name, fn, n in measures:
-            with common.CpuMeter({}, {"postgres": common.BENCH_DB}) as meter:
+            with cpu.CpuMeter({}, {"postgres": common.BENCH_DB}) as meter:
                 samples, db_samples, _response = timed(fn, n)
             machine = meter.machine
             run[name] = {

@@ -16,9 +16,10 @@ from django.utils import timezone
 
 from observations import scoring
 from observations.models import Interaction, Visit
+from reports.power import Effect, effect
 from reports.publication import latest_published_week
 from reports.samples import VisitScores, visit_scores_by_week
-from reports.significance import Effect, Sample, effect
+from reports.significance import Sample
 from stores.models import Role, Store, User
 from stores.selectors import stores_reportable_to
 from stores.selectors import supervisors_of as region_supervisors

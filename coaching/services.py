@@ -19,11 +19,12 @@ from django.utils.translation import gettext_lazy as _
 from core.errors import Invalid
 from observations import scoring
 from reports.calls import report_differences
+from reports.distributions import t_quantile
 from reports.figures import week_rubrics
 from reports.periods import monday_of
 from reports.publication import is_published
 from reports.samples import visit_scores_by_week
-from reports.significance import Sample, floored_variance, t_quantile
+from reports.significance import Sample, floored_variance
 from stores.models import Role, Store, User
 
 from . import events, notices

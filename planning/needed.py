@@ -41,7 +41,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from observations.scoring import t_quantile_975
-from reports.significance import chi_square_cdf, f_cdf
+from reports.distributions import chi_square_cdf, f_cdf
 
 PRIOR_DF = 4
 # The spread assumed when even the company has fewer than two visits: a plausible SOI sd.

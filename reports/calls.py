@@ -9,17 +9,17 @@ from dataclasses import dataclass
 
 from observations import scoring
 
+from .distributions import ALPHA
+from .family import family_control
 from .figures import Figures
+from .power import visits_for_power
 from .significance import (
-    ALPHA,
     Difference,
     RateSample,
     Sample,
     difference_of_means,
     difference_of_rates,
-    family_control,
     floored_variance,
-    visits_for_power,
 )
 
 RATES: tuple[str, ...] = ("greeting_rate", "smile_rate", "hovering_rate")
@@ -57,7 +57,7 @@ def change_calls(
     rule: str = "gate-holm",
 ) -> list[ChangeCall]:
     """Every figure that both weeks have, with the call on its change, decided for the report as
-    a family (`significance.family_control`; `rule` other than the product's only for the
+    a family (`family.family_control`; `rule` other than the product's only for the
     calibration benchmark)."""
     present = [name for name in FIGURES if getattr(this, name) is not None and getattr(last, name) is not None]
     differences = report_differences(this_scores=this_scores, last_scores=last_scores, rule=rule, figures=present)
@@ -95,7 +95,7 @@ def report_differences(
 
 
 def visits_a_week_to_tell(this_scores: dict[str, list], last_scores: dict[str, list]) -> int:
-    """How many visits a week would show a change of the SOI by `significance.POWER_CHANGE` points
+    """How many visits a week would show a change of the SOI by `power.POWER_CHANGE` points
     in 8 of 10 cases, with the spread of the store's visits within each of the two weeks (pooled;
     the usual spread of a visit below four visits)."""
     weeks = [Sample.of(scores.get("soi", [])) for scores in (last_scores, this_scores)]

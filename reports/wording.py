@@ -99,7 +99,7 @@ def _visits_to_tell(report: StoreReport) -> str:
 def describe_changes(report: StoreReport) -> list[ChangeLine]:
     """What changed since last week, in plain words of the active language. A rise or a fall is
     named only when it is statistically meaningful for the report as a family
-    (`reports.significance.family_control`); the index is always mentioned, the dimensions and rates
+    (`reports.family.family_control`); the index is always mentioned, the dimensions and rates
     only when they really changed. When there are too few visits to tell, the line says how many
     visits a week would."""
     if not report.figures.n_visits:

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import pytest
 
+from reports.family import family_control, holm
+from reports.power import visits_for_power
 from reports.significance import (
     Difference,
     RateSample,
     difference_of_rates,
-    family_control,
-    holm,
-    visits_for_power,
 )
 
 

@@ -16,7 +16,8 @@ from observations.models import Visit
 from planning import coverage
 from planning import selectors as planning_selectors
 from planning.models import WaveStore
-from reports.significance import Difference, Effect
+from reports.power import Effect
+from reports.significance import Difference
 from tests.factories import submit_visit
 from tests.planning.conftest import make_wave
 

@@ -16,14 +16,9 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from observations import scoring
-from reports.significance import (
-    Sample,
-    difference_of_means,
-    effect,
-    more_visits_needed,
-    t_quantile,
-    t_two_sided_p,
-)
+from reports.distributions import t_quantile, t_two_sided_p
+from reports.power import effect, more_visits_needed
+from reports.significance import Sample, difference_of_means
 
 BEFORE = [40, 60, 50, 30, 70]
 
