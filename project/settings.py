@@ -137,7 +137,7 @@ LOGOUT_REDIRECT_URL = "login"
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "project.auth_backends.AttemptLimitedModelBackend",
+    "stores.auth_backends.AttemptLimitedModelBackend",
 ]
 
 # Brute-force protection (django-axes) on the login page and the token endpoint: after
