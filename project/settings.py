@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "photos",
     "sso",
     "webhooks",
+    "site_pages",
     "demo",
 ]
 
@@ -69,7 +70,7 @@ MIDDLEWARE = [
     "core.metrics.RequestMetricsMiddleware",
     "core.logs.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "project.middleware.RequestSizeLimitMiddleware",
+    "site_pages.middleware.RequestSizeLimitMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -81,8 +82,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
-    "project.middleware.SessionLifetimeMiddleware",
-    "project.middleware.DatabaseUnavailableMiddleware",
+    "site_pages.middleware.SessionLifetimeMiddleware",
+    "site_pages.middleware.DatabaseUnavailableMiddleware",
     "core.errors.DomainErrorMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -100,7 +101,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "project.navigation.navigation",
+                "site_pages.navigation.navigation",
             ],
         },
     },

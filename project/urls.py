@@ -5,9 +5,8 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from core import metrics
+from site_pages import health, views
 from stores.views import my_data
-
-from . import health, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -40,5 +39,5 @@ urlpatterns = [
     path("review/", include("observations.review_urls")),
 ]
 
-handler404 = "project.middleware.not_found"
-handler500 = "project.middleware.server_error"
+handler404 = "site_pages.middleware.not_found"
+handler500 = "site_pages.middleware.server_error"

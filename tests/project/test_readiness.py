@@ -14,8 +14,8 @@ from django.utils import timezone
 
 from core import outbox
 from core.models import OutboxItem
-from project import health
 from reports.tasks import rollup_refresh
+from site_pages import health
 
 pytestmark = pytest.mark.django_db
 
