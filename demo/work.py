@@ -148,14 +148,15 @@ def _plans_in_every_state(*, supervisor: User, manager: User, now: dt.datetime) 
 
 
 def _wave(*, head: User, shopper: User, now: dt.datetime) -> tuple[str, int]:
-    """A published wave over the demo shopper's stores, from this Monday for four weeks: the
-    assignments of the demo shopper whose window has begun are done (a visit recorded and linked),
-    the rest are due. The lockout is two weeks: the demo's shoppers visit its stores weekly."""
+    """A published wave over the demo shopper's stores, from last week's Monday for four weeks (so that
+    on any day, a Monday morning too, some of its windows have begun): the assignments of the demo
+    shopper whose window has begun are done (a visit recorded and linked), the rest are due. The
+    lockout is two weeks: the demo's shoppers visit its stores weekly."""
     wave = Wave.objects.filter(name=WAVE_NAME).first()
     if wave is not None:
         return f"{wave.name} (there already)", 0
     today = timezone.localdate(now)
-    starts_on = monday_of(today)
+    starts_on = monday_of(today) - dt.timedelta(weeks=1)
     stores = list(shopper.stores.order_by("code"))
     wave = wave_create(
         by=head,

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from planning.models import Assignment, AssignmentStatus, TargetKind
 from planning.services import wave_plan, wave_publish
+from reports.periods import monday_of
 from stores.models import Role
 from tests.api.conftest import as_user, visit_body
 from tests.factories import StoreFactory, UserFactory
@@ -36,6 +37,16 @@ def live_wave(head_office, store, other_store, shopper):
     )
     wave_plan(wave=wave, by=head_office)
     return wave_publish(wave=wave, by=head_office)
+
+
+def this_weeks_visit_body(**overrides) -> dict:
+    """A visit that ended a moment ago and started in the wave's week: an hour ago, or at the week's
+    start if that was less than an hour ago (on a Monday just after midnight an hour ago is last week)."""
+    now = timezone.now()
+    week_start = timezone.make_aware(dt.datetime.combine(monday_of(timezone.localdate(now)), dt.time()))
+    started = max(now - dt.timedelta(hours=1), week_start)
+    ended = min(started + dt.timedelta(minutes=25), now - dt.timedelta(seconds=1))
+    return visit_body(started_at=started.isoformat(), ended_at=ended.isoformat(), **overrides)
 
 
 def mine(shopper):
@@ -96,7 +107,7 @@ def test_a_supervisor_sees_the_coverage_of_their_regions_stores_only(live_wave, 
 
 
 def test_coverage_counts_planned_and_done_and_flags_risk(live_wave, head_office, shopper):
-    body = visit_body(assignment=mine(shopper).pk)
+    body = this_weeks_visit_body(assignment=mine(shopper).pk)
     assert as_user(shopper).post(reverse("visit-list"), body, format="json").status_code == 201
     rows = {
         row["store"]: row
@@ -202,7 +213,7 @@ def test_open_assignments_of_a_board_wave_can_be_taken_by_shoppers_of_the_store(
 
 
 def test_a_supervisors_own_visit_counts_as_done_in_the_coverage(live_wave, supervisor, head_office):
-    assert as_user(supervisor).post(reverse("visit-list"), visit_body(), format="json").status_code == 201
+    assert as_user(supervisor).post(reverse("visit-list"), this_weeks_visit_body(), format="json").status_code == 201
     rows = as_user(head_office).get(reverse("wave-coverage", args=[live_wave.pk])).json()["stores"]
     assert {row["store"]: row["done"] for row in rows} == {"ber-mitte": 1, "zrh-hb": 0}
 
