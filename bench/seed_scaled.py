@@ -40,9 +40,9 @@ def main() -> None:
     common.django_setup()
     from django.db import connection
     from django.utils import timezone
-    from observations.management.commands.seed_demo import Command
 
     from demo import visits as demo
+    from demo.management.commands.seed_demo import Command
     from observations.models import Rubric, Visit
     from reports.rollups import rebuild_all
 
