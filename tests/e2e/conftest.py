@@ -131,6 +131,34 @@ def wait_for_service_worker(page) -> None:
     page.wait_for_function("() => Boolean(navigator.serviceWorker && navigator.serviceWorker.controller)")
 
 
+# The draft as the phone keeps it in IndexedDB: the first interaction's smile of the open draft.
+_STORED_DRAFT_SMILE = """() => new Promise((resolve) => {
+  const opened = indexedDB.open("oasis");
+  opened.onerror = () => resolve(null);
+  opened.onsuccess = () => {
+    const db = opened.result;
+    if (!db.objectStoreNames.contains("visits")) return resolve(null);
+    const all = db.transaction("visits").objectStore("visits").getAll();
+    all.onerror = () => resolve(null);
+    all.onsuccess = () => {
+      const draft = all.result.find((visit) => visit.state === "draft");
+      resolve(draft && draft.interactions.length ? draft.interactions[0].smile : null);
+      db.close();
+    };
+  };
+})"""
+
+
+def wait_for_draft_stored(page, smile: int, timeout: float = 10) -> None:
+    """Until the phone's storage holds the draft with the first interaction's smile: a change is
+    written to IndexedDB a moment after the tap, and a reload in between would find the draft
+    as it was before it."""
+    deadline = time.monotonic() + timeout
+    while page.evaluate(_STORED_DRAFT_SMILE) != smile:
+        assert time.monotonic() < deadline, f"the draft with smile {smile} was not stored within {timeout} s"
+        page.wait_for_timeout(50)
+
+
 def fill_pleasant_interaction(card) -> None:
     """On the complete screen: greeted after 10 s (typed), personally, with a warm smile; nothing asked."""
     card.get_by_label("I was greeted", exact=True).check()

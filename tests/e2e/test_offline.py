@@ -5,7 +5,7 @@ from playwright.sync_api import expect
 
 from observations.models import Visit
 
-from .conftest import record_pleasant_visit, stored_visits, wait_for_service_worker
+from .conftest import record_pleasant_visit, stored_visits, wait_for_draft_stored, wait_for_service_worker
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -14,6 +14,7 @@ def test_visit_finished_offline_survives_reloads_and_is_stored_once_when_back_on
     page = phone.login(shopper)
     wait_for_service_worker(page)
     record_pleasant_visit(page)
+    wait_for_draft_stored(page, smile=5)
 
     phone.go_offline()
     response = page.reload()
