@@ -17,8 +17,10 @@ from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 
 DIMENSIONS: tuple[str, ...] = ("greeting", "smile", "hovering", "response")
 
-# League tables pull a store's SOI towards the company mean as if it had this many extra visits
-# scoring exactly the mean, so that one lucky visit does not top the table.
+# League tables pull a store's SOI towards the company mean as if it had k extra visits scoring
+# exactly the mean, so that one lucky visit does not top the table. k is estimated from the data
+# per week (reports.standings: within- over between-store variance); this is the k used before
+# there is an estimate, or when the data are too thin for one.
 SHRINKAGE_VISITS = 3
 
 
@@ -181,7 +183,9 @@ def band(soi: float | None, rubric: RubricParams = DEFAULT_RUBRIC) -> str | None
     return "steppe"
 
 
-def shrunk_soi(soi: float | None, n_visits: int, company_mean: float | None, k: int = SHRINKAGE_VISITS) -> float | None:
+def shrunk_soi(
+    soi: float | None, n_visits: int, company_mean: float | None, k: float = SHRINKAGE_VISITS
+) -> float | None:
     """`(n * SOI + k * company_mean) / (n + k)`: few visits pull a store towards the company mean."""
     if soi is None or company_mean is None:
         return soi

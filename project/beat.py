@@ -53,6 +53,11 @@ def beat_schedule() -> dict:
             "task": "webhooks.tasks.find_events",
             "schedule": crontab(minute="*/5"),
         },
+        # The league's shrinkage constant of recent weeks whose rollups changed (reports.standings).
+        "refresh-week-standings": {
+            "task": "reports.tasks.refresh_week_standings",
+            "schedule": crontab(minute="7-59/15"),
+        },
         "nightly-rollup-rebuild": {
             "task": "reports.tasks.rebuild_all_rollups",
             "schedule": crontab(hour=3, minute=30),

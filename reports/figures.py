@@ -14,12 +14,14 @@ from django.db.models import F, Max, QuerySet, Sum
 from observations import scoring
 from observations.models import Rubric, counting_scope
 
+from . import standings
 from .models import RegionWeekRollup, StoreWeekRollup
 from .totals import ROLLUP_FIELDS, Totals, mean_soi
 
-# Below this many visits a store's figures are marked as resting on too few visits: fewer visits
-# than the shrinkage adds, so its league position is mostly the company mean.
-FEW_VISITS = scoring.SHRINKAGE_VISITS
+# Below this many visits a store's figures are marked as resting on too few visits: with one or two
+# visits a week there is no interval worth the name (a t-interval on 1 degree of freedom is 12.7
+# standard errors wide), and its league position says more about the visits than the store.
+FEW_VISITS = 3
 # A store manager reads a median of stopwatch seconds only over at least this many timed customers: with
 # one to three, the "median" is a mystery shopper's own stopwatch time of a moment staff remember (a
 # shopper's visit observes 1-3 customers); five is more than any shopper's visit holds.
@@ -223,17 +225,17 @@ def unranked_sql(
     """Per store with rollups in the weeks: `store_id, n, total, rubric_version, shrunk`, where
     `shrunk` is `scoring.shrunk_soi` (the one definition) evaluated by the database with the same
     floating point operations in the same order, (n * (total / n) + k * mean) / (n + k), so that
-    equal scores stay equal (NULL for a store without a counted visit)."""
+    equal scores stay equal (NULL for a store without a counted visit). k is the shrinkage constant
+    estimated for the period's last week (`reports.standings`), read in the same statement."""
     inner, params = per_store_sums(scope=scope, weeks=weeks, store_id=store_id).query.sql_with_params()
-    k = scoring.SHRINKAGE_VISITS
-    k_times_mean = k * company_mean if company_mean is not None else 0.0
+    k, k_params = standings.shrinkage_sql(scope=scope, week_start=max(weeks))
     # SQL from a compiled queryset and constants; the values are parameters.
     sql = (
         "SELECT store_id, n, total, rubric_version, "  # noqa: S608
-        f"CASE WHEN n > 0 THEN (n * (total / n) + CAST(%s AS double precision)) / (n + {k:d}) END AS shrunk "
-        f"FROM ({inner}) AS per_store"
+        "CASE WHEN n > 0 THEN (n * (total / n) + k * CAST(%s AS double precision)) / (n + k) END AS shrunk "
+        f"FROM ({inner}) AS per_store CROSS JOIN (SELECT {k} AS k) AS shrinkage"
     )
-    return sql, [k_times_mean, *params]
+    return sql, [company_mean if company_mean is not None else 0.0, *params, *k_params]
 
 
 def shrunk_sql(*, scope: str, weeks: list[dt.date], company_mean: float | None) -> tuple[str, list]:

@@ -124,3 +124,35 @@ class RegionWeekRollup(WeekSums):
 
     def __str__(self) -> str:
         return f"{self.region_id} {self.week_start} {self.scope}"
+
+
+class WeekStandings(models.Model):
+    """The league's statistics of one week and scope, estimated from the store-week rollups by
+    `reports.standings` (refreshed by the beat when a rollup of its window changed), read by the
+    league standings in their one query."""
+
+    week_start = models.DateField(_("week (Monday)"))
+    scope = models.CharField(_("scope"), max_length=10, choices=RollupScope.choices)
+    # k: the company mean counts as k visits of a store (sigma^2 / tau^2 within its bounds)
+    shrinkage = models.FloatField(_("shrinkage constant"))
+    # False: too few store-weeks for an estimate, the fallback constant applies
+    estimated = models.BooleanField(_("estimated from the data"), default=False)
+    within_variance = models.FloatField(_("variance of visits within a store-week"), null=True)
+    between_variance = models.FloatField(_("variance of store-weeks' true means"), null=True)
+    store_weeks = models.PositiveIntegerField(_("store-weeks"), default=0)
+    visits = models.PositiveIntegerField(_("visits"), default=0)
+    # the window's visits and SOI sum by the region rollups when computed: changed, it is recomputed
+    seen_visits = models.PositiveIntegerField(default=0)
+    seen_soi_sum = models.FloatField(default=0)
+    computed_at = models.DateTimeField(_("computed at"))
+
+    class Meta:
+        ordering = ["-week_start", "scope"]
+        verbose_name = _("week standings")
+        verbose_name_plural = _("week standings")
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "week_start"], name="week_standings_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.week_start} {self.scope} k={self.shrinkage:.2f}"

@@ -9,7 +9,7 @@ from celery import shared_task
 from core import outbox
 from observations.events import VISIT_CHANGED
 
-from . import rollups
+from . import rollups, standings
 
 ROLLUP_REFRESH = "rollup_refresh"
 
@@ -36,3 +36,10 @@ def _refresh_rollups(payloads: list[dict]) -> None:
 def rebuild_all_rollups() -> int:
     """Nightly: recompute every store's rollups from the stored visits (repairs anything missed)."""
     return rollups.rebuild_all()
+
+
+@shared_task(acks_late=True, ignore_result=True, time_limit=1800, soft_time_limit=1740)
+def refresh_week_standings() -> int:
+    """Quarter-hourly: the league statistics (shrinkage constant) of every recent week whose rollups
+    changed since they were computed."""
+    return standings.refresh_stale()

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from demo import visits as demo
 from observations.models import Interaction, Rubric, Visit
+from reports import standings
 from reports.rollups import rebuild_store
 from stores.models import Region, Role, Store, User
 from stores.services import user_apply_role
@@ -49,6 +50,7 @@ class Command(BaseCommand):
             self._progress(index, len(store_objects), visits_total, interactions_total, started)
         if sys.stderr.isatty():
             sys.stderr.write("\n")
+        standings.refresh_stale(weeks=weeks)  # the league's shrinkage constant of every seeded week
         self.stdout.write(
             self.style.SUCCESS(
                 f"{len(store_objects)} stores, {visits_total} new visits with {interactions_total} interactions "
