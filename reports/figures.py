@@ -201,7 +201,7 @@ def rubrics_by_version() -> Rubrics:
 class Standing:
     shrunk_soi: float | None
     rank: int | None
-    # the ranks compatible with the store's own 95% interval, the other stores at their shrunk scores
+    # the 95 % interval of the rank, every store's score uncertain (reports.standings; None until computed)
     rank_low: int | None = None
     rank_high: int | None = None
 
@@ -273,39 +273,32 @@ def band_sql(soi: str, version: str, rubrics: Rubrics) -> tuple[str, list]:
     return f"{sql} ELSE {otherwise} END", params + otherwise_params
 
 
-def standing_of(
-    store_id: int,
-    *,
-    scope: str,
-    weeks: list[dt.date],
-    company_mean: float | None,
-    interval: tuple[float | None, float | None] = (None, None),
-) -> tuple[Standing, int]:
+def standing_of(store_id: int, *, scope: str, weeks: list[dt.date], company_mean: float | None) -> tuple[Standing, int]:
     """One store's league standing and the number of ranked stores: one query, one pass over the
     week's rows of the (scope, week) index whatever the number of stores. The rank is one plus
     the number of stores with a higher shrunk score: `shrunk_sql`'s competition rank, without
-    sorting every store. With the store's 95% `interval` of its SOI, also the ranks it could hold
-    anywhere in that interval, the other stores at their scores: from one plus the stores above its
-    upper end to one plus the stores at or above its lower end (every rank without an interval)."""
+    sorting every store. For a single week, also the 95 % interval of its rank with every store's
+    score uncertain, as `reports.standings` stored it for the week (None until it has; widened to
+    hold the rank, should a visit have moved it since)."""
     own, own_params = unranked_sql(scope=scope, weeks=weeks, company_mean=company_mean, store_id=store_id)
     every, every_params = unranked_sql(scope=scope, weeks=weeks, company_mean=company_mean)
-    low, high = interval
+    interval_params = [scope, weeks[0] if len(weeks) == 1 else None, store_id]
+    stored = "(SELECT {column} FROM reports_storeweekstanding WHERE scope = %s AND week_start = %s AND store_id = %s)"
     sql = (
         f"WITH own AS ({own}) "  # noqa: S608
         "SELECT count(s.shrunk), (SELECT shrunk FROM own), "
         "count(*) FILTER (WHERE s.shrunk > (SELECT shrunk FROM own)) + 1, "
-        "count(*) FILTER (WHERE s.shrunk > CAST(%s AS double precision) AND s.store_id <> %s) + 1, "
-        "count(*) FILTER (WHERE s.shrunk >= CAST(%s AS double precision) AND s.store_id <> %s) + 1 "
+        f"{stored.format(column='rank_low')}, {stored.format(column='rank_high')} "
         f"FROM ({every}) AS s"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*own_params, high, store_id, low, store_id, *every_params])
+        cursor.execute(sql, [*own_params, *interval_params, *interval_params, *every_params])
         n_ranked, shrunk_soi, rank, best, worst = cursor.fetchone()
     if shrunk_soi is None:
         return Standing(None, None), n_ranked
-    if low is None or high is None:
-        best, worst = 1, n_ranked
-    return Standing(shrunk_soi, rank, min(best, rank), max(worst, rank)), n_ranked
+    if best is None or worst is None:
+        return Standing(shrunk_soi, rank), n_ranked
+    return Standing(shrunk_soi, rank, min(best, rank), min(max(worst, rank), n_ranked)), n_ranked
 
 
 def store_totals(*, store_ids: Iterable[int] | QuerySet, scope: str, weeks: list[dt.date]) -> dict[int, Totals]:

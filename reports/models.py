@@ -156,3 +156,26 @@ class WeekStandings(models.Model):
 
     def __str__(self) -> str:
         return f"{self.week_start} {self.scope} k={self.shrinkage:.2f}"
+
+
+class StoreWeekStanding(models.Model):
+    """The 95 % interval of a store's rank in one week, every store's score uncertain: computed with
+    the week's `WeekStandings` by `reports.standings` (a seeded simulation), read by the store
+    report in its standing's one query."""
+
+    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="week_standings", verbose_name=_("store"))
+    week_start = models.DateField(_("week (Monday)"))
+    scope = models.CharField(_("scope"), max_length=10, choices=RollupScope.choices)
+    rank_low = models.PositiveIntegerField(_("best rank within the 95 % interval"))
+    rank_high = models.PositiveIntegerField(_("worst rank within the 95 % interval"))
+
+    class Meta:
+        ordering = ["week_start", "scope", "store"]
+        verbose_name = _("store week standing")
+        verbose_name_plural = _("store week standings")
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "week_start", "store"], name="store_week_standing_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.store_id} {self.week_start} {self.scope} {self.rank_low}-{self.rank_high}"

@@ -22,6 +22,12 @@ than MIN_STORE_WEEKS store-weeks or MIN_WITHIN_DF degrees of freedom within them
 noisy to use and FALLBACK_SHRINKAGE applies; when the stores differ by no more than their visits'
 spread explains (tau^2 <= 0), k is MAX_SHRINKAGE. One company per deployment: the estimate is the
 company's (the league and its mean are company-wide). See docs/product.md, "Scoring".
+
+With the constant, the week's rank intervals (`rank_intervals`): under the same model a store's true
+SOI is normal around its shrunk score with variance sigma^2 / (n + k); RANK_DRAWS seeded draws of
+every store's true SOI at once rank the stores each time, and a store's interval runs from the 2.5 %
+to the 97.5 % point of its ranks. Every other store is as uncertain as the store itself, so the
+interval is wider than one holding the others at their scores. Stored per store (`StoreWeekStanding`).
 """
 
 from __future__ import annotations
@@ -31,12 +37,14 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db import connection
+import numpy as np
+from django.db import connection, transaction
 from django.utils import timezone
 
 from observations import scoring
 
-from .models import RegionWeekRollup, StoreWeekRollup, WeekStandings
+from .models import RegionWeekRollup, StoreWeekRollup, StoreWeekStanding, WeekStandings
+from .significance import MIN_VISIT_SD
 
 # The weeks of store-weeks the constant of a week is estimated from: the week and the 11 before it (a
 # quarter: enough store-weeks for a small company, recent enough to follow a change of the visit mix).
@@ -51,6 +59,10 @@ MAX_SHRINKAGE = 12.0
 # standard error is of the order of tau^2 itself.
 MIN_STORE_WEEKS = 20
 MIN_WITHIN_DF = 20
+# Draws of every store's true SOI for the rank intervals: the 2.5 % and 97.5 % points of 2,000 draws
+# move by less than a rank between seeds for all but the closest stores (10,000 stores: about 3 s of CPU).
+RANK_DRAWS = 2000
+RANK_CHUNK = 100
 # The weeks the scheduled refresh looks at (the week in progress and those a late visit may change).
 REFRESH_WEEKS = 13
 
@@ -120,6 +132,52 @@ class Components:
         return min(MAX_SHRINKAGE, max(MIN_SHRINKAGE, self.within / self.between))
 
 
+def rank_intervals(
+    means: list[float], sds: list[float], *, draws: int = RANK_DRAWS, seed: int = 0
+) -> list[tuple[int, int]]:
+    """Per store, the 2.5 % and 97.5 % points of its rank (1 = highest) when every store's true
+    score is drawn at once from a normal with its mean and standard deviation: `draws` seeded draws,
+    each ranking every store (numpy, RANK_CHUNK draws at a time)."""
+    size = len(means)
+    if not size:
+        return []
+    centre = np.asarray(means, dtype=float)
+    spread = np.asarray(sds, dtype=float)
+    rng = np.random.default_rng(seed)
+    ranks = np.empty((draws, size), dtype=np.int32)
+    places = np.arange(1, size + 1, dtype=np.int32)
+    for start in range(0, draws, RANK_CHUNK):
+        count = min(RANK_CHUNK, draws - start)
+        drawn = centre + spread * rng.standard_normal((count, size))
+        order = np.argsort(-drawn, axis=1, kind="stable")
+        np.put_along_axis(ranks[start : start + count], order, np.broadcast_to(places, (count, size)), axis=1)
+    ranks.sort(axis=0)
+    tail = math.floor(0.025 * draws)
+    low, high = ranks[tail], ranks[draws - 1 - tail]
+    return [(int(a), int(b)) for a, b in zip(low, high, strict=True)]
+
+
+def store_rank_intervals(
+    *, scope: str, week_start: dt.date, shrinkage: float, within: float | None
+) -> dict[int, tuple[int, int]]:
+    """Every ranked store's rank interval in the week, from its visits and SOI sum (one query)."""
+    rows = list(
+        StoreWeekRollup.objects.filter(scope=scope, week_start=week_start, n_visits__gt=0)
+        .order_by("store_id")
+        .values_list("store_id", "n_visits", "soi_sum")
+    )
+    if within is None or not rows:
+        return {}
+    visits = sum(n for _store, n, _total in rows)
+    company_mean = math.fsum(total for _store, _n, total in rows) / visits
+    variance = max(within, MIN_VISIT_SD * MIN_VISIT_SD)
+    means = [scoring.shrunk_soi(total / n, n, company_mean, shrinkage) for _store, n, total in rows]
+    sds = [math.sqrt(variance / (n + shrinkage)) for _store, n, _total in rows]
+    seed = week_start.toordinal() * 2 + (scope == "approved")
+    intervals = rank_intervals(means, sds, seed=seed)  # type: ignore[arg-type]
+    return {store: interval for (store, _n, _total), interval in zip(rows, intervals, strict=True)}
+
+
 def window(week_start: dt.date) -> list[dt.date]:
     return [week_start - dt.timedelta(weeks=i) for i in range(SHRINKAGE_WEEKS - 1, -1, -1)]
 
@@ -146,11 +204,29 @@ def sums_of(*, scope: str, week_start: dt.date) -> Sums:
 
 
 def refresh_week(*, scope: str, week_start: dt.date, seen: tuple[int, float] | None = None) -> WeekStandings:
-    """Estimate and store the week's shrinkage constant; `seen` is the window's visits and SOI sum
-    by the region rollups (`window_fingerprints`), by which the refresh knows a changed window."""
+    """Estimate and store the week's shrinkage constant and its stores' rank intervals; `seen` is
+    the window's visits and SOI sum by the region rollups (`window_fingerprints`), by which the
+    refresh knows a changed window."""
     components = Components.of(sums_of(scope=scope, week_start=week_start))
     if seen is None:
         seen = window_fingerprints(scope=scope, weeks=[week_start]).get(week_start, (0, 0.0))
+    intervals = store_rank_intervals(
+        scope=scope, week_start=week_start, shrinkage=components.shrinkage, within=components.within
+    )
+    with transaction.atomic():
+        StoreWeekStanding.objects.filter(scope=scope, week_start=week_start).delete()
+        StoreWeekStanding.objects.bulk_create(
+            [
+                StoreWeekStanding(store_id=store, scope=scope, week_start=week_start, rank_low=low, rank_high=high)
+                for store, (low, high) in intervals.items()
+            ],
+            batch_size=2000,
+        )
+        standings = _save(scope, week_start, components, seen)
+    return standings
+
+
+def _save(scope: str, week_start: dt.date, components: Components, seen: tuple[int, float]) -> WeekStandings:
     standings, _created = WeekStandings.objects.update_or_create(
         scope=scope,
         week_start=week_start,

@@ -82,7 +82,8 @@ class StoreReport:
     # for a manager, while the week is not yet published in every time zone of the company: when the
     # region and company figures (and the rank) of the week follow; until then they are left out
     comparison_from: dt.datetime | None = None
-    # the ranks compatible with the week's 95% interval (None without a rank)
+    # the 95 % interval of the rank, every store's score uncertain (None without a rank, or until the
+    # week's standings are computed: reports.standings)
     rank_low: int | None = None
     rank_high: int | None = None
     # for a manager: a median of stopwatch seconds of the week withheld (too few timed customers)
@@ -159,14 +160,7 @@ def store_weekly_report(
     empty = Totals()
     if comparison_from is None:
         per_region, company = area_totals(scope=scope, weeks=[week_start])
-        week_figures = figures_of(own.get(week_start, empty), rubrics)
-        standing, n_ranked = standing_of(
-            store.pk,
-            scope=scope,
-            weeks=[week_start],
-            company_mean=company.soi,
-            interval=(week_figures.ci_low, week_figures.ci_high),
-        )
+        standing, n_ranked = standing_of(store.pk, scope=scope, weeks=[week_start], company_mean=company.soi)
     else:  # other stores' weeks are still running: no region, company or rank of this week yet
         per_region, company, standing, n_ranked = {}, empty, Standing(None, None), 0
     region_means, company_means = mean_by_week_and_region(scope=scope, weeks=weeks)
