@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -26,7 +27,7 @@ def assignment_message(*, assignment: Assignment, kind: str, recipient: User) ->
             "assignment": assignment,
             "kind": kind,
             "recipient": recipient,
-            "link": settings.SITE_URL + "/m/",
+            "link": settings.SITE_URL + reverse("mobile:app"),
         }
         text = render_to_string("planning/emails/assignment.txt", context)
         message = EmailMultiAlternatives(subject=subjects[kind] % values, body=text, to=[recipient.email])

@@ -3,7 +3,9 @@ coaching) becomes an event, and the e-mail that an endpoint was disabled is sent
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.mail import EmailMessage
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -61,4 +63,6 @@ def message(notice: DisabledNotice) -> EmailMessage:
             "Events are kept: once the receiver works again, enable the endpoint in the admin "
             "(Webhooks → Webhook endpoints) and they are delivered in order."
         ) % {"name": endpoint.name, "url": endpoint.url, "error": endpoint.disabled_reason}
+        link = settings.SITE_URL + reverse("admin:webhooks_endpoint_change", args=[endpoint.pk])
+        body += "\n\n" + _("The endpoint in the admin: %(link)s") % {"link": link}
     return EmailMessage(subject=subject, body=body, to=[notice.recipient.email])
