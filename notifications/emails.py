@@ -3,6 +3,7 @@ use, so the figures match. No e-mail names an observer."""
 
 from __future__ import annotations
 
+import logging
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -15,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from observations import scoring
 from reports.branches import BranchReport, branch_report
+from reports.paper import store_report_pdf
 from reports.periods import Period, week_label
 from reports.publication import Audience, published_at
 from reports.store_report import store_weekly_report
@@ -22,7 +24,10 @@ from reports.wording import band_label, calls_meaning, describe_changes
 from stores.models import Store
 from stores.selectors import stores_reportable_to
 
+from .metrics import REPORT_PDFS
 from .models import ReportDelivery, ReportKind, VisitAlert
+
+logger = logging.getLogger(__name__)
 
 
 def _message(*, subject: str, template: str, context: dict, to: str, language: str) -> EmailMultiAlternatives:
@@ -59,6 +64,8 @@ def report_message(delivery: ReportDelivery) -> EmailMultiAlternatives:
                 "band": band_label(report.figures.band),
             }
             template = "store_weekly"
+            pdf = _report_pdf(delivery) if recipient.report_pdf else None
+            context["pdf"] = None if pdf is None else bool(pdf)
         else:
             period = Period(first=delivery.week_start, last=delivery.week_start)
             report = branch_report(
@@ -82,9 +89,44 @@ def report_message(delivery: ReportDelivery) -> EmailMultiAlternatives:
                 "in_progress_names": sorted(row.store.name for row in report.stores if row.store.pk in running),
             }
             template = "branch_digest"
-        return _message(
+            pdf = None
+        message = _message(
             subject=subject, template=template, context=context, to=recipient.email, language=recipient.language
         )
+    if pdf:
+        message.attach(f"service-oasis-{delivery.store.code}-{week}.pdf", pdf, "application/pdf")
+    return message
+
+
+def _report_pdf(delivery: ReportDelivery) -> bytes:
+    """The store report's PDF for the e-mail, as its recipient downloads it from the page; empty when
+    it cannot be had. A PDF that fails or is too large never holds the e-mail back: the e-mail goes
+    out on Monday morning without it (and says so), the PDF stays one click away on the page, and
+    the operator sees the failure in the log and in `oasis_report_pdf_attachments_total`. Retrying
+    would delay the whole e-mail for what is almost always a failure that happens again."""
+    try:
+        pdf = store_report_pdf(user=delivery.recipient, store=delivery.store, week_start=delivery.week_start)
+    except Exception:
+        logger.exception(
+            "report e-mail %s: the PDF of %s %s failed; sent without it",
+            delivery.pk,
+            delivery.store.code,
+            delivery.week_start,
+        )
+        REPORT_PDFS.labels(outcome="failed").inc()
+        return b""
+    if len(pdf) > settings.OASIS_REPORT_PDF_MAX_BYTES:
+        logger.warning(
+            "report e-mail %s: the PDF of %s %s has %d bytes, over OASIS_REPORT_PDF_MAX_BYTES; sent without it",
+            delivery.pk,
+            delivery.store.code,
+            delivery.week_start,
+            len(pdf),
+        )
+        REPORT_PDFS.labels(outcome="too_large").inc()
+        return b""
+    REPORT_PDFS.labels(outcome="attached").inc()
+    return pdf
 
 
 def _bottom(report: BranchReport) -> list:

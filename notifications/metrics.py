@@ -6,11 +6,19 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from django.db.models import Count, Sum
+from prometheus_client import Counter
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.metrics_core import Metric
 from prometheus_client.registry import Collector
 
 from .models import Delivery, DeliveryStatus
+
+REPORT_PDFS = Counter(
+    "oasis_report_pdf_attachments_total",
+    "Weekly report e-mails asked to carry the report as a PDF, by outcome: attached, failed (sent "
+    "without it) or too_large (over OASIS_REPORT_PDF_MAX_BYTES, sent without it).",
+    ["outcome"],
+)
 
 
 def delivery_models() -> list[type[Delivery]]:

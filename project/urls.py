@@ -6,7 +6,7 @@ from django.views.generic import RedirectView
 
 from core import metrics
 from site_pages import health, views
-from stores.views import my_data
+from stores.views import email_settings, my_data
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -22,6 +22,7 @@ urlpatterns = [
     path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("accounts/my-data/", my_data, name="my-data"),
+    path("accounts/e-mail/", email_settings, name="email-settings"),
     # The set-password link of a new person (stores.emails) and of a forgotten password.
     path(
         "accounts/reset/<uidb64>/<token>/",

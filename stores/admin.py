@@ -226,7 +226,7 @@ class OasisUserChangeForm(RoleScopeMixin, UserChangeForm):
 class OasisUserCreationForm(RoleScopeMixin, AdminUserCreationForm):
     class Meta(AdminUserCreationForm.Meta):
         model = User
-        fields = ["username", "email", "role", "stores", "regions", "language"]
+        fields = ["username", "email", "role", "stores", "regions", "language", "report_pdf"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -254,7 +254,7 @@ class UserAdmin(NoBulkDeleteMixin, ImportExportMixin, BaseUserAdmin):
         (None, {"classes": ["wide"], "fields": ["username", "email"]}),
         ROLE_AND_SCOPE,
         (_("Password"), {"fields": ["usable_password", "password1", "password2"]}),
-        (_("Preferences"), {"fields": ["language"]}),
+        (_("Preferences"), {"fields": ["language", "report_pdf"]}),
     )
 
     class Media:
@@ -266,7 +266,8 @@ class UserAdmin(NoBulkDeleteMixin, ImportExportMixin, BaseUserAdmin):
         fieldsets = [
             (None, {"fields": ["username", "password"]}),
             ROLE_AND_SCOPE,
-            (_("Personal info"), {"fields": ["first_name", "last_name", "email", "language"]}),
+            (_("Personal info"), {"fields": ["first_name", "last_name", "email"]}),
+            (_("Preferences"), {"fields": ["language", "report_pdf"]}),
             (_("Status"), {"fields": ["is_active", "is_staff", "last_login", "date_joined"]}),
         ]
         if request.user.is_superuser:

@@ -108,6 +108,13 @@ class User(AbstractUser):
     language = models.CharField(
         _("language"), max_length=8, default="de", choices=[("de", "Deutsch"), ("en", "English")]
     )
+    # A store manager's weekly report e-mail can carry the report as a PDF (for the staff room's
+    # printer): their own choice, off by default since a PDF adds a few hundred KB to every Monday.
+    report_pdf = models.BooleanField(
+        _("weekly report as a PDF attachment"),
+        default=False,
+        help_text=_("The weekly report e-mail of a store manager carries the report as a PDF, in their language."),
+    )
     # Counts the changes of role and of activity. It is part of the credentials every session and
     # API token was issued with (`get_session_auth_hash`), so each such change ends them all: a
     # deactivated person's token does not come back to life when they are reactivated, and a new

@@ -17,6 +17,7 @@ def identity(user: User) -> dict:
         "email": user.email,
         "role": user.role,
         "language": user.language,
+        "report_pdf": user.report_pdf,
         "date_joined": user.date_joined.isoformat(),
         "last_login": user.last_login.isoformat() if user.last_login else None,
         "stores": list(user.stores.values_list("code", flat=True)),

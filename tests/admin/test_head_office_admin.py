@@ -215,3 +215,26 @@ def test_the_admin_index_lists_every_section_for_head_office(head_office_by_add_
         "/admin/planning/shoppercapacity/",
     ]:
         assert section in page
+
+
+def test_head_office_switches_a_managers_report_pdf_on_in_the_admin(
+    head_office_by_add_user, admin_client_of, manager, store
+):
+    client = admin_client_of(head_office_by_add_user)
+    url = reverse("admin:stores_user_change", args=[manager.pk])
+    assert 'name="report_pdf"' in client.get(url).content.decode()
+    response = client.post(
+        url,
+        {
+            "username": manager.username,
+            "role": Role.MANAGER,
+            "stores": [store.pk],
+            "email": manager.email,
+            "language": "de",
+            "report_pdf": "on",
+            "is_active": "on",
+        },
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    manager.refresh_from_db()
+    assert manager.report_pdf is True
