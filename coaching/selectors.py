@@ -8,18 +8,23 @@ all; shoppers none. Who may read a store's plans is who may read its report
 from __future__ import annotations
 
 import datetime as dt
+import math
+import statistics
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from observations import scoring
-from observations.models import Interaction, Visit
+from observations.models import Interaction, Visit, counting_scope
+from reports.distributions import t_quantile, t_two_sided_p
+from reports.models import StoreWeekRollup
 from reports.power import Effect, effect
 from reports.publication import latest_published_week
 from reports.samples import VisitScores, visit_scores_by_week
-from reports.significance import Sample
+from reports.significance import Difference, Sample, _welch, floored_variance
 from stores.models import Role, Store, User
 from stores.selectors import stores_reportable_to
 from stores.selectors import supervisors_of as region_supervisors
@@ -125,13 +130,9 @@ def plan_windows(plan: ActionPlan, *, last_published_week: dt.date) -> tuple[lis
     return before, after
 
 
-def plan_effects(
-    plans: list[ActionPlan], *, approved_only: bool, now: dt.datetime | None = None
-) -> dict[int, list[PlanEffect]]:
-    """Before/after of every focus behaviour of the plans, from one query of visit scores. The
-    "after" of each plan ends with its store's last week published to managers
-    (`reports.publication`): a week in progress, or one not yet published in the store's time
-    zone, would move as a mystery shopper's visit arrives."""
+def _windows_and_scores(
+    plans: list[ActionPlan], *, approved_only: bool, now: dt.datetime | None
+) -> tuple[dict[int, tuple[list[dt.date], list[dt.date]]], VisitScores]:
     now = now or timezone.now()
     windows = {
         plan.pk: plan_windows(plan, last_published_week=latest_published_week(plan.store.tzinfo, now)) for plan in plans
@@ -142,6 +143,17 @@ def plan_effects(
         if plans
         else {}
     )
+    return windows, scores
+
+
+def plan_effects(
+    plans: list[ActionPlan], *, approved_only: bool, now: dt.datetime | None = None
+) -> dict[int, list[PlanEffect]]:
+    """Before/after of every focus behaviour of the plans, from one query of visit scores. The
+    "after" of each plan ends with its store's last week published to managers
+    (`reports.publication`): a week in progress, or one not yet published in the store's time
+    zone, would move as a mystery shopper's visit arrives."""
+    windows, scores = _windows_and_scores(plans, approved_only=approved_only, now=now)
     return {
         plan.pk: effects_of(plan, before=windows[plan.pk][0], after=windows[plan.pk][1], scores=scores)
         for plan in plans
@@ -167,33 +179,175 @@ def effects_of(
     return effects
 
 
+# --- Against comparable stores (head office's "what changed after the plans") ----------------------
+#
+# A store's change after a plan is also the change every store went through over those weeks (a
+# season, a campaign, a new rubric's habits): head office's table compares each plan's change with the
+# change of comparable stores over the same weeks, a difference in differences:
+#
+#   plan change       = mean after - mean before of the plan's store (its visits, Welch's variance)
+#   comparison change = mean over comparable stores of their own mean after - mean before
+#   relative change   = plan change - comparison change, variance = Welch's + spread of the
+#                       comparable stores' changes / their number (Satterthwaite's degrees of freedom)
+#
+# Comparable: a store of the same region without a plan opened from the first week before to the last
+# week after, with visits scoring the behaviour on both sides; of those, the ones whose SOI in the week
+# that opened the plan was within MATCH_POINTS of the plan store's, when at least MIN_COMPARABLE are
+# (else every comparable store of the region). Still not a cause: the plan's store chose to act, the
+# others did not (bench/calibration.py measures plans that change nothing).
+MIN_COMPARABLE = 3
+MATCH_POINTS = 10.0
+
+
+def comparison_changes(trigger_soi: float | None, candidates: Iterable[tuple[float | None, float]]) -> list[float]:
+    """The changes of the comparable stores, from (their SOI in the opening week, their change):
+    matched on the opening week's level when enough are, else all."""
+    candidates = list(candidates)
+    if trigger_soi is not None:
+        matched = [
+            change for level, change in candidates if level is not None and abs(level - trigger_soi) <= MATCH_POINTS
+        ]
+        if len(matched) >= MIN_COMPARABLE:
+            return matched
+    return [change for _level, change in candidates]
+
+
+def relative_difference(before: Sample, after: Sample, comparison: list[float]) -> Difference:
+    """The plan store's change minus the mean change of the comparable stores, with its 95 %
+    interval: `before`/`after` of the Difference are the comparison's change and the plan's change
+    (so its delta is the relative change); `n_before` counts the comparable stores, `n_after` the
+    plan store's visits. Untestable with fewer than two visits on a side or MIN_COMPARABLE stores."""
+    own = None if before.mean is None or after.mean is None else after.mean - before.mean
+    compared = math.fsum(comparison) / len(comparison) if comparison else None
+    untestable = Difference(compared, own, len(comparison), after.n)
+    if own is None or compared is None or before.variance is None or after.variance is None:
+        return untestable
+    if len(comparison) < MIN_COMPARABLE:
+        return untestable
+    own_se2_before = floored_variance(before.variance) / before.n
+    own_se2_after = floored_variance(after.variance) / after.n
+    own_se, own_df = _welch(own_se2_before, before.n, own_se2_after, after.n)
+    spread = math.fsum((change - compared) ** 2 for change in comparison) / (len(comparison) - 1)
+    compared_se2 = spread / len(comparison)
+    se2 = own_se * own_se + compared_se2
+    df_terms = (own_se**4) / own_df + (compared_se2 * compared_se2) / (len(comparison) - 1)
+    df = se2 * se2 / df_terms
+    se = math.sqrt(se2)
+    delta = own - compared
+    half_width = t_quantile(df) * se
+    low, high = delta - half_width, delta + half_width
+    return Difference(
+        compared, own, len(comparison), after.n, low, high, t_two_sided_p(delta / se, df), low > 0 or high < 0
+    )
+
+
+@dataclass(frozen=True)
+class RelativeEffect:
+    """A plan's focus behaviour against comparable stores over the same weeks (None: no week after)."""
+
+    dimension: str
+    difference: Difference | None
+
+
+def _mean_of(parts: list[tuple[float, int]]) -> float | None:
+    n = sum(count for _total, count in parts)
+    return math.fsum(total for total, _count in parts) / n if n else None
+
+
+def relative_effects(
+    plans: list[ActionPlan], *, approved_only: bool, now: dt.datetime | None = None
+) -> dict[int, list[RelativeEffect]]:
+    """Every focus behaviour of the plans against comparable stores of their regions over the same
+    weeks (see above): the plans' visit scores in one query, the region's store-week rollups in one,
+    its stores and plans in one each."""
+    windows, scores = _windows_and_scores(plans, approved_only=approved_only, now=now)
+    regions = {plan.store.region_id for plan in plans}
+    weeks = sorted({w for before, after in windows.values() for w in (*before, *after)} | {p.week_start for p in plans})
+    stores = dict(Store.objects.filter(region_id__in=regions).values_list("pk", "region_id")) if plans else {}
+    planned = defaultdict(list)
+    for store_id, week in ActionPlan.objects.filter(store__in=list(stores)).values_list("store_id", "week_start"):
+        planned[store_id].append(week)
+    sums: dict[tuple[int, dt.date], dict] = {}
+    if plans:
+        rows = StoreWeekRollup.objects.filter(
+            scope=counting_scope(approved_only), store__in=list(stores), week_start__in=weeks
+        ).order_by()
+        fields = ["n_visits", "soi_sum", *(f"{d}_{part}" for d in scoring.DIMENSIONS for part in ("sum", "n"))]
+        for row in rows.values("store_id", "week_start", *fields):
+            sums[(row["store_id"], row["week_start"])] = row
+    found = {}
+    for plan in plans:
+        before, after = windows[plan.pk]
+
+        def level(store_id: int, week: dt.date = plan.week_start) -> float | None:
+            row = sums.get((store_id, week))
+            return row["soi_sum"] / row["n_visits"] if row and row["n_visits"] else None
+
+        def change(store_id: int, name: str, before=before, after=after) -> float | None:
+            sides = [
+                _mean_of([(row[f"{name}_sum"], row[f"{name}_n"]) for w in side if (row := sums.get((store_id, w)))])
+                for side in (before, after)
+            ]
+            return None if sides[0] is None or sides[1] is None else sides[1] - sides[0]
+
+        others = [
+            store_id
+            for store_id, region_id in stores.items()
+            if region_id == plan.store.region_id
+            and store_id != plan.store_id
+            and not any(before[0] <= week <= (after or before)[-1] for week in planned.get(store_id, ()))
+        ]
+        items = []
+        for name in plan.focuses:
+            if not after:
+                items.append(RelativeEffect(name, None))
+                continue
+            candidates = [(level(other), c) for other in others if (c := change(other, name)) is not None]
+            values_before = [v for week in before for v in scores.get((plan.store_id, week), {}).get(name, [])]
+            values_after = [v for week in after for v in scores.get((plan.store_id, week), {}).get(name, [])]
+            difference = relative_difference(
+                Sample.of(values_before),
+                Sample.of(values_after),
+                comparison_changes(level(plan.store_id), candidates),
+            )
+            items.append(RelativeEffect(name, difference))
+        found[plan.pk] = items
+    return found
+
+
 @dataclass(frozen=True)
 class FocusOutcome:
-    """Across the plans that focused on a behaviour and have weeks after them."""
+    """Across the plans that focused on a behaviour and have weeks after them, each measured
+    against comparable stores over the same weeks."""
 
     dimension: str
     plans: int
-    measured: int  # with visits on both sides
-    improved: int  # a meaningful rise
-    worsened: int  # a meaningful fall
-    mean_change: float | None  # mean of the plans' differences, in points
+    measured: int  # with visits on both sides and enough comparable stores
+    improved: int  # rose relative to comparable stores, beyond normal variation
+    worsened: int  # fell relative to comparable stores, beyond normal variation
+    mean_change: float | None  # mean of the plans' relative changes, in points
+    low: float | None = None  # its 95 % interval (over the plans; two or more measured)
+    high: float | None = None
 
 
-def focus_outcomes(effects: dict[int, list[PlanEffect]]) -> list[FocusOutcome]:
-    """Which focus behaviours improved after plans, and by how much (head office's overview)."""
-    by_dimension: dict[str, list[PlanEffect]] = defaultdict(list)
-    for plan_effects_ in effects.values():
-        for item in plan_effects_:
+def focus_outcomes(effects: dict[int, list[RelativeEffect]]) -> list[FocusOutcome]:
+    """Which focus behaviours changed after plans relative to comparable stores, and by how much
+    (head office's overview)."""
+    by_dimension: dict[str, list[RelativeEffect]] = defaultdict(list)
+    for items in effects.values():
+        for item in items:
             by_dimension[item.dimension].append(item)
     outcomes = []
     for name in scoring.DIMENSIONS:
         items = by_dimension.get(name, [])
-        deltas = [
-            item.effect.difference.delta
-            for item in items
-            if item.effect is not None and item.effect.difference.delta is not None
-        ]
-        directions = [item.effect.difference.direction for item in items if item.effect is not None]
+        measured = [item.difference for item in items if item.difference is not None and item.difference.testable]
+        deltas = [difference.delta for difference in measured]
+        mean = math.fsum(deltas) / len(deltas) if deltas else None
+        low = high = None
+        if len(deltas) >= 2 and mean is not None:
+            half = t_quantile(len(deltas) - 1) * statistics.stdev(deltas) / math.sqrt(len(deltas))
+            low, high = mean - half, mean + half
+        directions = [difference.direction for difference in measured]
         outcomes.append(
             FocusOutcome(
                 dimension=name,
@@ -201,7 +355,9 @@ def focus_outcomes(effects: dict[int, list[PlanEffect]]) -> list[FocusOutcome]:
                 measured=len(deltas),
                 improved=directions.count("rise"),
                 worsened=directions.count("fall"),
-                mean_change=sum(deltas) / len(deltas) if deltas else None,
+                mean_change=mean,
+                low=low,
+                high=high,
             )
         )
     return outcomes

@@ -41,7 +41,9 @@ def plan_list(request: HttpRequest) -> HttpResponse:
         "overdue": sum(1 for plan in plans if plan.is_overdue(today)),
     }
     if user.role == Role.HEAD_OFFICE:
-        outcomes = selectors.focus_outcomes(_effects(plans))
+        outcomes = selectors.focus_outcomes(
+            selectors.relative_effects(plans, approved_only=settings.OASIS_REPORTS_APPROVED_ONLY)
+        )
         context["outcomes"] = [(wording.behaviour_label(item.dimension), item) for item in outcomes]
     return render(request, "coaching/plan_list.html", context)
 

@@ -19,8 +19,7 @@ import zoneinfo
 
 import pytest
 
-from coaching.models import PlanState
-from coaching.selectors import focus_outcomes, plan_effects, plan_windows
+from coaching.selectors import plan_effects, plan_windows
 from coaching.wording import effect_sentence
 from reports import publication
 
@@ -74,17 +73,6 @@ def test_an_open_plan_has_no_after(open_plan):
     [smile] = plan_effects([open_plan], now=W50_PUBLISHED, approved_only=False)[open_plan.pk]
     assert smile.effect is None
     assert effect_sentence(smile) == "No complete week after the plan yet."
-
-
-def test_head_office_overview_counts_plans_and_mean_change_per_behaviour(before_and_after):
-    before_and_after.state = PlanState.ACCEPTED
-    outcomes = {
-        item.dimension: item
-        for item in focus_outcomes(plan_effects([before_and_after], now=W50_PUBLISHED, approved_only=False))
-    }
-    assert (outcomes["smile"].plans, outcomes["smile"].measured, outcomes["smile"].improved) == (1, 1, 0)
-    assert outcomes["smile"].mean_change == pytest.approx(25.0)
-    assert outcomes["greeting"].plans == 0
 
 
 def test_the_after_window_ends_with_the_stores_last_published_week(before_and_after, store):

@@ -96,6 +96,13 @@ def plan_with_effect(monkeypatch, store):
     effect = Effect(Difference(before=COMPUTED_62_25, after=74.49999999999999, n_before=1, n_after=1), None)
     item = coaching_selectors.PlanEffect("smile", (W47, W47), (week_after, week_after), effect)
     monkeypatch.setattr(coaching_selectors, "plan_effects", lambda plans, **kwargs: {p.pk: [item] for p in plans})
+    relative = coaching_selectors.RelativeEffect(
+        "smile",
+        Difference(before=COMPUTED_62_25, after=74.49999999999999, n_before=3, n_after=1, low=-1.0, high=30.0),
+    )
+    monkeypatch.setattr(
+        coaching_selectors, "relative_effects", lambda plans, **kwargs: {p.pk: [relative] for p in plans}
+    )
     return plan
 
 
