@@ -20,7 +20,7 @@ OASIS_PUBLISH_DELAY_HOURS = env_int("OASIS_PUBLISH_DELAY_HOURS", 6)
 if not 0 <= OASIS_PUBLISH_DELAY_HOURS <= 7 * 24:
     raise ImproperlyConfigured("OASIS_PUBLISH_DELAY_HOURS must be between 0 and 168 (a week)")
 # The largest report PDF a weekly e-mail carries (bytes); a larger one is left out (the e-mail says
-# so and links the page). A store report is about 100-300 KB.
+# so and links the page). A store report is some tens of KB.
 OASIS_REPORT_PDF_MAX_BYTES = env_int("OASIS_REPORT_PDF_MAX_BYTES", 3_000_000)
 # A counted visit whose SOI is below this notifies the store's supervisors and head office.
 OASIS_ALERT_SOI_BELOW = env_float("OASIS_ALERT_SOI_BELOW", 50.0)

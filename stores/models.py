@@ -109,7 +109,7 @@ class User(AbstractUser):
         _("language"), max_length=8, default="de", choices=[("de", "Deutsch"), ("en", "English")]
     )
     # A store manager's weekly report e-mail can carry the report as a PDF (for the staff room's
-    # printer): their own choice, off by default since a PDF adds a few hundred KB to every Monday.
+    # printer): their own choice, off by default (not every manager prints).
     report_pdf = models.BooleanField(
         _("weekly report as a PDF attachment"),
         default=False,
