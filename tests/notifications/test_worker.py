@@ -135,3 +135,30 @@ def test_a_worker_killed_mid_send_and_restarted_delivers_exactly_once(
     wait_for(lambda: ReportDelivery.objects.get().status == DeliveryStatus.SENT, timeout=90)
     wait_until_idle(queue)
     assert emails_to(tmp_path, "greta@store.example") == 1
+
+
+def test_the_worker_renders_and_attaches_the_pdf_a_manager_chose(
+    workers, tmp_path, queue, store_manager, last_week_visits
+):
+    """The PDF is made by the worker process that sends the e-mail (WeasyPrint there, no request)."""
+    import email
+    import shutil
+    import subprocess
+
+    if not shutil.which("pdftotext"):
+        pytest.skip("poppler-utils (pdftotext) not installed")
+    store_manager.report_pdf = True
+    store_manager.save()
+    workers()
+    queue_weekly_reports.apply_async((MONDAY_0710_BERLIN.isoformat(),), queue=queue)
+
+    wait_for(lambda: ReportDelivery.objects.filter(status=DeliveryStatus.SENT).count() == 1, timeout=90)
+    [log] = tmp_path.glob("*.log")
+    message = email.message_from_bytes(log.read_bytes().split(b"\n" + b"-" * 79)[0])
+    [pdf] = [part for part in message.walk() if part.get_content_type() == "application/pdf"]
+    assert pdf.get_filename() == "service-oasis-ber-mitte-2026-W47.pdf"
+    (tmp_path / "attached.pdf").write_bytes(pdf.get_payload(decode=True))
+    text = subprocess.run(
+        ["pdftotext", str(tmp_path / "attached.pdf"), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "Kalenderwoche 47, 2026" in text  # Greta reads German
