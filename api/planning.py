@@ -5,6 +5,7 @@ planning.services. Store managers get 404 for everything here: planning says whe
 from __future__ import annotations
 
 from django.http import Http404
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -17,7 +18,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from core.text import strict_int
-from planning import export, selectors, services
+from planning import export, selectors, services, wording
 from planning.models import DECLINE_REASON_MAX_LENGTH, Assignment, Wave, WaveStore
 from reports.api import CSVRenderer
 from stores.models import Role
@@ -135,9 +136,27 @@ class WaveViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         return selectors.waves_visible_to(self.request.user)
 
     def retrieve(self, request: Request, pk=None) -> Response:
+        """The wave with its stores: visits needed and why, and the days the planner skips in each
+        (`skipped_days`: public holidays, company closed days, closed weekdays, names in the
+        user's language). Head office also gets `staffing`: why visits have no shopper and what
+        would staff them (numbers and sentences), as the last planning found."""
         wave = self.get_object()
         data = WaveSerializer(wave).data
-        data["stores"] = WaveStoreSerializer(selectors.wave_stores_visible_to(request.user, wave), many=True).data
+        rows = list(selectors.wave_stores_visible_to(request.user, wave))
+        closures = selectors.wave_closures(request.user, wave, language=get_language())
+        stores = WaveStoreSerializer(rows, many=True).data
+        for row, item in zip(rows, stores, strict=True):
+            item["skipped_days"] = [
+                {"day": day.isoformat(), "kind": closure.kind, "why": wording.closure_why(closure)}
+                for day, closure in sorted(closures.get(row.store_id, {}).items())
+            ]
+        data["stores"] = stores
+        if request.user.role == Role.HEAD_OFFICE:
+            data["staffing"] = {
+                **wave.staffing,
+                "why": wording.staffing_lines(wave.staffing),
+                "would_help": wording.staffing_help(wave.staffing),
+            }
         return Response(data)
 
     @extend_schema(parameters=[OpenApiParameter("format", OpenApiTypes.STR, enum=["json", "csv"])])

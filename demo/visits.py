@@ -52,6 +52,36 @@ STORES = [
     ("stg-mu", "St. Gallen Multergasse", "schweiz", "St. Gallen", "Europe/Zurich", 47.4237, 9.3747),
 ]
 
+# code -> country, subdivision (holidays' code) and closed weekdays (7: Sunday) of the store's
+# calendar: the planner plans no visit on their public holidays and closed days. The shop in
+# Zürich's main station opens on Sundays.
+CALENDARS = {
+    "ham-mo": ("DE", "HH", "7"),
+    "ber-mi": ("DE", "BE", "7"),
+    "ber-ku": ("DE", "BE", "7"),
+    "bre-ob": ("DE", "HB", "7"),
+    "han-gs": ("DE", "NI", "7"),
+    "kol-ho": ("DE", "NW", "7"),
+    "dus-ko": ("DE", "NW", "7"),
+    "lei-pe": ("DE", "SN", "7"),
+    "muc-ma": ("DE", "BY", "7"),
+    "muc-pa": ("DE", "BY", "7"),
+    "str-ko": ("DE", "BW", "7"),
+    "nue-ka": ("DE", "BY", "7"),
+    "aug-ms": ("DE", "Augsburg", "7"),
+    "fre-ka": ("DE", "BW", "7"),
+    "fra-ze": ("DE", "HE", "7"),
+    "reg-ne": ("DE", "BY", "7"),
+    "zrh-hb": ("CH", "ZH", ""),
+    "zrh-bs": ("CH", "ZH", "7"),
+    "bas-fr": ("CH", "BS", "7"),
+    "brn-sp": ("CH", "BE", "7"),
+    "gva-rh": ("CH", "GE", "7"),
+    "lau-ce": ("CH", "VD", "7"),
+    "luz-we": ("CH", "LU", "7"),
+    "stg-mu": ("CH", "SG", "7"),
+}
+
 SHOPPERS_PER_STORE = 6
 STORES_PER_SUPERVISOR = 25
 
@@ -77,6 +107,11 @@ class DemoStore:
     timezone: str
     latitude: float
     longitude: float
+
+    @property
+    def calendar(self) -> tuple[str, str, str]:
+        """Country, subdivision and closed weekdays: those of the real store it is numbered after."""
+        return CALENDARS.get(self.code.rsplit("-", 1)[0] if self.code.count("-") > 1 else self.code, ("DE", "", "7"))
 
 
 def demo_stores(count: int) -> list[DemoStore]:

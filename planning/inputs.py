@@ -8,6 +8,7 @@ import datetime as dt
 import zoneinfo
 from collections import Counter, defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import Count, F, FloatField, Q, QuerySet, Sum
@@ -15,7 +16,8 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 
 from observations.models import ObserverRole, Visit
-from stores.models import Store
+from stores.calendar import Closure, OpeningCalendar
+from stores.models import ClosedDay, Store
 from stores.selectors import shoppers_observing
 
 from . import needed, planner
@@ -142,3 +144,29 @@ def done_in_wave(wave: Wave, store_ids: list[int]) -> dict[int, int]:
     made them (supervisors' count too)."""
     counted = Visit.objects.counted().filter(store_id__in=store_ids)
     return dict(Counter(store_id for (store_id,) in on_store_days(counted, wave.starts_on, wave.ends_on, "store_id")))
+
+
+def store_closures(
+    store_ids: Iterable[int], first: dt.date, last: dt.date, *, language: str | None = None
+) -> dict[int, dict[dt.date, Closure]]:
+    """The days from `first` to `last` each store is closed and why (public holidays of its country
+    and subdivision, the company's closed days, its closed weekdays; stores.calendar), holiday names
+    in `language` where the holiday calendar has it. Two queries; each distinct calendar is worked
+    out once, however many stores share it."""
+    company = dict(ClosedDay.objects.filter(day__gte=first, day__lte=last).values_list("day", "name"))
+    rows = Store.objects.filter(pk__in=list(store_ids)).values_list("pk", "country", "subdivision", "closed_weekdays")
+    by_calendar: dict[OpeningCalendar, dict[dt.date, Closure]] = {}
+    result = {}
+    for store_id, country, subdivision, weekdays in rows:
+        calendar = OpeningCalendar.of(_CalendarRow(country=country, subdivision=subdivision, closed_weekdays=weekdays))
+        if calendar not in by_calendar:
+            by_calendar[calendar] = calendar.closures(first, last, company=company, language=language)
+        result[store_id] = by_calendar[calendar]
+    return result
+
+
+@dataclass(frozen=True)
+class _CalendarRow:
+    country: str
+    subdivision: str
+    closed_weekdays: str

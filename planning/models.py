@@ -8,6 +8,8 @@ day and (unless still open) a shopper. Nothing here is ever shown to store manag
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -20,6 +22,11 @@ from stores.models import Region, Store
 # what a head office brief to shoppers and a shopper's reason to decline may hold (forms, API, phone)
 BRIEF_MAX_LENGTH = 2000
 DECLINE_REASON_MAX_LENGTH = 500
+# the days a wave may lie on, and its longest length (a wave's days with its lockout and history
+# around them stay far inside the calendar's range)
+WAVE_FIRST_DAY = dt.date(2000, 1, 1)
+WAVE_LAST_DAY = dt.date(2999, 12, 31)
+MAX_WAVE_DAYS = 366
 
 
 class TargetKind(models.TextChoices):
@@ -57,6 +64,9 @@ class Wave(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     planned_at = models.DateTimeField(_("planned at"), null=True, blank=True)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    # When the last planning left visits without a shopper: why, and what would staff them, as
+    # numbers (planning.staffing.explain; worded by planning.wording.staffing_lines). {} otherwise.
+    staffing = models.JSONField(_("staffing when planned"), default=dict, blank=True)
 
     class Meta:
         ordering = ["-starts_on", "name"]

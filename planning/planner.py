@@ -1,7 +1,9 @@
 """Who visits which store in which window: a deterministic planner on plain values.
 
 The wave's days are cut into windows, per ISO week a weekday part (Monday..Friday) and a weekend
-part (Saturday, Sunday), each clipped to the wave. A store's visits are spread evenly over the
+part (Saturday, Sunday), each clipped to the wave and, per store, to the days the store is open
+(`open_windows`: no public holiday of its country and subdivision, no closed weekday, no company
+closed day, see stores.calendar). A store's visits are spread evenly over the
 weeks and, cycling through KINDS, over weekdays and weekends and over morning, midday and evening
 (a store-specific rotation, so that not every store starts with a Monday morning).
 
@@ -21,7 +23,7 @@ import datetime as dt
 import math
 import zlib
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Container, Iterable, Mapping
 from dataclasses import dataclass, field
 
 WEEKDAY, WEEKEND = "weekday", "weekend"
@@ -57,6 +59,30 @@ def windows(starts_on: dt.date, ends_on: dt.date) -> list[Window]:
             if start <= end:
                 result.append(Window(monday, day_type, start, end))
         monday += dt.timedelta(weeks=1)
+    return result
+
+
+def open_windows(all_windows: list[Window], closed: Container[dt.date]) -> list[Window]:
+    """A store's windows: each window cut to its longest run of days the store is open (the
+    earliest of equally long runs), so that no window holds a public holiday or a closed day; a
+    window without an open day is dropped (a weekend of a holiday Saturday and a closed Sunday)."""
+    result = []
+    for window in all_windows:
+        best: tuple[dt.date, dt.date] | None = None
+        run_start: dt.date | None = None
+        day = window.start
+        while day <= window.end + dt.timedelta(days=1):
+            is_open = day <= window.end and day not in closed
+            if is_open and run_start is None:
+                run_start = day
+            elif not is_open and run_start is not None:
+                run_end = day - dt.timedelta(days=1)
+                if best is None or (run_end - run_start) > (best[1] - best[0]):
+                    best = (run_start, run_end)
+                run_start = None
+            day += dt.timedelta(days=1)
+        if best is not None:
+            result.append(Window(window.week, window.day_type, best[0], best[1]))
     return result
 
 

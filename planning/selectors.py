@@ -15,11 +15,12 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from observations.models import Visit
+from stores.calendar import Closure
 from stores.models import Role, Store, User
 from stores.selectors import stores_observable_by, stores_visible_to
 
 from . import coverage, needed
-from .inputs import on_store_days
+from .inputs import on_store_days, store_closures
 from .models import Assignment, AssignmentDecline, AssignmentStatus, TargetKind, Wave, WaveStatus, WaveStore
 
 
@@ -169,3 +170,10 @@ def wave_coverage(user: User, wave: Wave, *, today: dt.date | None = None) -> li
         )
         result.append(CoverageRow(code, name, region, spread, figures))
     return result
+
+
+def wave_closures(user: User, wave: Wave, *, language: str | None = None) -> dict[int, dict[dt.date, Closure]]:
+    """Per store of the wave in the user's scope: the days of the wave it is closed and why, which
+    the planner skips (holiday names in `language`)."""
+    store_ids = [row.store_id for row in wave_stores_visible_to(user, wave).only("store_id")]
+    return store_closures(store_ids, wave.starts_on, wave.ends_on, language=language)

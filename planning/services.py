@@ -4,14 +4,13 @@ visits (what the planner reads: `planning.inputs`). Views, the API, the admin an
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db import connection, transaction
 from django.db.models.expressions import DatabaseDefault
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from core import errors as core_errors
 from core.errors import Invalid
@@ -20,18 +19,19 @@ from observations.models import Visit
 from stores.models import Role, Store, User
 from stores.selectors import stores_observable_by
 
-from . import needed, planner
+from . import needed, planner, staffing, wording
 from .inputs import (
     capacities,
     commitments_for,
-    done_in_wave,
     history_samples,
-    shoppers_for,
+    store_closures,
     wave_store_ids,
 )
 from .models import (
     DECLINE_REASON_MAX_LENGTH,
-    LIVE_STATUSES,
+    MAX_WAVE_DAYS,
+    WAVE_FIRST_DAY,
+    WAVE_LAST_DAY,
     Assignment,
     AssignmentDecline,
     AssignmentStatus,
@@ -56,11 +56,6 @@ class NotAllowed(core_errors.NotAllowed):
 def _require_head_office(user: User) -> None:
     if user.role != Role.HEAD_OFFICE:
         raise NotAllowed()
-
-
-WAVE_FIRST_DAY = dt.date(2000, 1, 1)
-WAVE_LAST_DAY = dt.date(2999, 12, 31)
-MAX_WAVE_DAYS = 366
 
 
 @dataclass(frozen=True)
@@ -165,36 +160,20 @@ def _ensure_draft(wave: Wave) -> None:
 
 @transaction.atomic
 def wave_plan(*, wave: Wave, by: User) -> int:
-    """Compute the visits needed and propose assignments for them. Locked assignments stay as they
-    are and count; every other assignment of the draft is proposed anew. Returns how many were proposed."""
+    """Compute the visits needed and propose assignments for them, on the days each store is open.
+    Locked assignments stay as they are and count; every other assignment of the draft is proposed
+    anew. When visits stay without a shopper, the wave keeps why and what would staff them
+    (planning.staffing). Returns how many were proposed."""
     _require_head_office(by)
     wave = Wave.objects.select_for_update().get(pk=wave.pk)
     _ensure_draft(wave)
     needs = wave_compute_needs(wave=wave)
     Assignment.objects.filter(wave=wave, locked=False).delete()
-    locked = list(Assignment.objects.filter(wave=wave, status__in=LIVE_STATUSES))
-    store_ids = [row.store_id for row in needs]
-    codes = dict(Store.objects.filter(pk__in=store_ids).values_list("pk", "code"))
-    shoppers = shoppers_for(store_ids)
-    commitments = commitments_for(wave=wave, shopper_ids=[s.id for s in shoppers], store_ids=store_ids)
-    taken: dict[int, list[tuple[str, str]]] = defaultdict(list)
-    for assignment in locked:
-        taken[assignment.store_id].append((assignment.day_type, assignment.time_of_day))
-    done = done_in_wave(wave, store_ids)
-    all_windows = planner.windows(wave.starts_on, wave.ends_on)
-    slots = []
-    for row in needs:
-        count = row.visits_needed - len(taken[row.store_id]) - done.get(row.store_id, 0)
-        slots += planner.store_slots(
-            store_id=row.store_id,
-            store_code=codes[row.store_id],
-            count=count,
-            all_windows=all_windows,
-            taken=taken[row.store_id],
-        )
-    proposals = planner.plan(
-        slots=slots, shoppers=shoppers, commitments=commitments, lockout_days=wave.lockout_days, store_codes=codes
-    )
+    visits_needed = {row.store_id: row.visits_needed for row in needs}
+    setup = staffing.setup_for(wave, visits_needed)
+    proposals = staffing.assign(setup, lockout_days=wave.lockout_days)
+    # (before the proposals are written: the alternatives are planned against the same commitments)
+    wave.staffing = staffing.explain(wave=wave, setup=setup, proposals=proposals, visits_needed=visits_needed)
     insert_assignments(
         [
             Assignment(
@@ -212,7 +191,7 @@ def wave_plan(*, wave: Wave, by: User) -> int:
         ]
     )
     wave.planned_at = timezone.now()
-    wave.save(update_fields=["planned_at"])
+    wave.save(update_fields=["planned_at", "staffing"])
     return len(proposals)
 
 
@@ -295,6 +274,15 @@ def assignment_adjust(
         raise PlanningError({"window_end": _("must not be before the window's first day.")})
     if window_start < wave.starts_on or window_end > wave.ends_on:
         raise PlanningError({"window_start": _("the window must lie within the wave.")})
+    closed = store_closures([assignment.store_id], window_start, window_end, language=get_language())
+    if closed.get(assignment.store_id):
+        closure = min(closed[assignment.store_id].values(), key=lambda item: item.day)
+        raise PlanningError(
+            {
+                "window_start": _("the store is closed on %(day)s (%(why)s): choose days it is open.")
+                % {"day": formats.date_format(closure.day, "SHORT_DATE_FORMAT"), "why": wording.closure_why(closure)}
+            }
+        )
     assignment.window_start, assignment.window_end = window_start, window_end
     assignment.day_type = planner.WEEKEND if window_start.weekday() >= 5 else planner.WEEKDAY
     assignment.time_of_day = time_of_day

@@ -10,12 +10,13 @@ from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.formats import get_format
+from django.utils.translation import get_language
 from django.views.decorators.http import require_POST
 
 from core.errors import form_errors
 from stores.models import Role
 
-from . import export, selectors, services, tables
+from . import export, selectors, services, tables, wording
 from .forms import AssignmentForm, WaveForm
 from .models import Wave
 
@@ -56,12 +57,25 @@ def wave_detail(request: HttpRequest, pk: int) -> HttpResponse:
     assignments = (
         selectors.assignments_visible_to(request.user).filter(wave=wave).order_by("store__code", "window_start", "pk")
     )
+    wave_stores = list(selectors.wave_stores_visible_to(request.user, wave))
+    closures = selectors.wave_closures(request.user, wave, language=get_language())
+    # Stores whose skipped days are the same are named together ("ham-mo, ber-mi: 25.12. ...").
+    skipped: dict[tuple[str, ...], list[str]] = {}
+    for row in wave_stores:
+        days = tuple(wording.skipped_days(closures.get(row.store_id, {})))
+        if days:
+            skipped.setdefault(days, []).append(row.store.code)
     context = {
         "wave": wave,
-        "wave_stores": selectors.wave_stores_visible_to(request.user, wave),
+        "wave_stores": wave_stores,
+        "skipped": [{"stores": codes, "days": days} for days, codes in skipped.items()],
         "assignments": assignments,
         "may_edit": request.user.role == Role.HEAD_OFFICE and wave.is_draft,
     }
+    if request.user.role == Role.HEAD_OFFICE and (wave.is_draft or assignments.filter(shopper=None).exists()):
+        # Why visits have no shopper and what would staff them, as the last planning found.
+        context["staffing_why"] = wording.staffing_lines(wave.staffing)
+        context["staffing_help"] = wording.staffing_help(wave.staffing)
     if context["may_edit"]:
         # What publishing does, said before it is done: how many assignments reach how many shoppers.
         context["publish_counts"] = assignments.exclude(shopper=None).aggregate(

@@ -40,6 +40,8 @@ OASIS_OUTBOX_KICK_SECONDS = env_float("OASIS_OUTBOX_KICK_SECONDS", 5.0)
 OASIS_PLANNING_WEEKLY_CAPACITY = env_int("OASIS_PLANNING_WEEKLY_CAPACITY", 5)
 # Shoppers are reminded this many days before their assignment's window closes.
 OASIS_PLANNING_REMIND_DAYS = env_int("OASIS_PLANNING_REMIND_DAYS", 1)
+# The country of a new store unless it names one (ISO 3166-1, for its public holidays).
+OASIS_DEFAULT_COUNTRY = os.environ.get("OASIS_DEFAULT_COUNTRY", "DE").strip().upper()
 
 # Webhooks (webhooks/): where they may go, how long a receiver is waited for, how retries back off.
 # https only unless DEBUG (or OASIS_WEBHOOK_ALLOW_HTTP); private, loopback and link-local targets

@@ -24,9 +24,10 @@ from import_export.forms import ImportForm
 from core.history import HistoryAdmin
 from core.personal_data import personal_data_erase
 
+from . import calendar
 from .import_jobs import import_confirm, import_start, rows_done
 from .imports import BoundedCSV, BoundedXLSX, ImportRefused
-from .models import ImportJob, Region, Store, User, iana_timezones
+from .models import ClosedDay, ImportJob, Region, Store, User, iana_timezones
 from .resources import StoreResource, UserResource
 from .services import scope_errors, store_close, user_anonymize, user_apply_role, user_deactivate, user_invite
 
@@ -160,20 +161,65 @@ class RegionAdmin(NoBulkDeleteMixin, admin.ModelAdmin):
         return obj.stores.count()
 
 
+def weekday_choices() -> list[tuple[str, str]]:
+    return [(str(day), str(WEEKDAY_NAMES[day - 1])) for day in calendar.ISO_WEEKDAYS]
+
+
+WEEKDAY_NAMES = (_("Monday"), _("Tuesday"), _("Wednesday"), _("Thursday"), _("Friday"), _("Saturday"), _("Sunday"))
+
+
 class StoreForm(forms.ModelForm):
     timezone = forms.ChoiceField(label=_("time zone"), choices=timezone_choices, initial="Europe/Berlin")
+    closed_weekdays = forms.TypedMultipleChoiceField(
+        label=_("closed weekdays"),
+        choices=weekday_choices,
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("No visit is planned on these days, nor on the public holidays of the country and subdivision."),
+    )
 
     class Meta:
         model = Store
-        fields = ["code", "name", "region", "city", "timezone", "latitude", "longitude", "is_active"]
+        fields = [
+            "code",
+            "name",
+            "region",
+            "city",
+            "timezone",
+            "latitude",
+            "longitude",
+            "is_active",
+            "country",
+            "subdivision",
+            "closed_weekdays",
+        ]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            self.initial["closed_weekdays"] = [
+                str(day) for day in calendar.OpeningCalendar.of(self.instance).closed_weekdays
+            ]
+
+    def clean_closed_weekdays(self) -> str:
+        return calendar.format_weekdays(self.cleaned_data.get("closed_weekdays") or [])
+
+
+@admin.register(ClosedDay)
+class ClosedDayAdmin(admin.ModelAdmin):
+    """Days every store is closed: the planner plans no visit on them."""
+
+    list_display = ["day", "name"]
+    date_hierarchy = "day"
 
 
 @admin.register(Store)
 class StoreAdmin(NoBulkDeleteMixin, ImportExportMixin, HistoryAdmin):
     form = StoreForm
     resource_classes = [StoreResource]
-    list_display = ["code", "name", "region", "city", "timezone", "is_active"]
-    list_filter = ["region", "is_active", "timezone"]
+    list_display = ["code", "name", "region", "city", "timezone", "country", "subdivision", "is_active"]
+    list_filter = ["region", "is_active", "timezone", "country"]
     search_fields = ["code", "name", "city"]
     list_select_related = ["region"]
     actions = ["close_stores"]

@@ -19,7 +19,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from import_export.formats.base_formats import CSV, XLSX
 
-MAX_COLUMNS = 20  # the exports write 9 at most
+MAX_COLUMNS = 20  # the exports write 11 at most
 MAX_UNPACKED_BYTES = 16 * 1024 * 1024
 
 

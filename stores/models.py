@@ -11,6 +11,7 @@ import hashlib
 import uuid
 import zoneinfo
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -18,6 +19,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.history import HistoricalRecords
+
+from . import calendar
 
 
 @functools.cache
@@ -30,6 +33,10 @@ def iana_timezones() -> frozenset[str]:
 def validate_timezone(value: str) -> None:
     if value not in iana_timezones():
         raise ValidationError(_("%(value)s is not an IANA time zone."), params={"value": value})
+
+
+def default_country() -> str:
+    return settings.OASIS_DEFAULT_COUNTRY
 
 
 class Region(models.Model):
@@ -54,6 +61,32 @@ class Store(models.Model):
     latitude = models.FloatField(_("latitude"), null=True, blank=True)
     longitude = models.FloatField(_("longitude"), null=True, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    # When the store is closed (stores.calendar): the planner plans no visit on these days.
+    country = models.CharField(
+        _("country"),
+        max_length=2,
+        default=default_country,
+        db_default="DE",  # rows written by code that predates the column
+        help_text=_("ISO 3166-1 code (DE, CH, AT, ...): its public holidays are not planned."),
+    )
+    subdivision = models.CharField(
+        _("subdivision"),
+        max_length=40,
+        blank=True,
+        default="",
+        db_default="",
+        help_text=_(
+            "State, canton or region whose holidays apply too, e.g. BY for Bavaria (DE-BY); empty: nationwide only."
+        ),
+    )
+    closed_weekdays = models.CharField(
+        _("closed weekdays"),
+        max_length=13,
+        blank=True,
+        default="",
+        db_default="",
+        help_text=_("Day numbers, 1 = Monday .. 7 = Sunday, e.g. 7 for closed on Sundays; empty: open every day."),
+    )
 
     history = HistoricalRecords()
 
@@ -83,9 +116,36 @@ class Store(models.Model):
     def __str__(self) -> str:
         return f"{self.code} – {self.name}"
 
+    def clean(self) -> None:
+        """The calendar as `holidays` knows it: "de" is DE, "DE-BY" and "Bayern" are BY, "7, 6" is "6,7"."""
+        super().clean()
+        self.country = calendar.normalize_country(self.country)
+        self.subdivision = calendar.normalize_subdivision(self.country, self.subdivision)
+        errors = calendar.calendar_errors(
+            country=self.country, subdivision=self.subdivision, closed_weekdays=self.closed_weekdays or ""
+        )
+        if errors:
+            raise ValidationError(errors)
+        self.closed_weekdays = calendar.format_weekdays(calendar.parse_weekdays(self.closed_weekdays or ""))
+
     @property
     def tzinfo(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.timezone)
+
+
+class ClosedDay(models.Model):
+    """A day every store of the company is closed (an inventory day, a company holiday): not planned."""
+
+    day = models.DateField(_("day"), unique=True)
+    name = models.CharField(_("name of the day"), max_length=100)
+
+    class Meta:
+        ordering = ["day"]
+        verbose_name = _("company closed day")
+        verbose_name_plural = _("company closed days")
+
+    def __str__(self) -> str:
+        return f"{self.day.isoformat()} {self.name}"
 
 
 class Role(models.TextChoices):

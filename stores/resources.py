@@ -123,7 +123,19 @@ class StoreResource(SpreadsheetSafeMixin, CodeOnceMixin, resources.ModelResource
     class Meta:
         model = Store
         import_id_fields = ["code"]
-        fields = ["code", "name", "region", "city", "timezone", "latitude", "longitude", "is_active"]
+        fields = [
+            "code",
+            "name",
+            "region",
+            "city",
+            "timezone",
+            "latitude",
+            "longitude",
+            "is_active",
+            "country",
+            "subdivision",
+            "closed_weekdays",
+        ]
         export_order = fields
         skip_unchanged = True
         report_skipped = True

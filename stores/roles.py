@@ -18,6 +18,8 @@ HEAD_OFFICE_PERMISSIONS: dict[tuple[str, str], tuple[str, ...]] = {
     ("stores", "region"): ("add", "change", "view"),
     ("stores", "store"): ("add", "change", "view"),
     ("stores", "user"): ("add", "change", "view"),
+    # The company's closed days (not planned); a day entered by mistake is deleted.
+    ("stores", "closedday"): ("add", "change", "delete", "view"),
     ("observations", "rubric"): ("add", "change", "view"),
     ("observations", "visit"): ("change", "view"),
     ("observations", "interaction"): ("change", "view"),

@@ -57,6 +57,7 @@ def test_head_office_changes_a_store(head_office_by_add_user, admin_client_of, s
             "latitude": "52.4",
             "longitude": "13.06",
             "is_active": "on",
+            "country": "DE",
         },
     )
     assert response.status_code == 302

@@ -7,13 +7,13 @@ import datetime as dt
 import pytest
 from django.utils import translation
 
+from planning.inputs import done_in_wave
 from planning.models import Assignment, AssignmentStatus, ShopperCapacity, TargetKind, WaveStore
 from planning.selectors import wave_coverage
 from planning.services import (
     NotAllowed,
     PlanningError,
     assignment_adjust,
-    done_in_wave,
     wave_plan,
     wave_publish,
 )

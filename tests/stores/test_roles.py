@@ -25,6 +25,7 @@ def test_the_migration_made_the_head_office_group_with_exactly_the_role_permissi
 # Each app's migration grants head office its own models' permissions.
 GRANTING_MIGRATIONS = [
     "stores.migrations.0003_head_office_group",
+    "stores.migrations.0008_store_calendar",
     "sso.migrations.0002_head_office_permissions",
     "notifications.migrations.0002_head_office_permissions",
     "notifications.migrations.0004_head_office_reads_set_password_mails",

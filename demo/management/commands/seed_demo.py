@@ -80,6 +80,9 @@ class Command(BaseCommand):
                     timezone=s.timezone,
                     latitude=s.latitude,
                     longitude=s.longitude,
+                    country=s.calendar[0],
+                    subdivision=s.calendar[1],
+                    closed_weekdays=s.calendar[2],
                 )
                 for s in wanted
             ],
@@ -87,6 +90,12 @@ class Command(BaseCommand):
             batch_size=BATCH,
         )
         by_code = {store.code: store for store in Store.objects.filter(code__in=[s.code for s in wanted])}
+        # Stores of an older demo get their calendar once (one that was set is kept).
+        calendars = {s.code: s.calendar for s in wanted}
+        unset = [by_code[s.code] for s in wanted if not by_code[s.code].subdivision]
+        for store in unset:
+            store.country, store.subdivision, store.closed_weekdays = calendars[store.code]
+        Store.objects.bulk_update(unset, ["country", "subdivision", "closed_weekdays"], batch_size=BATCH)
         return [by_code[s.code] for s in wanted]
 
     def _people(self, stores: list[Store], password: str) -> demo.People:
