@@ -71,7 +71,7 @@ MIDDLEWARE = [
     "core.logs.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "site_pages.middleware.RequestSizeLimitMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "site_pages.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",

@@ -74,3 +74,11 @@ def test_sessions_end_12_hours_after_login_even_when_active(client, manager):
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/")
     assert "_auth_user_id" not in client.session
+
+
+def test_json_answers_carry_the_short_policy_for_apis(client, shopper):
+    client.force_login(shopper)
+    response = client.get("/api/v1/me/")
+    assert response["Content-Type"] == "application/json"
+    directives = set(response["Content-Security-Policy"].split("; "))
+    assert directives == {"default-src 'none'", "frame-ancestors 'none'"}
