@@ -20,6 +20,13 @@ function save() {
   saveVisit(visit);
 }
 
+// A clock's state drawn by shape, not colour alone (mobile.css): running, stopped (a check mark).
+function marks(clock, state) {
+  const [from, to] = document.querySelectorAll(`[data-clock=${clock}]`);
+  from.dataset.state = $(`#${clock}-clock`).dataset.state = state;
+  to.dataset.state = state === "stopped" ? state : "idle";
+}
+
 function render() {
   if (!visit) return;
   const current = item();
@@ -31,12 +38,14 @@ function render() {
   $("#tap-entered").classList.toggle("done", greet !== "idle");
   $("#tap-greeted").classList.toggle("done", greet === "stopped");
   $("#tap-greeted").setAttribute("aria-disabled", String(greet === "idle"));
+  marks("greet", greet);
   if (greet === "running") showWatch($("#greet-clock"), { since: current.greet_from });
   else showWatch($("#greet-clock"), { seconds: greet === "stopped" ? current.greeting_seconds : null });
   const ask = clockState(current, "ask");
   $("#tap-ask").classList.toggle("done", ask !== "idle");
   $("#tap-attended").classList.toggle("done", ask === "stopped");
   $("#tap-attended").setAttribute("aria-disabled", String(ask === "idle"));
+  marks("ask", ask);
   if (ask === "running") showWatch($("#ask-clock"), { since: current.ask_from });
   else showWatch($("#ask-clock"), { seconds: ask === "stopped" ? current.response_seconds : null });
   for (const button of document.querySelectorAll("#face-scale [data-face]")) {
