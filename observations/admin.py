@@ -295,7 +295,9 @@ class VisitAdmin(ScoreDisplayMixin, HistoryAdmin):
                 "opts": self.model._meta,
                 "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
             }
-            return TemplateResponse(request, "admin/observations/visit/reject.html", context)
+            # Asked (unbound) first; a refused note answers 400 with the error summary.
+            status = 400 if form.errors else 200
+            return TemplateResponse(request, "admin/observations/visit/reject.html", context, status=status)
         rejected, refused = 0, []
         for visit in queryset.select_related("store"):
             try:

@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -106,26 +106,50 @@ def _undo_offer(request: HttpRequest) -> dict | None:
     return None
 
 
+class DecisionNoteForm(forms.Form):
+    """The note (or question) of one visit's decision, bound only to say what was wrong with it: the
+    queue shows it in the error summary and at that visit's box (whose id is note-<visit>)."""
+
+    note = forms.CharField(required=False, widget=forms.Textarea)
+
+    def __init__(self, *, visit_id, action: str, note: str, errors: dict):
+        super().__init__({"note": note}, auto_id=f"%s-{visit_id}")
+        self.fields["note"].label = _("Question") if action == "question" else _("Note")
+        self.full_clean()
+        for message in errors.values():
+            self.add_error("note", message)
+
+
 @login_required
 def queue(request: HttpRequest) -> HttpResponse:
     _require_reviewer(request)
-    form = QueueFilterForm(request.GET or None, user=request.user)
+    return _queue_page(request, request.GET)
+
+
+def _queue_page(
+    request: HttpRequest, params: QueryDict, *, refused: DecisionNoteForm | None = None, refused_visit=None
+) -> HttpResponse:
+    """The queue with the filters in params; after a refused decision (400) with what was wrong at
+    the top and at the visit's note, which keeps what was typed."""
+    form = QueueFilterForm(params or None, user=request.user)
     visits = (
         review_queue_for(request.user, form.filters())
         .select_related("store", "observer")
         .prefetch_related("questions", "photos")
     )
     # A page number that is not one shows the nearest page, never an error.
-    page = Paginator(visits, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(visits, PAGE_SIZE).get_page(params.get("page"))
     rows = [(visit, [flag_description(flag) for flag in visit.flags]) for visit in page.object_list]
-    kept = {key: value for key, value in request.GET.items() if value and key not in ("page", "tick")}
+    kept = {key: value for key, value in params.items() if value and key not in ("page", "tick")}
     query = urlencode({**kept, "page": page.number} if page.number > 1 else kept)
+    # Links name the queue itself: a refused decision shows the queue at the decision's address.
+    base = reverse("review:queue")
 
     def page_link(number: int) -> str:
-        return "?" + urlencode({**kept, "page": number})
+        return base + "?" + urlencode({**kept, "page": number})
 
     # Nothing is ticked for the reviewer: "select all unflagged" ticks this page's unflagged visits.
-    tick_unflagged = request.GET.get("tick") == "unflagged"
+    tick_unflagged = params.get("tick") == "unflagged"
     return render(
         request,
         "review/queue.html",
@@ -137,13 +161,16 @@ def queue(request: HttpRequest) -> HttpResponse:
             "previous_page": page_link(page.previous_page_number()) if page.has_previous() else None,
             "next_page": page_link(page.next_page_number()) if page.has_next() else None,
             "query": query,
-            "tick_link": "?" + urlencode({**kept, "page": page.number, "tick": "unflagged"}),
-            "untick_link": "?" + urlencode({**kept, "page": page.number}),
+            "tick_link": base + "?" + urlencode({**kept, "page": page.number, "tick": "unflagged"}),
+            "untick_link": base + "?" + urlencode({**kept, "page": page.number}),
             "tick_unflagged": tick_unflagged,
             "undo": _undo_offer(request),
             "note_max_length": NOTE_MAX_LENGTH,
             "unflagged_shown": sum(1 for visit, flags in rows if not flags and not visit.waiting_for_shopper),
+            "refused": refused,
+            "refused_visit": refused_visit,
         },
+        status=400 if refused else 200,
     )
 
 
@@ -179,7 +206,11 @@ def decide(request: HttpRequest, visit_id: str) -> HttpResponse:
             )
             _offer_undo(request, visit_id=str(visit.pk))
             messages.success(request, _("Visit approved.") if action == "approve" else _("Visit rejected."))
-    except (VisitInvalid, ReviewNotAllowed, ReviewConflict) as error:
+    except VisitInvalid as error:
+        # What was wrong with the note, where the reviewer is: the queue again, the note kept.
+        refused = DecisionNoteForm(visit_id=visit.pk, action=action, note=note, errors=error.errors)
+        return _queue_page(request, QueryDict(request.POST.get("query", "")), refused=refused, refused_visit=visit.pk)
+    except (ReviewNotAllowed, ReviewConflict) as error:
         _say_refusal(request, error)
     return _back(request)
 

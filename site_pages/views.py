@@ -39,6 +39,13 @@ class LogoutView(auth_views.LogoutView):
         return super().post(request, *args, **kwargs)
 
 
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """The password change; a refused form answers 400 and opens on its error summary."""
+
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
 class LoginView(auth_views.LoginView):
     """The login page, with the per-address limit on failed log-ins that the token endpoint has
     (counted together)."""
