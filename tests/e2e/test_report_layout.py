@@ -115,3 +115,36 @@ def test_the_action_plan_pages_on_a_phone_pass_axe(reports_phone, observed_store
     assert all_violations(page) == []
     page.goto("/action-plans/")
     assert all_violations(page) == []
+
+
+# Words of table headers drawn on more than one line: broken mid-word ("Compan" / "y").
+BROKEN_HEADER_WORDS = """() => {
+    const broken = [];
+    for (const th of document.querySelectorAll("th")) {
+        const walker = document.createTreeWalker(th, NodeFilter.SHOW_TEXT);
+        for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+            for (const match of node.data.matchAll(/\\S+/g)) {
+                const range = document.createRange();
+                range.setStart(node, match.index);
+                range.setEnd(node, match.index + match[0].length);
+                const lines = new Set([...range.getClientRects()].map((rect) => Math.round(rect.top)));
+                if (lines.size > 1) broken.push(match[0]);
+            }
+        }
+    }
+    return broken;
+}"""
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+def test_no_table_header_of_the_reports_breaks_mid_word_on_a_phone(
+    reports_phone, observed_store, head_office, language
+):
+    manager = UserFactory(username=f"manager-{language}", role="manager", stores=[observed_store], language=language)
+    page = log_in(reports_phone, manager, f"/reports/stores/{observed_store.code}/?week=2026-W47", language)
+    expect(page.locator("table.compare")).to_be_visible()
+    assert page.evaluate(BROKEN_HEADER_WORDS) == []
+    assert page.evaluate("() => document.scrollingElement.scrollWidth <= window.innerWidth")
+    branches = log_in(reports_phone, head_office, "/reports/branches/?week=2026-W47", language)
+    expect(branches.locator("h1")).to_be_visible()
+    assert branches.evaluate(BROKEN_HEADER_WORDS) == []

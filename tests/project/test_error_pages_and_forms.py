@@ -49,3 +49,9 @@ def test_returning_a_plan_without_a_note_says_so_at_the_top_with_a_link_to_the_f
     summary = page.split('id="error-summary"', 1)[1].split("</div>", 1)[0]
     assert 'href="#id_note"' in summary
     assert page.index('id="error-summary"') < page.index('action="/action-plans/')  # above the form
+
+
+def test_the_favicon_address_leads_to_the_sites_icon(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"].endswith("/static/mobile/icon.svg")
