@@ -139,7 +139,8 @@ class WaveViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         """The wave with its stores: visits needed and why, and the days the planner skips in each
         (`skipped_days`: public holidays, company closed days, closed weekdays, names in the
         user's language). Head office also gets `staffing`: why visits have no shopper and what
-        would staff them (numbers and sentences), as the last planning found."""
+        would staff them (numbers and sentences), as the last planning found (`pending` while
+        that is being worked out)."""
         wave = self.get_object()
         data = WaveSerializer(wave).data
         rows = list(selectors.wave_stores_visible_to(request.user, wave))

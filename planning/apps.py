@@ -11,6 +11,7 @@ class PlanningConfig(AppConfig):
         from . import (
             followup,  # noqa: F401  (registers the outbox kind of planning's e-mails)
             personal_data,
+            staffing,  # noqa: F401  (registers the outbox kind that explains an understaffed wave)
         )
 
         personal_data.register()  # what it holds about a person (core.personal_data)

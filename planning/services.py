@@ -13,6 +13,7 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from core import errors as core_errors
+from core import outbox
 from core.errors import Invalid
 from core.inserts import insert_rows, read_back_fields, written_fields
 from observations.models import Visit
@@ -162,8 +163,8 @@ def _ensure_draft(wave: Wave) -> None:
 def wave_plan(*, wave: Wave, by: User) -> int:
     """Compute the visits needed and propose assignments for them, on the days each store is open.
     Locked assignments stay as they are and count; every other assignment of the draft is proposed
-    anew. When visits stay without a shopper, the wave keeps why and what would staff them
-    (planning.staffing). Returns how many were proposed."""
+    anew. When visits stay without a shopper, follow-up work works out why and what would staff
+    them (planning.staffing.explain_wave). Returns how many were proposed."""
     _require_head_office(by)
     wave = Wave.objects.select_for_update().get(pk=wave.pk)
     _ensure_draft(wave)
@@ -172,8 +173,6 @@ def wave_plan(*, wave: Wave, by: User) -> int:
     visits_needed = {row.store_id: row.visits_needed for row in needs}
     setup = staffing.setup_for(wave, visits_needed)
     proposals = staffing.assign(setup, lockout_days=wave.lockout_days)
-    # (before the proposals are written: the alternatives are planned against the same commitments)
-    wave.staffing = staffing.explain(wave=wave, setup=setup, proposals=proposals, visits_needed=visits_needed)
     insert_assignments(
         [
             Assignment(
@@ -191,7 +190,10 @@ def wave_plan(*, wave: Wave, by: User) -> int:
         ]
     )
     wave.planned_at = timezone.now()
+    wave.staffing = staffing.PENDING if staffing.missing(setup, proposals) else {}
     wave.save(update_fields=["planned_at", "staffing"])
+    if wave.staffing:
+        outbox.record(outbox.Work(staffing.KIND, str(wave.pk), {"wave": wave.pk}))
     return len(proposals)
 
 

@@ -5,21 +5,27 @@ what would staff them.
 windows, the shoppers, their commitments); `assign` runs `planner.plan` on it in memory. When
 visits stay without a shopper, `explain` runs the same step again, each time with one thing
 changed and nothing written: a shorter lockout, more shoppers in a region (with the default
-weekly capacity, allowed in the wave's stores of that region), a longer wave. It keeps the
+weekly capacity, allowed in the wave's stores of that region), a longer wave; each only for the
+stores that shoppers link to those left short (`components`), which gives the same figures at a
+fraction of the cost. It keeps the
 numbers (how many more visits each change would staff); `planning.wording.staffing_lines` words
-them in the reader's language.
+them in the reader's language. Planning the alternatives takes a few times as long as planning
+the wave, so `wave_plan` leaves it to follow-up work (`explain_wave`, through the outbox): the wave's
+`staffing` says "pending" until then.
 """
 
 from __future__ import annotations
 
 import copy
 import datetime as dt
+import math
 from collections import Counter, defaultdict
-from collections.abc import Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 
 from django.conf import settings
 
+from core import outbox
 from stores.models import Region, Store
 
 from . import planner
@@ -28,7 +34,8 @@ from .models import LIVE_STATUSES, MAX_WAVE_DAYS, WAVE_LAST_DAY, Assignment, Wav
 
 LOCKOUT_CANDIDATES = (21, 14, 7, 0)  # and half the wave's lockout
 MAX_NEW_SHOPPERS = 20  # per region
-EXTENSIONS_DAYS = (7, 14, 21, 28)
+MAX_REGIONS = 10  # regions for which new shoppers are tried
+EXTENSIONS_DAYS = (7, 14, 28)
 MAX_STORES_NAMED = 10
 
 
@@ -52,23 +59,29 @@ class Setup:
         return sum(max(0, count) for count in self.counts.values())
 
 
-def setup_for(wave: Wave, visits_needed: Mapping[int, int], *, ends_on: dt.date | None = None) -> Setup:
+def setup_for(
+    wave: Wave, visits_needed: Mapping[int, int], *, ends_on: dt.date | None = None, planned: bool = False
+) -> Setup:
     """Reads only. `visits_needed`: store id -> visits the wave needs there; `ends_on`: the wave's
-    last day, or another for an alternative."""
+    last day, or another for an alternative; `planned`: the wave's proposals are written already,
+    and are left out (what planning saw before it wrote them: its locked assignments only)."""
     view = copy.copy(wave)
     view.ends_on = ends_on or wave.ends_on
     store_ids = list(visits_needed)
+    own = Assignment.objects.filter(wave=wave)
+    proposed = list(own.filter(locked=False).values_list("pk", flat=True)) if planned else []
     taken: dict[int, list[tuple[str, str]]] = defaultdict(list)
-    for store_id, day_type, time_of_day in Assignment.objects.filter(wave=wave, status__in=LIVE_STATUSES).values_list(
-        "store_id", "day_type", "time_of_day"
-    ):
+    live = own.filter(status__in=LIVE_STATUSES).exclude(pk__in=proposed)
+    for store_id, day_type, time_of_day in live.values_list("store_id", "day_type", "time_of_day"):
         taken[store_id].append((day_type, time_of_day))
     rows = Store.objects.filter(pk__in=store_ids).values_list("pk", "code", "name", "region_id")
     codes = {pk: code for pk, code, _name, _region in rows}
     names = {pk: name for pk, _code, name, _region in rows}
     region_of = {pk: region for pk, _code, _name, region in rows}
     shoppers = shoppers_for(store_ids)
-    commitments = commitments_for(wave=view, shopper_ids=[s.id for s in shoppers], store_ids=store_ids)
+    commitments = commitments_for(
+        wave=view, shopper_ids=[s.id for s in shoppers], store_ids=store_ids, exclude_ids=proposed
+    )
     done = done_in_wave(view, store_ids)
     closures = store_closures(store_ids, view.starts_on, view.ends_on)
     all_windows = planner.windows(view.starts_on, view.ends_on)
@@ -94,11 +107,19 @@ def _commitments_copy(commitments: planner.Commitments) -> planner.Commitments:
 
 
 def assign(
-    setup: Setup, *, lockout_days: int, extra_shoppers: tuple[planner.Shopper, ...] = ()
+    setup: Setup,
+    *,
+    lockout_days: int,
+    extra_shoppers: tuple[planner.Shopper, ...] = (),
+    stores: Collection[int] | None = None,
 ) -> list[planner.Proposal]:
-    """The planner's slots and assignment step on `setup`, in memory (the setup is not changed)."""
+    """The planner's slots and assignment step on `setup`, in memory (the setup is not changed);
+    `stores`: only the visits of these stores (a union of `components`: the same proposals for
+    them as a run over every store, since no shopper links them to any other)."""
     slots = []
     for store_id, count in setup.counts.items():
+        if stores is not None and store_id not in stores:
+            continue
         slots += planner.store_slots(
             store_id=store_id,
             store_code=setup.codes[store_id],
@@ -115,13 +136,48 @@ def assign(
     )
 
 
-def _staffed(proposals: list[planner.Proposal]) -> int:
-    return sum(1 for proposal in proposals if proposal.shopper_id is not None)
+def components(setup: Setup, extra_shoppers: tuple[planner.Shopper, ...] = ()) -> dict[int, int]:
+    """Store id -> a component id: stores are in one component when a shopper may record in both
+    (directly or through other stores). The planner's choices in one component never depend on
+    another's (lockout and capacity are per shopper), so each can be planned on its own."""
+    parent = {store_id: store_id for store_id in setup.counts}
+
+    def root(store_id: int) -> int:
+        while parent[store_id] != store_id:
+            parent[store_id] = parent[parent[store_id]]
+            store_id = parent[store_id]
+        return store_id
+
+    for shopper in [*setup.shoppers, *extra_shoppers]:
+        mine = [store_id for store_id in shopper.store_ids if store_id in parent]
+        for store_id in mine[1:]:
+            parent[root(store_id)] = root(mine[0])
+    return {store_id: root(store_id) for store_id in parent}
+
+
+def _closure(setup: Setup, store_ids: Iterable[int], extra_shoppers: tuple[planner.Shopper, ...] = ()) -> set[int]:
+    """The stores of the components that hold `store_ids`."""
+    component = components(setup, extra_shoppers)
+    wanted = {component[store_id] for store_id in store_ids if store_id in component}
+    return {store_id for store_id, root in component.items() if root in wanted}
+
+
+def _staffed(proposals: list[planner.Proposal], stores: Collection[int] | None = None) -> int:
+    return sum(
+        1
+        for proposal in proposals
+        if proposal.shopper_id is not None and (stores is None or proposal.store_id in stores)
+    )
+
+
+def _total(setup: Setup, stores: Collection[int]) -> int:
+    return sum(max(0, count) for store_id, count in setup.counts.items() if store_id in stores)
 
 
 def explain(*, wave: Wave, setup: Setup, proposals: list[planner.Proposal], visits_needed: Mapping[int, int]) -> dict:
     """Why visits of the wave have no shopper and what would staff them, as numbers (JSON): empty
-    when every visit has one."""
+    when every visit has one. The alternatives are planned for the stores linked by shoppers to
+    those with visits left open only (`components`), which gives the same figures."""
     total = setup.total
     staffed = _staffed(proposals)
     missing = total - staffed
@@ -133,6 +189,7 @@ def explain(*, wave: Wave, setup: Setup, proposals: list[planner.Proposal], visi
         if proposal.shopper_id is None:
             open_per_store[proposal.store_id].append(proposal)
     stores = []
+    short: set[int] = set()
     for store_id, count in setup.counts.items():
         if count <= 0:
             continue
@@ -140,6 +197,7 @@ def explain(*, wave: Wave, setup: Setup, proposals: list[planner.Proposal], visi
         open_here = open_per_store.get(store_id, [])
         if not unplaced and not open_here:
             continue
+        short.add(store_id)
         reason = open_here[0].reason if open_here else {}
         stores.append(
             {
@@ -154,6 +212,7 @@ def explain(*, wave: Wave, setup: Setup, proposals: list[planner.Proposal], visi
             }
         )
     stores.sort(key=lambda item: (-item["missing"], item["code"]))
+    affected = _closure(setup, short)
     return {
         "total": total,
         "missing": missing,
@@ -161,62 +220,74 @@ def explain(*, wave: Wave, setup: Setup, proposals: list[planner.Proposal], visi
         "days": (wave.ends_on - wave.starts_on).days + 1,
         "stores": stores[:MAX_STORES_NAMED],
         "more_stores": max(0, len(stores) - MAX_STORES_NAMED),
-        "lockout": _shorter_lockout(wave, setup, staffed),
-        "shoppers": _more_shoppers(wave, setup, proposals, staffed),
-        "window": _longer_wave(wave, setup, staffed, visits_needed),
+        "lockout": _shorter_lockout(wave, setup, proposals, affected),
+        "shoppers": _more_shoppers(wave, setup, proposals),
+        "window": _longer_wave(wave, setup, proposals, affected, visits_needed),
     }
 
 
-def _shorter_lockout(wave: Wave, setup: Setup, staffed: int) -> list[dict]:
+def _shorter_lockout(wave: Wave, setup: Setup, proposals: list[planner.Proposal], affected: set[int]) -> list[dict]:
     """Shorter lockouts, longest first, each with how many more visits it would staff, down to the
     first that staffs every visit."""
+    staffed = _staffed(proposals, affected)
+    total = _total(setup, affected)
     candidates = sorted({*LOCKOUT_CANDIDATES, wave.lockout_days // 2}, reverse=True)
     options: list[dict] = []
     for days in candidates:
         if days >= wave.lockout_days:
             continue
-        more = _staffed(assign(setup, lockout_days=days)) - staffed
+        more = _staffed(assign(setup, lockout_days=days, stores=affected)) - staffed
         if more <= 0 or (options and more <= options[-1]["more"]):
             continue
-        options.append({"days": days, "more": more, "all": staffed + more >= setup.total})
+        options.append({"days": days, "more": more, "all": staffed + more >= total})
         if options[-1]["all"]:
             break
     return options
 
 
-def _more_shoppers(wave: Wave, setup: Setup, proposals: list[planner.Proposal], staffed: int) -> list[dict]:
-    """Per region with visits left open: the fewest new shoppers (default capacity, allowed in the
-    wave's stores of the region) that staff all of them, else what MAX_NEW_SHOPPERS would staff."""
+def _more_shoppers(wave: Wave, setup: Setup, proposals: list[planner.Proposal]) -> list[dict]:
+    """Per region with visits left open (the MAX_REGIONS with the most): the fewest new shoppers
+    (default capacity, allowed in the wave's stores of the region) that staff all of them, else
+    what MAX_NEW_SHOPPERS would staff."""
     capacity = settings.OASIS_PLANNING_WEEKLY_CAPACITY
     open_regions = Counter(setup.region_of[p.store_id] for p in proposals if p.shopper_id is None)
     if not open_regions or capacity <= 0:
         return []
     region_names = dict(Region.objects.filter(pk__in=list(open_regions)).values_list("pk", "name"))
+    weeks = max(1, len({window.week for windows in setup.windows.values() for window in windows}))
     result = []
-    for region_id, _count in sorted(open_regions.items(), key=lambda item: (-item[1], item[0])):
-        stores = frozenset(store_id for store_id, region in setup.region_of.items() if region == region_id)
+    for region_id, n_open in sorted(open_regions.items(), key=lambda item: (-item[1], item[0]))[:MAX_REGIONS]:
+        region_stores = frozenset(store_id for store_id, region in setup.region_of.items() if region == region_id)
 
-        def run(k: int, stores: frozenset[int] = stores, region_id: int = region_id) -> tuple[int, int]:
-            extra = tuple(planner.Shopper(-(i + 1), f"~new-{i + 1:02d}", capacity, stores) for i in range(k))
-            outcome = assign(setup, lockout_days=wave.lockout_days, extra_shoppers=extra)
-            left = sum(1 for p in outcome if p.shopper_id is None and setup.region_of[p.store_id] == region_id)
+        def new(k: int, region_stores: frozenset[int] = region_stores) -> tuple[planner.Shopper, ...]:
+            return tuple(planner.Shopper(-(i + 1), f"~new-{i + 1:02d}", capacity, region_stores) for i in range(k))
+
+        linked = _closure(setup, region_stores, new(1))
+        staffed = _staffed(proposals, linked)
+
+        def run(
+            k: int, linked: set[int] = linked, region_stores: frozenset[int] = region_stores, staffed: int = staffed
+        ) -> tuple[int, int]:
+            outcome = assign(setup, lockout_days=wave.lockout_days, extra_shoppers=new(k), stores=linked)
+            left = sum(1 for p in outcome if p.shopper_id is None and p.store_id in region_stores)
             return _staffed(outcome) - staffed, left
 
-        more, left = run(MAX_NEW_SHOPPERS)
+        # From the shoppers the open visits would need at full capacity every week: fewer while that
+        # still staffs them all, more until it does (more shoppers never leave more open).
+        count = min(MAX_NEW_SHOPPERS, max(1, math.ceil(n_open / (capacity * weeks))))
+        more, left = run(count)
+        if left == 0:
+            while count > 1:
+                fewer = run(count - 1)
+                if fewer[1] != 0:
+                    break
+                count, (more, left) = count - 1, fewer
+        else:
+            while left and count < MAX_NEW_SHOPPERS:
+                count += 1
+                more, left = run(count)
         if more <= 0:
             continue
-        count = MAX_NEW_SHOPPERS
-        if left == 0:  # the fewest that leave none open (more shoppers never leave more open)
-            low, high = 1, MAX_NEW_SHOPPERS
-            while low < high:
-                middle = (low + high) // 2
-                middle_more, middle_left = run(middle)
-                if middle_left == 0:
-                    high, more = middle, middle_more
-                else:
-                    low = middle + 1
-            count = low
-            more, left = run(count)
         result.append(
             {
                 "region": region_names.get(region_id, ""),
@@ -229,15 +300,19 @@ def _more_shoppers(wave: Wave, setup: Setup, proposals: list[planner.Proposal], 
     return result
 
 
-def _longer_wave(wave: Wave, setup: Setup, staffed: int, visits_needed: Mapping[int, int]) -> dict | None:
-    """The shortest longer wave (a week at a time, up to four) that staffs every visit, else the
-    one that staffs the most."""
+def _longer_wave(
+    wave: Wave, setup: Setup, proposals: list[planner.Proposal], affected: set[int], visits_needed: Mapping[int, int]
+) -> dict | None:
+    """The shortest longer wave (by EXTENSIONS_DAYS) that staffs every visit, else the one that
+    staffs the most."""
+    staffed = _staffed(proposals, affected)
+    needed_here = {store_id: n for store_id, n in visits_needed.items() if store_id in affected}
     best = None
     for extra_days in EXTENSIONS_DAYS:
         ends_on = wave.ends_on + dt.timedelta(days=extra_days)
         if ends_on > WAVE_LAST_DAY or (ends_on - wave.starts_on).days >= MAX_WAVE_DAYS:
             break
-        longer = setup_for(wave, visits_needed, ends_on=ends_on)
+        longer = setup_for(wave, needed_here, ends_on=ends_on, planned=True)
         more = _staffed(assign(longer, lockout_days=wave.lockout_days)) - staffed
         if more <= 0:
             continue
@@ -252,3 +327,27 @@ def _longer_wave(wave: Wave, setup: Setup, staffed: int, visits_needed: Mapping[
         if best is None or more > best["more"]:
             best = option
     return best
+
+
+def missing(setup: Setup, proposals: list[planner.Proposal]) -> int:
+    """Visits the plan leaves without a shopper (open, or without an open day to go)."""
+    return setup.total - _staffed(proposals)
+
+
+KIND = "wave_staffing"
+PENDING = {"pending": True}
+
+
+@outbox.handler(KIND)
+def explain_wave(payload: dict) -> None:
+    """After planning left visits without a shopper: the wave's `staffing`, worked out in the
+    background (the alternatives plan the wave again several times), from the wave as it was last
+    planned (two plannings before a worker comes: the later one's)."""
+    wave = Wave.objects.select_for_update().filter(pk=payload["wave"]).first()
+    if wave is None or wave.planned_at is None or wave.staffing != PENDING:
+        return
+    visits_needed = dict(wave.wave_stores.values_list("store_id", "visits_needed"))
+    setup = setup_for(wave, visits_needed, planned=True)
+    proposals = assign(setup, lockout_days=wave.lockout_days)
+    wave.staffing = explain(wave=wave, setup=setup, proposals=proposals, visits_needed=visits_needed)
+    wave.save(update_fields=["staffing"])

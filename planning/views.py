@@ -74,6 +74,7 @@ def wave_detail(request: HttpRequest, pk: int) -> HttpResponse:
     }
     if request.user.role == Role.HEAD_OFFICE and (wave.is_draft or assignments.filter(shopper=None).exists()):
         # Why visits have no shopper and what would staff them, as the last planning found.
+        context["staffing_pending"] = wave.staffing.get("pending", False)
         context["staffing_why"] = wording.staffing_lines(wave.staffing)
         context["staffing_help"] = wording.staffing_help(wave.staffing)
     if context["may_edit"]:

@@ -149,3 +149,56 @@ def test_a_visit_made_before_the_wave_counts_in_the_explanation(head_office, sto
     assert wave.staffing["missing"] == 1
     assert wave.staffing["stores"][0]["locked_out"] == 3
     assert wave.staffing["lockout"][-1]["all"] and wave.staffing["lockout"][-1]["days"] < 3 + 5
+
+
+def test_planning_the_stores_linked_by_shoppers_alone_gives_the_same_proposals_as_planning_all():
+    """The alternatives are planned per group of stores linked by shoppers; that must not change a choice."""
+    from planning import planner, staffing
+
+    start = WAVE_START
+    windows = planner.windows(start, start + dt.timedelta(days=27))
+    ids = range(1, 13)
+    shoppers = [
+        planner.Shopper(100 + i, f"s{i}", 2, frozenset(s for s in ids if s % 3 == i % 3 and s % 2 == i % 2))
+        for i in range(12)
+    ]
+    commitments = planner.Commitments()
+    for i, shopper in enumerate(shoppers):
+        for store_id in sorted(shopper.store_ids)[: i % 3]:
+            commitments.add_period(shopper.id, store_id, start - dt.timedelta(days=i), start - dt.timedelta(days=i))
+    setup = staffing.Setup(
+        starts_on=start,
+        ends_on=start + dt.timedelta(days=27),
+        counts={s: 3 + s % 4 for s in ids},
+        codes={s: f"st-{s:02d}" for s in ids},
+        names={s: f"Store {s}" for s in ids},
+        region_of={s: s % 2 for s in ids},
+        taken={s: [] for s in ids},
+        shoppers=shoppers,
+        commitments=commitments,
+        windows=dict.fromkeys(ids, windows),
+    )
+    everything = staffing.assign(setup, lockout_days=10)
+    component = staffing.components(setup)
+    assert len(set(component.values())) == 6
+    for root in set(component.values()):
+        linked = {s for s, r in component.items() if r == root}
+        alone = staffing.assign(setup, lockout_days=10, stores=linked)
+        assert sorted(alone, key=repr) == sorted((p for p in everything if p.store_id in linked), key=repr)
+
+
+def test_the_explanation_worked_out_after_the_proposals_are_written_is_the_planners(
+    client, head_office, understaffed_wave
+):
+    """The follow-up work sees the wave as planning saw it before writing its proposals."""
+    from planning.models import Wave
+    from planning.staffing import PENDING, explain_wave
+
+    explained = understaffed_wave.staffing
+    Wave.objects.filter(pk=understaffed_wave.pk).update(staffing=PENDING)
+    client.force_login(head_office)
+    page = client.get(reverse("planning:wave", args=[understaffed_wave.pk])).content.decode()
+    assert "the planner is working out why and what would staff them" in page
+    explain_wave({"wave": understaffed_wave.pk})
+    understaffed_wave.refresh_from_db()
+    assert understaffed_wave.staffing == explained
