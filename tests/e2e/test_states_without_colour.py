@@ -51,10 +51,20 @@ def colourless_phone(browser, live_server, rubric):
     context.close()
 
 
-def test_a_chosen_face_a_running_clock_and_a_disabled_tap_differ_without_colour(colourless_phone, shopper, store):
+def test_a_chosen_face_or_mode_a_running_clock_and_a_disabled_tap_differ_without_colour(
+    colourless_phone, shopper, store
+):
     page = colourless_phone.login(shopper)
-    page.get_by_role("button", name="Start visit now").click()
     page.add_style_tag(content=NO_COLOUR)
+    discreet = page.get_by_role("button", name="Discreet")
+    discreet_off = grey(discreet)
+    discreet.click()
+    expect(discreet).to_have_attribute("aria-pressed", "true")
+    discreet.blur()  # the mark, not the focus ring, is compared
+    assert_all_differ({"discreet off": discreet_off, "discreet on": grey(discreet)})
+    # the mark takes no room: the bar still fits a phone
+    assert page.evaluate("() => document.scrollingElement.scrollWidth <= window.innerWidth")
+    page.get_by_role("button", name="Start visit now").click()
     face = page.get_by_role("button", name="4 – friendly")
     entered = page.get_by_role("button", name="I entered")
     greeted = page.get_by_role("button", name="Greeted", exact=True)
