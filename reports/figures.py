@@ -317,22 +317,35 @@ def store_totals(*, store_ids: Iterable[int] | QuerySet, scope: str, weeks: list
 def area_totals(*, scope: str, weeks: list[dt.date]) -> tuple[dict[int, Totals], Totals]:
     """Totals per region and for the company over the weeks, from the region-week rollups (a
     row per region and week, whatever the number of stores): one query."""
+    rows = RegionWeekRollup.objects.filter(scope=scope, week_start__in=weeks).values("region_id", *ROLLUP_FIELDS)
+    return fold_area_totals((row["region_id"], Totals.of(row)) for row in rows)
+
+
+def fold_area_totals(rows: Iterable[tuple[int, Totals]]) -> tuple[dict[int, Totals], Totals]:
+    """Totals per region and for the company from (region id, region-week Totals), added in
+    their order (the models' ordering: region code, week)."""
     per_region: dict[int, Totals] = defaultdict(Totals)
     company = Totals()
-    for row in RegionWeekRollup.objects.filter(scope=scope, week_start__in=weeks).values("region_id", *ROLLUP_FIELDS):
-        totals = Totals.of(row)  # `add` copies from it, never into it
-        per_region[row["region_id"]].add(totals)
+    for region_id, totals in rows:  # `add` copies from `totals`, never into it
+        per_region[region_id].add(totals)
         company.add(totals)
     return dict(per_region), company
 
 
 def mean_by_week_and_region(*, scope: str, weeks: list[dt.date]) -> tuple[dict, dict]:
     """SOI means per (week, region) and per week for the company, from the region-week rollups."""
+    return fold_means(
+        RegionWeekRollup.objects.filter(scope=scope, week_start__in=weeks).values_list(
+            "week_start", "region_id", "n_visits", "soi_sum"
+        )
+    )
+
+
+def fold_means(rows: Iterable[tuple[dt.date, int, int, float]]) -> tuple[dict, dict]:
+    """SOI means per (week, region) and per week for the company from region-week rows (week,
+    region id, visits, SOI sum), added in their order."""
     by_region: dict[tuple[dt.date, int], float | None] = {}
     sums: dict[dt.date, list] = defaultdict(lambda: [0, 0.0])
-    rows = RegionWeekRollup.objects.filter(scope=scope, week_start__in=weeks).values_list(
-        "week_start", "region_id", "n_visits", "soi_sum"
-    )
     for week, region_id, n, total in rows:
         if n:
             by_region[(week, region_id)] = mean_soi(n, total)

@@ -16,10 +16,11 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from observations.models import Interaction, ObserverRole, Visit, VisitStatus
+from observations.models import ObserverRole, VisitStatus, counted_statuses
 from stores.models import Store
 
 from .publication import Audience
+from .report_sql import note_rows
 
 
 @dataclass(frozen=True)
@@ -39,45 +40,22 @@ class Note:
 
 def _for_managers(store: Store, week_start: dt.date) -> list[Note]:
     # Ordered by the visit's id (random), not by time: the order must not hint at when anyone came.
-    approved = Visit.objects.filter(store=store, week_start=week_start, status=VisitStatus.APPROVED)
-    notes = [
-        Note("", text, None, True, None)
-        for text in approved.exclude(reviewed_notes="").order_by("pk").values_list("reviewed_notes", flat=True)
-    ]
-    notes += [
-        Note("", text, None, True, None)
-        for text in Interaction.objects.filter(visit__in=approved)
-        .exclude(reviewed_notes="")
-        .order_by("visit_id", "position")
-        .values_list("reviewed_notes", flat=True)
-    ]
-    return notes
+    rows = note_rows(store_id=store.pk, week_start=week_start, statuses=[VisitStatus.APPROVED], reviewed_only=True)
+    return [Note("", reviewed, None, True, None) for _role, _started, _status, _notes, reviewed, _position in rows]
 
 
 def _for_staff(store: Store, week_start: dt.date, approved_only: bool) -> list[Note]:
-    counted = Visit.objects.counted(approved_only=approved_only).filter(store=store, week_start=week_start)
     tz = store.tzinfo
 
-    def note(role, started_at, status, original, reviewed, position=None) -> Note | None:
+    def note(role, started_at, status, original, reviewed, position) -> Note | None:
         is_reviewed = status == VisitStatus.APPROVED
         text = reviewed if is_reviewed else original
         return Note(role, text, position, is_reviewed, started_at.astimezone(tz).date()) if text else None
 
-    notes = [
-        note(*row)
-        for row in counted.order_by("started_at", "pk").values_list(
-            "observer_role", "started_at", "status", "notes", "reviewed_notes"
-        )
-    ]
-    notes += [
-        note(*row)
-        for row in Interaction.objects.filter(visit__in=counted)
-        .order_by("visit__started_at", "visit_id", "position")
-        .values_list(
-            "visit__observer_role", "visit__started_at", "visit__status", "notes", "reviewed_notes", "position"
-        )
-    ]
-    found = [item for item in notes if item is not None]
+    rows = note_rows(
+        store_id=store.pk, week_start=week_start, statuses=counted_statuses(approved_only), reviewed_only=False
+    )
+    found = [item for item in (note(*row) for row in rows) if item is not None]
     found.sort(key=lambda item: (item.day, item.interaction or 0))
     return found
 

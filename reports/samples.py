@@ -9,15 +9,16 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 
-from django.db.models import Count, Q
+from django.db.models import Q
 
 from observations import scoring
-from observations.models import Visit
+from observations.models import counted_statuses
 
+from .report_sql import visit_score_rows
 from .totals import HOVERING_APPROACHES_FROM, SMILING_FROM
 
-SCORE_COLUMNS = ("soi", *(f"{name}_score" for name in scoring.DIMENSIONS))
-# the rates of the reports, as the rollups count them, per visit
+# the rates of the reports, as the rollups count them, per visit (the rule `report_sql` writes out,
+# and its test's reference)
 RATE_COUNTS = {
     "greeting_rate": Q(interactions__greeted=True),
     "smile_rate": Q(interactions__smile__gte=SMILING_FROM),
@@ -32,14 +33,13 @@ VisitScores = dict[tuple[int, dt.date], dict[str, list]]
 
 def visit_scores_by_week(*, stores: Iterable, weeks: Iterable[dt.date], approved_only: bool) -> VisitScores:
     """Per (store, week): the counted visits' SOI and dimension scores (None left out), and per
-    rate each visit's (count, customers)."""
+    rate each visit's (count, customers). One query (`report_sql.visit_score_rows`: the counted
+    visits annotated with `RATE_COUNTS`, written out)."""
     found: VisitScores = defaultdict(lambda: defaultdict(list))
-    rows = (
-        Visit.objects.counted(approved_only=approved_only)
-        .filter(store__in=stores, week_start__in=list(weeks))
-        .order_by()
-        .annotate(**{name: Count("interactions", filter=condition) for name, condition in RATE_COUNTS.items()})
-        .values_list("store_id", "week_start", "n_interactions", *SCORE_COLUMNS, *RATE_COUNTS)
+    rows = visit_score_rows(
+        store_ids=[getattr(store, "pk", store) for store in stores],
+        weeks=list(weeks),
+        statuses=counted_statuses(approved_only),
     )
     for store_id, week, n_interactions, soi, *values in rows:
         scores = found[(store_id, week)]

@@ -18,19 +18,19 @@ from .figures import (
     NOTABLE_CHANGE,
     Figures,
     Standing,
-    area_totals,
     figures_of,
+    fold_area_totals,
+    fold_means,
     for_managers,
-    mean_by_week_and_region,
     rollup_scope,
     rubrics_by_version,
     standing_of,
     withholds_seconds,
 )
-from .models import StoreWeekRollup
 from .notes import Note, notes_of
 from .periods import trend_weeks, week_label
 from .publication import Audience, WeekNotPublished, published_at, published_everywhere_at
+from .report_sql import week_rollups
 from .samples import VisitScores, visit_scores_by_week
 from .totals import Totals
 
@@ -137,11 +137,11 @@ def store_weekly_report(
     now: dt.datetime | None = None,
 ) -> StoreReport:
     """The weekly report of one store (already scoped), for `audience`. Raises WeekNotPublished
-    when a manager asks for a week not yet published. Eight queries, whatever the number of stores:
-    the rubric versions, the store's 12 weeks, the region-week rollups of the week (region and
-    company figures), the store's league standing (ranked by the database), region and company
-    means per week of the trend, the visits' notes and the interactions' notes, and the visit
-    scores of this week and the week before (for the significance of changes)."""
+    when a manager asks for a week not yet published. Five queries, whatever the number of stores:
+    the rubric versions, the store's 12 weeks with the region-week rollups of those weeks (region
+    and company figures of the week, their means per week of the trend), the store's league
+    standing (ranked by the database), the notes of its visits and their interactions, and the
+    visit scores of this week and the week before (for the significance of changes)."""
     now = now or timezone.now()
     published = published_at(week_start, store.tzinfo)
     in_progress = now < published
@@ -153,17 +153,18 @@ def store_weekly_report(
     rubrics = rubrics_by_version()
     scope = rollup_scope(approved_only)
     weeks = trend_weeks(week_start)
-    own = {
-        row.week_start: Totals.of(row)
-        for row in StoreWeekRollup.objects.filter(store=store, scope=scope, week_start__in=weeks)
-    }
+    own, region_rows = week_rollups(store_id=store.pk, scope=scope, weeks=weeks, week=week_start)
     empty = Totals()
     if comparison_from is None:
-        per_region, company = area_totals(scope=scope, weeks=[week_start])
+        per_region, company = fold_area_totals(
+            (region_id, totals) for _week, region_id, _n, _total, totals in region_rows if totals is not None
+        )
         standing, n_ranked = standing_of(store.pk, scope=scope, weeks=[week_start], company_mean=company.soi)
     else:  # other stores' weeks are still running: no region, company or rank of this week yet
         per_region, company, standing, n_ranked = {}, empty, Standing(None, None), 0
-    region_means, company_means = mean_by_week_and_region(scope=scope, weeks=weeks)
+    region_means, company_means = fold_means(
+        (week, region_id, n, total) for week, region_id, n, total, _ in region_rows
+    )
 
     def own_figures(week: dt.date) -> Figures:
         totals = own.get(week, empty)

@@ -48,11 +48,10 @@ def test_a_page_of_the_branch_report_makes_eight_queries(stores, django_assert_n
     assert (report.page.paginator.count, report.n_ranked) == (len(stores), len(stores))
 
 
-def test_the_store_report_makes_eight_queries(stores, django_assert_num_queries):
-    # rubric, the store's 12 weeks, the region-week rollups of the week, the store's standing, region
-    # and company means per week, visit notes, interaction notes, the visit scores of this week and
-    # the week before
-    with django_assert_num_queries(8):
+def test_the_store_report_makes_five_queries(stores, django_assert_num_queries):
+    # rubric, the store's 12 weeks with the region-week rollups of those weeks, the store's standing,
+    # the notes of its visits and their interactions, the visit scores of this week and the week before
+    with django_assert_num_queries(5):
         report = store_weekly_report(store=stores[0], week_start=W11, approved_only=False, audience=Audience.STAFF)
     assert report.n_ranked == len(stores)
 
@@ -86,8 +85,8 @@ def test_the_branch_endpoint_lists_every_store_unless_a_page_is_asked_for(api, r
 
 def test_the_store_endpoint_makes_a_constant_number_of_queries(api, stores, head_office, django_assert_num_queries):
     api.force_authenticate(head_office)
-    # the store (scoped) and the report's eight
-    with django_assert_num_queries(9):
+    # the store (scoped) and the report's five
+    with django_assert_num_queries(6):
         response = api.get(reverse("report-store-weekly", kwargs={"code": stores[0].code}), {"week": "2026-W11"})
     assert response.json()["n_visits"] == 1
 

@@ -72,7 +72,7 @@ def test_the_store_report_reads_the_weeks_stored_interval_in_its_one_standing_qu
     standings.refresh_week(scope=RollupScope.COUNTED, week_start=W11)
     stored = {row.store_id: (row.rank_low, row.rank_high) for row in StoreWeekStanding.objects.all()}
     assert set(stored) == {store.pk, other_store.pk, third.pk}
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(5):
         report = store_weekly_report(store=store, week_start=W11, approved_only=False, audience=Audience.STAFF)
     assert (report.rank_low, report.rank_high) == stored[store.pk]
     assert report.rank_low <= report.rank <= report.rank_high
