@@ -2,6 +2,10 @@
 traceback or a 500), the app must recover without a restart, and clients retrying afterwards must
 create no duplicates and lose nothing.
 
+The clients are phones: 16 mystery shoppers (`common.bench_observers`), each with their own API
+token, posting to the stores assigned to them (in the output as `workload` and
+`requests_sent_by_role`).
+
 Stops the machine's PostgreSQL cluster for a few seconds: run it when nothing else uses it.
     .venv/bin/python bench/fault_db_restart.py
 """
@@ -46,17 +50,21 @@ def main() -> int:
     common.ensure_database()
     if not common.psql("SELECT count(*) FROM stores_store") or common.psql("SELECT count(*) FROM stores_store") == "0":
         common.manage("seed_demo", "--stores", "24", "--weeks", "1")
-    token, stores = common.bench_user_token()
+    observers = common.bench_observers(shoppers=CLIENTS, supervisors=0)
+    sent_by_role: collections.Counter[str] = collections.Counter()
     before = int(common.psql("SELECT count(*) FROM observations_visit"))
     outcomes: dict[str, list[int]] = collections.defaultdict(list)
     bodies: dict[str, dict] = {}
+    posted_by: dict[str, common.Observer] = {}
     bad_bodies: list[str] = []
     lock = threading.Lock()
     stop = threading.Event()
 
-    def post(session: requests.Session, payload: dict) -> int:
+    def post(session: requests.Session, payload: dict, observer: common.Observer) -> int:
+        with lock:
+            sent_by_role[observer.role] += 1
         try:
-            response = session.post(url, json=payload, headers={"Authorization": f"Token {token}"}, timeout=15)
+            response = session.post(url, json=payload, headers={"Authorization": f"Token {observer.token}"}, timeout=15)
         except requests.RequestException:
             return 0  # connection refused / reset: the client will retry
         if response.status_code >= 500:
@@ -70,12 +78,14 @@ def main() -> int:
         import random
 
         rng = random.Random(n)
+        observer = observers[n % len(observers)]  # one phone per client
         with requests.Session() as session:
             while not stop.is_set():
-                payload = common.visit_payload(rng.choice(stores), rng=rng)
-                status = post(session, payload)
+                payload = common.visit_payload(rng.choice(observer.stores), rng=rng)
+                status = post(session, payload, observer)
                 with lock:
                     bodies[payload["id"]] = payload
+                    posted_by[payload["id"]] = observer
                     outcomes[payload["id"]].append(status)
 
     with common.gunicorn() as base:
@@ -98,7 +108,7 @@ def main() -> int:
                 if not any(status in (200, 201) for status in statuses):
                     retried += 1
                     for _ in range(5):
-                        status = post(session, bodies[visit_id])
+                        status = post(session, bodies[visit_id], posted_by[visit_id])
                         outcomes[visit_id].append(status)
                         if status in (200, 201):
                             break
@@ -117,6 +127,8 @@ def main() -> int:
     statuses = collections.Counter(status for values in outcomes.values() for status in values)
     report = {
         "clients": CLIENTS,
+        "workload": common.workload(observers),
+        "requests_sent_by_role": dict(sent_by_role),
         "database_down_seconds": round(restarted_at - stopped_at, 1),
         "visits_posted": len(outcomes),
         "responses": {str(k): v for k, v in sorted(statuses.items())},

@@ -2,7 +2,12 @@
 on Redis for the rollup refreshes and alerts (the production set-up), visits with 3
 interactions posted by wrk at 16 and 50 concurrent clients, next to the framework's ceiling (a
 Django view doing one INSERT) in the same run; then a replay storm: 50 clients re-posting the same
-20 visits. Every run checks rows created against successful responses.
+20 visits of one shopper. Every run checks rows created against successful responses.
+
+The workload is the phones' (`common.bench_observers`, as in peer_compare.py): 100 mystery
+shoppers, each with their own API token, posting to the two stores assigned to them, and 5
+supervisors of every region posting to any of them (about 5 % of the requests). The output
+shows it as `workload` and per run as `requests_sent_by_role`.
 
     .venv/bin/python bench/submissions.py [--seconds 60]
 """
@@ -26,7 +31,7 @@ from bench import common
 
 # Observers posting at once, each with their own token (and so their own write throttle: the
 # production rate of 600 writes a minute each leaves room for 1,000 visits a second in all).
-OBSERVERS = 100
+SHOPPERS, SUPERVISORS, STORES, STORES_PER_SHOPPER = 100, 5, 200, 2
 VISITS, CEILING = "/api/v1/visits/", "/bench/ceiling/"
 LUA = str(Path(__file__).resolve().parent / "lua" / "visits.lua")
 
@@ -105,24 +110,32 @@ def main() -> None:
     args = parser.parse_args()
     common.ensure_database()
     common.psql("CREATE TABLE IF NOT EXISTS bench_ceiling (id uuid PRIMARY KEY, body text NOT NULL)")
-    tokens, stores = common.bench_user_tokens(OBSERVERS)
-    results: dict = {"workers": 5, "seconds": args.seconds, "observers": OBSERVERS}
+    observers = common.bench_observers(SHOPPERS, SUPERVISORS, STORES, STORES_PER_SHOPPER)
+    stores = sorted({code for observer in observers for code in observer.stores})
+    tokens: list[str] = []  # every request is one of the observers' (their role, token, stores)
+    posting = {"observers": observers}
+    results: dict = {"workers": 5, "seconds": args.seconds, "workload": common.workload(observers)}
     with tempfile.TemporaryDirectory() as tmp:
         log = Path(tmp) / "access.log"
         with common.celery_worker(), common.gunicorn(workers=5, access_log=str(log), THROTTLE_WRITES="600/min") as base:
             for connections in (16, 50):
-                run = measured(base, log, VISITS, "observations_visit", connections, args.seconds, tokens, stores)
+                run = measured(
+                    base, log, VISITS, "observations_visit", connections, args.seconds, tokens, stores, **posting
+                )
                 results[f"visits_c{connections}"] = run
-                ceiling = measured(base, log, CEILING, "bench_ceiling", connections, args.seconds, tokens, stores)
+                ceiling = measured(
+                    base, log, CEILING, "bench_ceiling", connections, args.seconds, tokens, stores, **posting
+                )
                 results[f"ceiling_c{connections}"] = ceiling
                 results[f"share_of_ceiling_c{connections}"] = round(
                     run["requests_per_s"] / ceiling["requests_per_s"], 3
                 )
-        # The storm is one observer's phone (the same visits, the same token) retrying as hard as it
-        # can: without the per-observer throttle, so that the replays race each other in earnest.
+        # The storm is one shopper's phone (the same visits, the same token: the first observer's)
+        # retrying as hard as it can: without the per-observer throttle, so that the replays race
+        # each other in earnest.
         with common.celery_worker(), common.gunicorn(workers=5, access_log=str(log)) as base:
             storm = measured(
-                base, log, VISITS, "observations_visit", 50, min(args.seconds, 20), tokens, stores, replay=20
+                base, log, VISITS, "observations_visit", 50, min(args.seconds, 20), tokens, stores, replay=20, **posting
             )
             results["replay_storm_c50_20_visits"] = storm
     print(json.dumps(results, indent=2))
