@@ -103,7 +103,12 @@ def _report_pdf(delivery: ReportDelivery) -> bytes:
     it cannot be had. A PDF that fails or is too large never holds the e-mail back: the e-mail goes
     out on Monday morning without it (and says so), the PDF stays one click away on the page, and
     the operator sees the failure in the log and in `oasis_report_pdf_attachments_total`. Retrying
-    would delay the whole e-mail for what is almost always a failure that happens again."""
+    would delay the whole e-mail for what is almost always a failure that happens again.
+
+    It is rendered while the e-mail is made, before deliver_once claims the row, so however long a
+    render takes, it cannot let a second sender take the row over and send the e-mail twice. The
+    log line and the counter therefore count renders: a sender that loses the claim to another
+    drops its e-mail after counting (rare: two senders of one row at once)."""
     try:
         pdf = store_report_pdf(user=delivery.recipient, store=delivery.store, week_start=delivery.week_start)
     except Exception:

@@ -4,10 +4,12 @@ Exactly once, as far as e-mail allows: a delivery row exists before anything is 
 report, week and recipient, per visit and recipient, per invitation); a sender claims it with a
 conditional UPDATE that commits at once (status "sending", healthchecks' claim-then-send), calls the
 mail server with no transaction or lock held, and records the outcome. A doubled beat or a second
-task finds the row claimed or sent and does nothing (or tries later). A sender that dies after its
-claim leaves the row "sending"; once the claim is older than twice the mail server's timeout it is
-open again and sent: if the dead sender had got the mail out, that recipient gets it twice. No
-protocol closes that window without the mail server's help.
+task finds the row claimed or sent and does nothing (or tries later). The e-mail is made in full
+(the report's PDF too) before the claim, so a claim only ever covers the call to the mail server,
+however long the making took. A sender that dies after its claim leaves the row "sending"; once the
+claim is older than twice the mail server's timeout it is open again and sent: if the dead sender
+had got the mail out, that recipient gets it twice. No protocol closes that window without the mail
+server's help.
 """
 
 from __future__ import annotations
@@ -135,7 +137,9 @@ class DeliveryBusy(DeliveryFailed):
 
 
 def claim_expiry() -> dt.timedelta:
-    """How old a claim is when its sender is taken for dead: well past the mail server's timeout."""
+    """How old a claim is when its sender is taken for dead: well past the mail server's timeout.
+    It has to outlast only the call to the mail server: deliver_once makes the e-mail before it
+    claims the row (a report's PDF takes seconds), so no render counts against it."""
     return dt.timedelta(seconds=2 * settings.EMAIL_TIMEOUT + 10)
 
 
@@ -155,37 +159,71 @@ def recipient_reachable(row) -> bool:
 
 def deliver_once(rows: QuerySet, build: Callable, still_wanted: Callable = lambda row: True) -> str:
     """Send the e-mail of the one delivery row `rows` selects, at most once, as healthchecks sends
-    alerts: claim the row with a conditional UPDATE (open, or claimed by a sender long dead) and
-    commit, send without any transaction or row lock held, then record the outcome on the row.
+    alerts: make the e-mail, claim the row with a conditional UPDATE (open, or claimed by a sender
+    long dead) and commit, send without any transaction or row lock held, then record the outcome
+    on the row (only while the claim is still this sender's).
+
+    At most once holds because of the order. `build` makes the whole e-mail before the claim (the
+    weekly report's PDF too, normally 1-5 s); making one only reads (rows, templates, the report
+    page's view; the PDF's also logs and counts its outcome), so an e-mail made and then dropped
+    has done nothing. The claim is stamped with the time read after the build. Between this
+    sender's claim and the end of its send there is therefore only the call to the mail server,
+    which claim_expiry() allows twice EMAIL_TIMEOUT plus 10 s; another sender can take the row
+    over only after that, however long the build took, and this sender records its outcome only
+    while the claim still carries its stamp. Two senders that build at the same time both reach
+    the conditional UPDATE and one wins it; the other drops its e-mail and returns "skipped" once
+    the winner has sent it, or raises DeliveryBusy while the winner holds the row. The price is a
+    render thrown away in that rare race. Holding the claim through the render instead would
+    need a lease longer than any render can take, and a second compare-and-set of the claim right
+    before the send: more to get right for no gain.
 
     A row whose recipient is no longer active (or has no address), or that `still_wanted` no longer
-    wants, is marked skipped instead. A failure of the mail server is recorded on the row and raised
-    as DeliveryFailed for the caller's retry; a row another sender holds right now raises
-    DeliveryBusy (retry later). Every e-mail of the product goes out through here: report e-mails,
-    alerts, action-plan notices, assignment e-mails, set-password invitations, webhook notices."""
+    wants, is marked skipped instead. A failure to make the e-mail, or of the mail server, is
+    recorded on the row and raised as DeliveryFailed for the caller's retry; a row another sender
+    holds right now raises DeliveryBusy (retry later). Every e-mail of the product goes out through
+    here: report e-mails, alerts, action-plan notices, assignment e-mails, set-password
+    invitations, webhook notices."""
     now = timezone.now()
     row = rows.filter(_claimable(now)).order_by().first()
     if row is None:
-        claimed_at = rows.filter(status=DeliveryStatus.SENDING).values_list("claimed_at", flat=True).first()
-        if claimed_at is not None:
-            raise DeliveryBusy("another sender is sending this e-mail", _retry_in(claimed_at, now))
-        return "skipped"  # sent already, or not wanted any more
+        return _held_or_done(rows, now)
     model = type(row)
-    claimable = model.objects.filter(_claimable(now), pk=row.pk)
     if not (recipient_reachable(row) and still_wanted(row)):
-        claimable.update(status=DeliveryStatus.SKIPPED, claimed_at=None)
+        model.objects.filter(_claimable(now), pk=row.pk).update(status=DeliveryStatus.SKIPPED, claimed_at=None)
         return "skipped"
-    # The claim commits on its own (autocommit) before the mail server is called.
-    if claimable.update(status=DeliveryStatus.SENDING, claimed_at=now, attempts=F("attempts") + 1) != 1:
-        raise DeliveryBusy("another sender claimed this e-mail first", _retry_in(now, now))
-    mine = model.objects.filter(pk=row.pk, status=DeliveryStatus.SENDING, claimed_at=now)
     try:
-        build(row).send()
+        message = build(row)
+    except Exception as exc:  # recorded on the row (unless another sender has it now) and retried
+        model.objects.filter(_claimable(timezone.now()), pk=row.pk).update(
+            status=DeliveryStatus.FAILED, last_error=_error(exc), claimed_at=None, attempts=F("attempts") + 1
+        )
+        raise DeliveryFailed(str(exc)) from exc
+    # The claim commits on its own (autocommit) before the mail server is called, and starts now.
+    claimed_at = timezone.now()
+    claim = model.objects.filter(_claimable(claimed_at), pk=row.pk)
+    if claim.update(status=DeliveryStatus.SENDING, claimed_at=claimed_at, attempts=F("attempts") + 1) != 1:
+        return _held_or_done(rows, claimed_at)  # another sender won the row: this e-mail is dropped
+    mine = model.objects.filter(pk=row.pk, status=DeliveryStatus.SENDING, claimed_at=claimed_at)
+    try:
+        message.send()
     except Exception as exc:  # any failure of the mail server is recorded and retried
-        mine.update(status=DeliveryStatus.FAILED, last_error=f"{exc.__class__.__name__}: {exc}"[:2000], claimed_at=None)
+        mine.update(status=DeliveryStatus.FAILED, last_error=_error(exc), claimed_at=None)
         raise DeliveryFailed(str(exc)) from exc
     mine.update(status=DeliveryStatus.SENT, sent_at=timezone.now(), last_error="", claimed_at=None)
     return "sent"
+
+
+def _held_or_done(rows: QuerySet, now: dt.datetime) -> str:
+    """No claim to be had: another sender holds the row (DeliveryBusy until its claim expires), or
+    it has been sent or skipped already ("skipped")."""
+    claimed_at = rows.filter(status=DeliveryStatus.SENDING).values_list("claimed_at", flat=True).first()
+    if claimed_at is not None:
+        raise DeliveryBusy("another sender is sending this e-mail", _retry_in(claimed_at, now))
+    return "skipped"  # sent already, or not wanted any more
+
+
+def _error(exc: Exception) -> str:
+    return f"{exc.__class__.__name__}: {exc}"[:2000]
 
 
 def deliver_report(delivery_id: int) -> str:
