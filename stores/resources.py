@@ -73,6 +73,21 @@ class CodesWidget(widgets.ManyToManyWidget):
         return found
 
 
+class SwitchWidget(widgets.BooleanWidget):
+    """An on/off column: 1 or 0 as the export writes it (CSV), TRUE or FALSE (XLSX), true or false;
+    an empty cell is off. Anything else is refused with a sentence, not read as off."""
+
+    def clean(self, value, row=None, **kwargs):
+        if isinstance(value, bool):
+            return value
+        text = str(value if value is not None else "").strip().lower()
+        if text in ("", "0", "false"):
+            return False
+        if text in ("1", "true"):
+            return True
+        raise ValueError(_("“%(value)s” is neither 1 (on) nor 0 (off).") % {"value": value})
+
+
 class CodeOnceMixin:
     """A code (or user name) that appears twice in one file is refused on its second row: which
     row should win is not for the import to guess."""
@@ -151,11 +166,25 @@ class UserResource(SpreadsheetSafeMixin, CodeOnceMixin, resources.ModelResource)
     regions = fields.Field(
         attribute="regions", column_name="regions", widget=CodesWidget(Region, field="code", separator=",")
     )
+    # A person's preferences travel with them: language, and whether their weekly report e-mail
+    # carries the PDF. A file without the column leaves the stored choice as it is.
+    report_pdf = fields.Field(attribute="report_pdf", column_name="report_pdf", widget=SwitchWidget())
 
     class Meta:
         model = User
         import_id_fields = ["username"]
-        fields = ["username", "email", "first_name", "last_name", "role", "stores", "regions", "language", "is_active"]
+        fields = [
+            "username",
+            "email",
+            "first_name",
+            "last_name",
+            "role",
+            "stores",
+            "regions",
+            "language",
+            "report_pdf",
+            "is_active",
+        ]
         export_order = fields
         skip_unchanged = True
         report_skipped = True

@@ -6,7 +6,18 @@ import csv
 import io
 
 STORE_COLUMNS = ["code", "name", "region", "city", "timezone", "latitude", "longitude", "is_active"]
-USER_COLUMNS = ["username", "email", "first_name", "last_name", "role", "stores", "regions", "language", "is_active"]
+USER_COLUMNS = [
+    "username",
+    "email",
+    "first_name",
+    "last_name",
+    "role",
+    "stores",
+    "regions",
+    "language",
+    "report_pdf",
+    "is_active",
+]
 
 
 def csv_text(columns: list[str], rows: list[dict]) -> str:
@@ -50,6 +61,7 @@ def user_rows(n: int, store_codes: list[str], regions: list[str]) -> list[dict]:
                 else "",
                 "regions": regions[i % len(regions)] if role == "supervisor" else "",
                 "language": "de",
+                "report_pdf": "1" if role == "manager" else "0",
                 "is_active": "1",
             }
         )
