@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.authtoken.serializers import AuthTokenSerializer
+from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, Throttled, ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -15,7 +16,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.throttling import FailedLoginThrottle, locked_out
+from stores.models import Role
 from stores.selectors import stores_visible_to
+from stores.services import store_set_calendar
 
 from . import serializers as s
 from .errors import ERRORS
@@ -103,6 +106,28 @@ class StoreViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     """Stores the user may see."""
 
     serializer_class = s.StoreSerializer
+    lookup_field = "code"
+    lookup_value_regex = "[-a-zA-Z0-9_]+"
 
     def get_queryset(self):
         return stores_visible_to(self.request.user).filter(is_active=True)
+
+    @extend_schema(methods=["GET"], request=None, responses={200: s.StoreCalendarSerializer, 404: ERRORS[404]})
+    @extend_schema(
+        methods=["PATCH"],
+        request=s.StoreCalendarSerializer,
+        responses={200: s.StoreCalendarSerializer, 400: ERRORS[400], 404: ERRORS[404]},
+    )
+    @action(detail=True, methods=["get", "patch"])
+    def calendar(self, request: Request, code=None) -> Response:
+        """When the store is closed, so that no visit is planned then: its country (ISO 3166-1) and
+        subdivision for the public holidays ("DE-BY" is read as BY), its closed weekdays ("7":
+        Sundays). Head office changes it (PATCH, any of the three); others get 404."""
+        if request.user.role != Role.HEAD_OFFICE:
+            raise NotFound()
+        store = self.get_object()
+        if request.method == "PATCH":
+            serializer = s.StoreCalendarSerializer(data=request.data, partial=True)
+            serializer.is_valid(raise_exception=True)
+            store = store_set_calendar(store=store, by=request.user, **serializer.validated_data)
+        return Response(s.StoreCalendarSerializer(store).data)

@@ -49,6 +49,19 @@ class StoreSerializer(serializers.ModelSerializer):
         fields = ["code", "name", "region", "city", "timezone", "latitude", "longitude"]
 
 
+class StoreCalendarSerializer(serializers.Serializer):
+    """When a store is closed (stores.calendar); the values are checked by the service, which
+    names the field of anything the holiday calendar does not know."""
+
+    country = serializers.CharField(max_length=10, help_text="ISO 3166-1 alpha-2, e.g. DE")
+    subdivision = serializers.CharField(
+        max_length=40, allow_blank=True, help_text="e.g. BY (DE-BY and Bayern are read as BY); empty: nationwide only"
+    )
+    closed_weekdays = serializers.CharField(
+        max_length=20, allow_blank=True, help_text="ISO day numbers, 1 = Monday .. 7 = Sunday, e.g. 6,7"
+    )
+
+
 class MeSerializer(serializers.ModelSerializer):
     stores = serializers.SerializerMethodField()
     can_record_visits = serializers.SerializerMethodField()

@@ -6,11 +6,13 @@ import uuid
 from collections.abc import Iterable
 
 from django.contrib.auth.models import Group, Permission
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from core import outbox
+from core.errors import Invalid, NotAllowed
 
 from .models import Region, Role, Store, User
 from .roles import HEAD_OFFICE_GROUP, head_office_permission_codenames, scope_of
@@ -108,3 +110,25 @@ def user_invite(*, user: User) -> None:
     A broker that is down delays it until the outbox sweep; it never loses it."""
     invite = str(uuid.uuid4())  # each request sends once; asking again sends again
     outbox.record(outbox.Work(SET_PASSWORD_EMAIL, invite, {"user": user.pk, "invite": invite}))
+
+
+CALENDAR_FIELDS = ("country", "subdivision", "closed_weekdays")
+
+
+@transaction.atomic
+def store_set_calendar(*, store: Store, by: User, **values: str) -> Store:
+    """Head office sets when a store is closed (any of CALENDAR_FIELDS; stores.calendar): read as
+    the holiday calendar names it ("DE-BY" is BY), refused per field with a sentence (Invalid)."""
+    if by.role != Role.HEAD_OFFICE:
+        raise NotAllowed()
+    store = Store.objects.select_for_update().get(pk=store.pk)
+    for name, value in values.items():
+        if name not in CALENDAR_FIELDS:
+            raise Invalid(_("is not a calendar field."), field=name)
+        setattr(store, name, value.strip() if isinstance(value, str) else value)
+    try:
+        store.full_clean()
+    except ValidationError as error:
+        raise Invalid(errors={field: messages[0] for field, messages in error.message_dict.items()}) from None
+    store.save(update_fields=list(CALENDAR_FIELDS))
+    return store

@@ -77,7 +77,29 @@ def world(rubric, region):
     wave_plan(wave=wave, by=people["head_office"])
     wave_publish(wave=wave, by=people["head_office"])
     assignment = Assignment.objects.filter(wave=wave).order_by("pk").first()
-    return {"people": people, "store": store, "plan": plan, "wave": wave, "assignment": assignment}
+    # a draft that one shopper cannot staff: its page says why and what would (and lists holidays)
+    short = wave_create(
+        by=people["head_office"],
+        data=WaveInput(
+            name="Draft wave without enough shoppers",
+            starts_on=today,
+            ends_on=today + dt.timedelta(days=27),
+            region_ids=(region.pk,),
+            target_kind="fixed",
+            fixed_visits=6,
+            min_visits=1,
+            lockout_days=30,
+        ),
+    )
+    wave_plan(wave=short, by=people["head_office"])
+    return {
+        "people": people,
+        "store": store,
+        "plan": plan,
+        "wave": wave,
+        "assignment": assignment,
+        "short_wave": short,
+    }
 
 
 def pages_of(role: str, world) -> list[str]:
@@ -114,7 +136,10 @@ def pages_of(role: str, world) -> list[str]:
 def deeper_pages_of(role: str, world) -> list[str]:
     if role != "head_office":
         return []
-    return [f"/planning/waves/{world['wave'].pk}/assignments/{world['assignment'].pk}/"]
+    return [
+        f"/planning/waves/{world['wave'].pk}/assignments/{world['assignment'].pk}/",
+        f"/planning/waves/{world['short_wave'].pk}/",
+    ]
 
 
 def violations(page) -> list[str]:
