@@ -166,7 +166,9 @@ def staffing_help(staffing: Mapping) -> list[str]:
     if not staffing or not staffing.get("missing"):
         return []
     lines = []
-    for lockout in staffing.get("lockout") or []:
+    lockouts = staffing.get("lockout") or []
+    # the mildest change that helps, and the one that helps most (or staffs all)
+    for lockout in lockouts[:1] + lockouts[1:][-1:]:
         if lockout["all"]:
             lines.append(
                 _("A lockout of %(days)d days instead of %(now)d would staff all of them (%(more)d more).")
