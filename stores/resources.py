@@ -77,15 +77,27 @@ class SwitchWidget(widgets.BooleanWidget):
     """An on/off column: 1 or 0 as the export writes it (CSV), TRUE or FALSE (XLSX), true or false;
     an empty cell is off. Anything else is refused with a sentence, not read as off."""
 
+    empty: bool | None = False  # what an empty cell means
+
     def clean(self, value, row=None, **kwargs):
         if isinstance(value, bool):
             return value
         text = str(value if value is not None else "").strip().lower()
-        if text in ("", "0", "false"):
+        if text == "":
+            return self.empty
+        if text in ("0", "false"):
             return False
         if text in ("1", "true"):
             return True
         raise ValueError(_("“%(value)s” is neither 1 (on) nor 0 (off).") % {"value": value})
+
+
+class ActiveWidget(SwitchWidget):
+    """Whether a store or a person is active: a typo ("ja") is refused rather than read as off,
+    which would deactivate the person and end their sessions and tokens. An empty cell is left to
+    the model's own validation, as before."""
+
+    empty = None
 
 
 class CodeOnceMixin:
@@ -125,6 +137,7 @@ class CodeOnceMixin:
 
 class StoreResource(SpreadsheetSafeMixin, CodeOnceMixin, resources.ModelResource):
     region = fields.Field(attribute="region", column_name="region", widget=CodeWidget(Region, field="code"))
+    is_active = fields.Field(attribute="is_active", column_name="is_active", widget=ActiveWidget())
 
     def before_import(self, dataset, **kwargs):
         super().before_import(dataset, **kwargs)
@@ -169,6 +182,7 @@ class UserResource(SpreadsheetSafeMixin, CodeOnceMixin, resources.ModelResource)
     # A person's preferences travel with them: language, and whether their weekly report e-mail
     # carries the PDF. A file without the column leaves the stored choice as it is.
     report_pdf = fields.Field(attribute="report_pdf", column_name="report_pdf", widget=SwitchWidget())
+    is_active = fields.Field(attribute="is_active", column_name="is_active", widget=ActiveWidget())
 
     class Meta:
         model = User

@@ -133,3 +133,14 @@ def test_a_formula_in_a_name_is_still_written_as_text_beside_the_choice(admin_im
     User.objects.filter(username="greta").update(first_name="=HYPERLINK(1)")
     rows = {r["username"]: r for r in csv.DictReader(io.StringIO(export(client, "0").decode("utf-8-sig")))}
     assert (rows["greta"]["first_name"], rows["greta"]["report_pdf"]) == ("'=HYPERLINK(1)", "1")
+
+
+@pytest.mark.parametrize("column", ["report_pdf", "is_active"])
+def test_a_typo_in_an_on_off_column_is_refused_and_deactivates_nobody(admin_import, managers, column):
+    people = admin_import("user")
+    refused = people.preview(csv_text(USER_COLUMNS, [row("greta", **{column: "ja"})]))
+    assert refused.context["can_confirm"] is False
+    assert [item["errors"] for item in refused.context["job"].row_errors] == [
+        {column: ["“ja” is neither 1 (on) nor 0 (off)."]}
+    ]
+    assert User.objects.get(username="greta").is_active is True
