@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from observations import scoring
 
 from .distributions import ALPHA
+from .family import RECENT as RECENT_FIGURE
 from .family import family_control
 from .figures import Figures
 from .power import visits_for_power
@@ -23,6 +24,13 @@ from .significance import (
 )
 
 RATES: tuple[str, ...] = ("greeting_rate", "smile_rate", "hovering_rate")
+# The SOI's second comparison: the last RECENT_WEEKS weeks (this one included) against the
+# EARLIER_WEEKS weeks before them. A week-on-week comparison sees a lasting change in one comparison
+# only; this one sees it in every report for four weeks, over four times the visits. Both are the
+# family's gate, by Holm (reports.family): under no change at most 5 % of reports carry any call.
+RECENT = RECENT_FIGURE
+RECENT_WEEKS = 4
+EARLIER_WEEKS = 8
 FIGURES: tuple[str, ...] = ("soi", *scoring.DIMENSIONS, *RATES)
 # More hovering is worse; for every other figure more is better.
 LOWER_IS_BETTER = frozenset({"hovering_rate"})
@@ -55,17 +63,43 @@ def change_calls(
     this_scores: dict[str, list],
     last_scores: dict[str, list],
     rule: str = "gate-holm",
+    recent: tuple[Sample, Sample] | None = None,
 ) -> list[ChangeCall]:
     """Every figure that both weeks have, with the call on its change, decided for the report as
     a family (`family.family_control`; `rule` other than the product's only for the
-    calibration benchmark)."""
+    calibration benchmark). With `recent` (the SOI's visits of the EARLIER_WEEKS weeks and of the
+    last RECENT_WEEKS weeks, `recent_samples`), also the SOI's change over the last four weeks
+    (figure RECENT), when both sides have two visits or more."""
     present = [name for name in FIGURES if getattr(this, name) is not None and getattr(last, name) is not None]
-    differences = report_differences(this_scores=this_scores, last_scores=last_scores, rule=rule, figures=present)
+    extra = {}
+    if recent is not None and recent[0].variance is not None and recent[1].variance is not None:
+        extra[RECENT] = difference_of_means(*recent)
+    differences = report_differences(
+        this_scores=this_scores, last_scores=last_scores, rule=rule, figures=present, extra=extra
+    )
     calls = []
     for name in present:
         untestable = Difference(getattr(last, name), getattr(this, name), last.n_visits, this.n_visits)
         calls.append(ChangeCall(name, differences.get(name, untestable)))
+    if RECENT in differences:
+        calls.append(ChangeCall(RECENT, differences[RECENT]))
     return calls
+
+
+def recent_samples(weeks: list[tuple[int, float, float]]) -> tuple[Sample, Sample] | None:
+    """The SOI's visits of the EARLIER_WEEKS weeks and of the last RECENT_WEEKS weeks, from the
+    rollups' (visits, SOI sum, sum of squares) of the RECENT_WEEKS + EARLIER_WEEKS weeks ending
+    with the report's week, oldest first (None with fewer weeks)."""
+    if len(weeks) < RECENT_WEEKS + EARLIER_WEEKS:
+        return None
+    weeks = weeks[-(RECENT_WEEKS + EARLIER_WEEKS) :]
+
+    def pooled(part: list[tuple[int, float, float]]) -> Sample:
+        return Sample.from_sums(
+            sum(n for n, _t, _q in part), sum(t for _n, t, _q in part), sum(q for _n, _t, q in part)
+        )
+
+    return pooled(weeks[:EARLIER_WEEKS]), pooled(weeks[EARLIER_WEEKS:])
 
 
 def report_differences(
@@ -75,10 +109,12 @@ def report_differences(
     rule: str = "gate-holm",
     figures: tuple[str, ...] | list[str] = FIGURES,
     alpha: float = ALPHA,
+    extra: dict[str, Difference] | None = None,
 ) -> dict[str, Difference]:
     """The changes of `figures` between two weeks of visits, `meaningful` decided for the report as
     a family at level `alpha`: what the report calls and what opens a plan for a fall is this one
-    decision (plans at a stricter level: coaching.services.PLAN_ALPHA)."""
+    decision (plans at a stricter level: coaching.services.PLAN_ALPHA). `extra`: further
+    differences of the family (the SOI's over the last four weeks)."""
     differences: dict[str, Difference] = {}
     for name in figures:
         if not last_scores.get(name) or not this_scores.get(name):
@@ -91,6 +127,7 @@ def report_differences(
             differences[name] = difference_of_means(
                 Sample.of(last_scores.get(name, [])), Sample.of(this_scores.get(name, []))
             )
+    differences.update(extra or {})
     return family_control(differences, rule=rule, alpha=alpha)
 
 

@@ -14,6 +14,9 @@ from .distributions import ALPHA
 from .significance import Difference
 
 GATE = "soi"
+# The SOI over the last four weeks against the eight weeks before them (reports.calls.RECENT)
+RECENT = "soi_recent"
+GATES = (GATE, RECENT)
 
 
 def holm(p_values: dict[str, float], alpha: float = ALPHA) -> set[str]:
@@ -42,10 +45,11 @@ def family_control(
     elif rule == "holm":
         called = holm({name: d.p_value for name, d in tested.items()}, alpha)
     elif rule == "gate-holm":
-        gate = tested.get(GATE)
-        called = set()
-        if gate is not None and gate.p_value <= alpha:
-            called = {GATE} | holm({name: d.p_value for name, d in tested.items() if name != GATE}, alpha)
+        # the SOI's comparisons (week on week; the last four weeks against the eight before, when
+        # given) by Holm at ALPHA: under no change at most ALPHA of the reports open the gate
+        called = holm({name: d.p_value for name, d in tested.items() if name in GATES}, alpha)
+        if called:
+            called |= holm({name: d.p_value for name, d in tested.items() if name not in GATES}, alpha)
     else:
         raise ValueError(f"unknown rule {rule!r}")
     return {

@@ -12,7 +12,7 @@ from django.utils import timezone
 from observations import scoring
 from stores.models import Store
 
-from .calls import ChangeCall, change_calls
+from .calls import ChangeCall, change_calls, recent_samples
 from .figures import (
     FEW_VISITS,
     NOTABLE_CHANGE,
@@ -32,6 +32,7 @@ from .periods import trend_weeks, week_label
 from .publication import Audience, WeekNotPublished, published_at, published_everywhere_at
 from .report_sql import week_rollups
 from .samples import VisitScores, visit_scores_by_week
+from .significance import Sample
 from .totals import Totals
 
 
@@ -88,6 +89,8 @@ class StoreReport:
     rank_high: int | None = None
     # for a manager: a median of stopwatch seconds of the week withheld (too few timed customers)
     seconds_withheld: bool = False
+    # the SOI's visits of the 8 weeks before the last 4 and of the last 4 (calls.recent_samples)
+    recent_soi: tuple[Sample, Sample] | None = None
 
     @property
     def week(self) -> str:
@@ -113,6 +116,7 @@ class StoreReport:
             last=self.previous,
             this_scores=self.visit_scores.get((self.store.pk, self.week_start), {}),
             last_scores=self.visit_scores.get((self.store.pk, self.previous_week_start), {}),
+            recent=self.recent_soi,
         )
 
     @property
@@ -202,6 +206,9 @@ def store_weekly_report(
         published_at=published,
         in_progress=in_progress,
         comparison_from=comparison_from,
+        recent_soi=recent_samples(
+            [(t.n_visits, t.soi_sum, t.soi_sum_squares) for t in (own.get(week, empty) for week in weeks)]
+        ),
         seconds_withheld=audience is Audience.MANAGER
         and withholds_seconds(figures_of(week_totals, rubrics), week_totals),
         visit_scores=visit_scores_by_week(

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from observations import scoring
 
-from .calls import ChangeCall, visits_a_week_to_tell
+from .calls import RECENT, ChangeCall, visits_a_week_to_tell
 from .store_report import StoreReport
 
 
@@ -23,6 +23,7 @@ def _label(figure: str) -> str:
         "greeting_rate": _("The greeting rate"),
         "smile_rate": _("The smile rate"),
         "hovering_rate": _("The hovering rate"),
+        RECENT: _("The Service Oasis Index"),
     }[figure]
 
 
@@ -85,6 +86,28 @@ def _sentence(call: ChangeCall) -> str:
     return _("%(figure)s: %(after)s after %(before)s; too few visits to tell a real change (%(n)s).") % values
 
 
+def _recent_sentence(call: ChangeCall) -> str:
+    """The SOI over the last four weeks against the eight before, when the family calls it."""
+    difference = call.difference
+    values = {
+        "before": _value("soi", difference.before),
+        "after": _value("soi", difference.after),
+        "n_before": difference.n_before,
+        "n_after": difference.n_after,
+    }
+    if difference.direction == "rise":
+        text = _(
+            "Over the last four weeks the Service Oasis Index rose to %(after)s, from %(before)s in the eight "
+            "weeks before (visits counted: %(n_before)s before, %(n_after)s in the last four weeks)."
+        )
+    else:
+        text = _(
+            "Over the last four weeks the Service Oasis Index fell to %(after)s, from %(before)s in the eight "
+            "weeks before (visits counted: %(n_before)s before, %(n_after)s in the last four weeks)."
+        )
+    return text % values
+
+
 def _visits_to_tell(report: StoreReport) -> str:
     scores = report.visit_scores
     needed = visits_a_week_to_tell(
@@ -116,7 +139,10 @@ def describe_changes(report: StoreReport) -> list[ChangeLine]:
         if soi_call.tone == "unknown":
             sentence += " " + _visits_to_tell(report)
         lines.append(ChangeLine(sentence, soi_call.tone))
-    real = [call for call in calls if call.figure != "soi" and call.tone in ("good", "bad")]
+    recent = next((call for call in calls if call.figure == RECENT and call.tone in ("good", "bad")), None)
+    if recent is not None:
+        lines.append(ChangeLine(_recent_sentence(recent), recent.tone))
+    real = [call for call in calls if call.figure not in ("soi", RECENT) and call.tone in ("good", "bad")]
     lines += [ChangeLine(_sentence(call), call.tone) for call in real]
     if report.previous.band != report.figures.band:
         names = {"before": band_label(report.previous.band), "after": band_label(report.figures.band)}
