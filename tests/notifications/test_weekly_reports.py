@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
@@ -10,10 +11,12 @@ from django.urls import reverse
 from notifications import services
 from notifications.models import DeliveryStatus, ReportDelivery
 from notifications.services import DeliveryFailed
+from observations.models import RollupScope
+from reports import standings
 from reports.publication import Audience
 from reports.store_report import store_weekly_report
 
-from ..factories import StoreFactory, UserFactory
+from ..factories import StoreFactory, UserFactory, interaction_input, submit_visit
 from .conftest import MONDAY_0710_BERLIN
 
 pytestmark = pytest.mark.django_db
@@ -128,3 +131,25 @@ def test_every_beat_entry_names_a_task_the_workers_know(settings):
     app.loader.import_default_modules()
     for name, entry in settings.CELERY_BEAT_SCHEDULE.items():
         assert entry["task"] in app.tasks, name
+
+
+def test_the_email_carries_the_ranks_interval_as_the_page_does(store, other_store, shopper, last_week_visits):
+    """With the week's standings computed, the e-mail says the ranks the 95 % interval allows, in the
+    recipient's language, as the page and the API do (tests/reports/test_rank_intervals.py)."""
+    berlin = ZoneInfo("Europe/Berlin")
+    for day, smile in ((17, 3), (18, 4)):
+        started = dt.datetime(2026, 11, day, 10, 0, tzinfo=berlin)
+        submit_visit(
+            observer=shopper,
+            store=other_store,
+            started_at=started,
+            interactions=[interaction_input(smile=smile)],
+            now=started + dt.timedelta(hours=1),
+        )
+    standings.refresh_week(scope=RollupScope.COUNTED, week_start=dt.date(2026, 11, 16))
+    UserFactory(username="manager-de", role="manager", stores=[store], email="de@store.example", language="de")
+    UserFactory(username="manager-en", role="manager", stores=[store], email="en@store.example", language="en")
+    send_due(MONDAY_0710_BERLIN)
+    bodies = {message.to[0]: message.body for message in mail.outbox}
+    assert "(anywhere from 1 to 2 within the 95 % interval)" in bodies["en@store.example"]
+    assert "(irgendwo von 1 bis 2 innerhalb des 95-%-Intervalls)" in bodies["de@store.example"]
