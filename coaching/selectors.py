@@ -24,7 +24,7 @@ from reports.models import StoreWeekRollup
 from reports.power import Effect, effect
 from reports.publication import latest_published_week
 from reports.samples import VisitScores, visit_scores_by_week
-from reports.significance import Difference, Sample, _welch, floored_variance
+from reports.significance import Difference, Sample, floored_variance, welch
 from stores.models import Role, Store, User
 from stores.selectors import stores_reportable_to
 from stores.selectors import supervisors_of as region_supervisors
@@ -226,7 +226,7 @@ def relative_difference(before: Sample, after: Sample, comparison: list[float]) 
         return untestable
     own_se2_before = floored_variance(before.variance) / before.n
     own_se2_after = floored_variance(after.variance) / after.n
-    own_se, own_df = _welch(own_se2_before, before.n, own_se2_after, after.n)
+    own_se, own_df = welch(own_se2_before, before.n, own_se2_after, after.n)
     spread = math.fsum((change - compared) ** 2 for change in comparison) / (len(comparison) - 1)
     compared_se2 = spread / len(comparison)
     se2 = own_se * own_se + compared_se2

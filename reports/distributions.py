@@ -74,7 +74,7 @@ def t_quantile(df: float, level: float = LEVEL) -> float:
     the Cornish-Fisher expansion around the normal quantile and kept inside a bracket (bisection
     when a step would leave it): a few tail evaluations."""
     alpha = 1.0 - level
-    z = _normal_quantile(1.0 - alpha / 2.0)
+    z = normal_quantile(1.0 - alpha / 2.0)
     t = z + (z**3 + z) / (4 * df) + (5 * z**5 + 16 * z**3 + 3 * z) / (96 * df * df)
     low, high = 0.0, math.inf
     for _step in range(200):
@@ -143,7 +143,7 @@ def f_cdf(x: float, df1: float, df2: float) -> float:
 
 
 @functools.lru_cache(maxsize=64)
-def _normal_quantile(p: float) -> float:
+def normal_quantile(p: float) -> float:
     """The standard normal quantile, by bisection of erfc (a handful of levels, remembered)."""
     low, high = -10.0, 10.0
     for _step in range(100):

@@ -8,8 +8,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from .distributions import _normal_quantile, t_quantile
-from .significance import MIN_VISIT_SD, Difference, Sample, _welch, difference_of_means, floored_variance
+from .distributions import normal_quantile, t_quantile
+from .significance import MIN_VISIT_SD, Difference, Sample, difference_of_means, floored_variance, welch
 
 # "How many more visits would tell" looks this far ahead; beyond it the answer is "many".
 MAX_EXTRA_VISITS = 200
@@ -27,7 +27,7 @@ def visits_for_power(sd: float | None, change: float = POWER_CHANGE, power: floa
     MIN_VISIT_SD; DEFAULT_VISIT_SD when unknown). The power of the t-test is taken by the usual
     approximation P(Z > t_crit - change / se)."""
     sd = max(sd if sd is not None else DEFAULT_VISIT_SD, MIN_VISIT_SD)
-    z_power = _normal_quantile(power)
+    z_power = normal_quantile(power)
     n = 2
     while True:
         se = sd * math.sqrt(2.0 / n)
@@ -59,12 +59,12 @@ def more_visits_needed(before: Sample, after: Sample, *, limit: int = MAX_EXTRA_
     # With one visit after, its spread is unknown: assume it spreads like the visits before.
     after_variance = floored_variance(after.variance if after.variance is not None else before.variance)
     before_se2 = floored_variance(before.variance) / before.n
-    z_power = _normal_quantile(POWER)
+    z_power = normal_quantile(POWER)
     for extra in range(limit + 1):
         n = after.n + extra
         if n < 2:
             continue
-        se, df = _welch(before_se2, before.n, after_variance / n, n)
+        se, df = welch(before_se2, before.n, after_variance / n, n)
         if delta / se >= t_quantile(df) + z_power:
             return extra
     return None

@@ -106,7 +106,7 @@ class Difference:
         return "rise" if self.delta > 0 else "fall"
 
 
-def _welch(se2_before: float, n_before: int, se2_after: float, n_after: int) -> tuple[float, float]:
+def welch(se2_before: float, n_before: int, se2_after: float, n_after: int) -> tuple[float, float]:
     """The standard error of a difference and Welch-Satterthwaite's degrees of freedom, from the
     squared standard errors of both sides (each positive: see MIN_VISIT_SD) and their sizes."""
     se2 = se2_before + se2_after
@@ -140,7 +140,7 @@ def difference_of_means(before: Sample, after: Sample) -> Difference:
     """Welch's two-sample comparison of mean visit scores (each side's spread at least MIN_VISIT_SD)."""
     if before.variance is None or after.variance is None:
         return Difference(before.mean, after.mean, before.n, after.n)
-    se, df = _welch(
+    se, df = welch(
         floored_variance(before.variance) / before.n, before.n, floored_variance(after.variance) / after.n, after.n
     )
     return _tested(before.mean, after.mean, before.n, after.n, se, df)
@@ -187,7 +187,7 @@ def difference_of_rates(before: RateSample, after: RateSample) -> Difference:
             before.n_visits,
             after.n_visits,
         )
-    se, df = _welch(before.variance, before.n_visits, after.variance, after.n_visits)
+    se, df = welch(before.variance, before.n_visits, after.variance, after.n_visits)
     # n_before/n_after are visits, the units the rate is tested over (a count of customers next to
     # the visits would tell a manager a supervisor's walk from a shopper's visit)
     return _tested(before.rate, after.rate, before.n_visits, after.n_visits, se, df, scale=100.0)
