@@ -25,7 +25,11 @@ every other due row of its kind and key. A row becomes visible only when the cha
 commits, so a refresh that claims it always sees that change. A worker killed half-way leaves the
 rows as they were (its transaction dies with it) for the next sweep. A handler that raises is
 rolled back, and its rows are tried again with backoff, the error kept on them (admin); a batch
-that raises is tried again key by key at once, so one bad key holds up only its own rows.
+that raises is tried again key by key at once, so one bad key holds up only its own rows. A kind
+registered with `attempts=N` is given up after its N-th failed attempt: its rows are deleted and its
+`gave_up` function (payload, attempts, error) says so where people look (an import job's page), in
+one transaction; other kinds are tried again for as long as it takes. Every failed attempt, and
+every piece of work given up, is counted for the operator's metrics as it happens.
 
 Without a broker (`OASIS_OUTBOX_INLINE`, the laptop default) the same rows are written and done
 by the same code, at once: database work inside the recording transaction, so a report read
@@ -58,6 +62,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Min, Q, Sum
 from django.utils import timezone
+from prometheus_client import Counter
 
 from . import logs
 from .models import OutboxItem
@@ -66,6 +71,21 @@ logger = logging.getLogger(__name__)
 
 # Takes the payload (a batch kind's: the list of payloads).
 Handler = Callable[[Any], "bool | None"]
+# Takes the payload, the attempts made and the last one's error, when the work is given up.
+GaveUp = Callable[[Any, int, str], None]
+
+# Counted as it happens (the gauges of core.metrics read only the work still waiting, so work given
+# up would otherwise vanish from them with its rows).
+FAILED_ATTEMPTS = Counter(
+    "oasis_outbox_attempts_failed_total",
+    "Failed attempts of outbox work (raised, or asked to be tried again), by kind, counted as they happen.",
+    ["kind"],
+)
+GIVEN_UP = Counter(
+    "oasis_outbox_given_up_total",
+    "Outbox work given up after its kind's last attempt failed (the work's own page says so), by kind.",
+    ["kind"],
+)
 
 MAX_BACKOFF = dt.timedelta(hours=1)
 # How long rows of a kind that is not transactional stay claimed while a worker does them after the
@@ -84,19 +104,32 @@ class Kind:
     transactional: bool
     # The handler takes the list of payloads of every key claimed together (see the module's doc).
     batch: bool = False
+    # Given up after this many failed attempts (None: tried again for as long as it takes).
+    attempts: int | None = None
+    gave_up: GaveUp | None = None
 
 
 _kinds: dict[str, Kind] = {}
 
 
-def handler(kind: str, *, transactional: bool = True, batch: bool = False) -> Callable[[Handler], Handler]:
-    """Register the function doing the work of `kind` (with `batch`, of many keys at once)."""
+def handler(
+    kind: str,
+    *,
+    transactional: bool = True,
+    batch: bool = False,
+    attempts: int | None = None,
+    gave_up: GaveUp | None = None,
+) -> Callable[[Handler], Handler]:
+    """Register the function doing the work of `kind` (with `batch`, of many keys at once; with
+    `attempts`, given up after that many failed attempts, `gave_up` called to say so)."""
+    if attempts is not None and attempts < 1:
+        raise ValueError(f"outbox kind {kind!r}: attempts must be at least 1, got {attempts}")
 
     def register(function: Handler) -> Handler:
         known = _kinds.get(kind)
         if known is not None and known.handler is not function:
             raise ValueError(f"outbox kind {kind!r} is already handled by {known.handler!r}")
-        _kinds[kind] = Kind(kind, function, transactional, batch)
+        _kinds[kind] = Kind(kind, function, transactional, batch, attempts, gave_up)
         return function
 
     return register
@@ -291,7 +324,7 @@ def _do(claimed: list[OutboxItem]) -> None:
                     "outbox: a batch of %d %s failed, trying each key", len(by_key), kind.name, exc_info=True
                 )
             else:
-                _finish(claimed, done)
+                _finish(claimed, done, kind, None)
                 return
         for items in by_key.values():
             _do_one(items, kind, [items[0].payload])
@@ -312,16 +345,46 @@ def _do_one(claimed: list[OutboxItem], kind: Kind | None, payload) -> None:
             done = kind.handler(payload) is not False
     except Exception as error:  # any failure of the work: rolled back, tried again later
         logger.exception("outbox: %s %s failed", first.kind, first.key)
-        _postpone(claimed, f"{error.__class__.__name__}: {error}")
+        _failed(claimed, f"{error.__class__.__name__}: {error}", kind, payload)
         return
-    _finish(claimed, done)
+    _finish(claimed, done, kind, payload)
 
 
-def _finish(claimed: list[OutboxItem], done: bool) -> None:
+def _finish(claimed: list[OutboxItem], done: bool, kind: Kind | None, payload) -> None:
     if done:
         OutboxItem.objects.filter(pk__in=[item.pk for item in claimed]).delete()
-    else:
+    elif payload is None:  # a whole batch asked to be tried again: each key has its own attempts
+        FAILED_ATTEMPTS.labels(kind=claimed[0].kind).inc()
         _postpone(claimed, "")
+    else:
+        _failed(claimed, "", kind, payload)
+
+
+def _failed(claimed: list[OutboxItem], error: str, kind: Kind | None, payload) -> None:
+    """After a failed attempt: try again later, or, after the kind's last attempt, give up."""
+    FAILED_ATTEMPTS.labels(kind=claimed[0].kind).inc()
+    attempts = max(item.attempts for item in claimed) + 1
+    if kind is None or kind.attempts is None or attempts < kind.attempts:
+        _postpone(claimed, error)
+        return
+    try:
+        with transaction.atomic():
+            if kind.gave_up is not None:
+                kind.gave_up(payload, attempts, error)
+            OutboxItem.objects.filter(pk__in=[item.pk for item in claimed]).delete()
+    except Exception:  # saying so failed too: tried again later, given up then
+        logger.exception("outbox: %s %s could not be given up", kind.name, claimed[0].key)
+        _postpone(claimed, error)
+        return
+    GIVEN_UP.labels(kind=kind.name).inc()
+    logger.error(
+        "outbox: %s %s given up after %d failed attempts: %s",
+        kind.name,
+        claimed[0].key,
+        attempts,
+        error,
+        extra={"outbox_kind": kind.name, "attempts": attempts},
+    )
 
 
 def _postpone(claimed: list[OutboxItem], error: str) -> None:

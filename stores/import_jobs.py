@@ -7,6 +7,11 @@ nothing and a code twice in the file is still found, for 20 rows or 2000. The ro
 is under way cannot be read from the job row (its transaction has not committed), so the run also
 writes them to the cache, which the progress page reads; the job row has them once the run commits.
 Without a broker the outbox runs the work inline, so the same path serves the SQLite demo.
+
+A run that raises (a fault of the server, not of the file: refused rows are the preview's result) is
+rolled back whole and tried again with the outbox's backoff; after ATTEMPTS failed attempts the job
+is marked failed, with the reason on its page in the uploader's language, the file is dropped and
+the outbox stops trying.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from core import outbox
 
@@ -28,6 +34,9 @@ KIND = "stores_import"
 FORMATS = {"csv": BoundedCSV, "xlsx": BoundedXLSX}
 RESOURCES = {"store": StoreResource, "user": UserResource}
 PROGRESS_EVERY = 25  # rows between two progress writes
+# Failed runs of a preview or an import before its job is marked failed (the outbox's backoff in
+# between: 5, 10, 20 and 40 s with the default sweep, so a fault that lasts over a minute and a half).
+ATTEMPTS = 5
 
 
 def progress_key(job_id) -> str:
@@ -111,7 +120,31 @@ def _row_errors(result) -> list[dict]:
     return sorted(refused, key=lambda item: item["row"])
 
 
-@outbox.handler(KIND)
+def import_gave_up(payload: dict, attempts: int, error: str) -> None:
+    """After the last failed attempt: the job is failed, saying why on its page; the file is
+    dropped (it names people; the page asks for it again). Nothing of the runs was kept."""
+    running = (ImportJob.State.PREVIEWING, ImportJob.State.IMPORTING)
+    job = ImportJob.objects.select_for_update().filter(pk=uuid.UUID(payload["job"]), state__in=running).first()
+    if job is None:
+        return
+    with translation.override(job.language or None):
+        job.error = ngettext(
+            "This file could not be worked on: it failed %(attempts)d time because of an error on the "
+            "server, not in the file. Nothing was imported. Upload the file again; if it fails again, "
+            "tell the operator.",
+            "This file could not be worked on: it failed %(attempts)d times because of an error on the "
+            "server, not in the file. Nothing was imported. Upload the file again; if it fails again, "
+            "tell the operator.",
+            attempts,
+        ) % {"attempts": attempts}
+    job.state = ImportJob.State.FAILED
+    job.data = b""
+    job.finished_at = timezone.now()
+    job.save(update_fields=["error", "state", "data", "finished_at"])
+    cache.delete(progress_key(job.pk))
+
+
+@outbox.handler(KIND, attempts=ATTEMPTS, gave_up=import_gave_up)
 def import_run(payload: dict) -> None:
     """The preview (dry_run) or the import of one job; safe to run twice (a run that finds the job
     past its state does nothing)."""
