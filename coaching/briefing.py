@@ -7,6 +7,7 @@ import datetime as dt
 
 from observations import scoring
 from reports import page_sections
+from reports.manager_view import StaffView
 from stores.models import Store
 
 from .focus import what_to_work_on
@@ -21,12 +22,16 @@ def week_briefing(
     week_start: dt.date,
     approved_only: bool,
     scores: dict[str, float | None],
+    view: StaffView,
+    n_visits: int,
     rubric: scoring.RubricParams = scoring.DEFAULT_RUBRIC,
 ) -> list[dict]:
+    """The behaviours to work on and their evidence, as `view` lets the reader see it
+    (reports.manager_view: a store manager reads shares, never counts of contacts)."""
     if all(score is None for score in scores.values()):
         return []
     counts = week_counts(store=store, week_start=week_start, approved_only=approved_only, rubric=rubric)
-    return [focus_briefing(point) for point in what_to_work_on(scores, counts, rubric)]
+    return [focus_briefing(point, view=view, n_visits=n_visits) for point in what_to_work_on(scores, counts, rubric)]
 
 
 def plan_of_week(*, store: Store, week_start: dt.date) -> ActionPlan | None:
@@ -44,6 +49,8 @@ def _store_report_section(week: page_sections.StoreWeek) -> dict:
             approved_only=week.approved_only,
             scores=week.scores,
             rubric=week.rubric,
+            view=week.view,
+            n_visits=week.n_visits,
         ),
         "plan": plan_of_week(store=week.store, week_start=week.week_start),
     }

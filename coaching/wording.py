@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from reports.manager_view import MIN_VISITS, Share, StaffView
 from reports.templatetags.report_format import figure, signed_figure
 
 from .focus import Evidence, FocusPoint
@@ -90,6 +91,48 @@ def evidence_sentence(item: Evidence) -> str:
     }[item.kind] % values
 
 
+def evidence_share_sentence(kind: str, share: Share) -> str:
+    """Evidence as a share of the contacts (questions, wishes), on the step a store manager reads
+    (reports.manager_view): no count of contacts."""
+    values = {"percent": f"{share.percent:.0f}"}
+    return {
+        "not_greeted": _("In about %(percent)s %% of staff contacts there was no greeting."),
+        "greeted_late": _(
+            "In about %(percent)s %% of staff contacts the greeting came only after more than 30 seconds."
+        ),
+        "greeted_impersonally": _("In about %(percent)s %% of staff contacts the greeting had no personal word."),
+        "sour_faces": _("In about %(percent)s %% of staff contacts staff showed an unfriendly face."),
+        "few_smiles": _("In about %(percent)s %% of staff contacts there was no smile."),
+        "followed": _("In about %(percent)s %% of staff contacts the visitor felt followed."),
+        "approached_repeatedly": _(
+            "In about %(percent)s %% of staff contacts staff approached twice or more without being asked."
+        ),
+        "answered_reluctantly": _("About %(percent)s %% of questions were answered reluctantly."),
+        "answered_late": _("About %(percent)s %% of questions waited more than a minute for an answer."),
+        "wishes_refused": _("About %(percent)s %% of unusual wishes were met reluctantly."),
+    }[kind] % values
+
+
+def evidence_sentences(point: FocusPoint, *, view: StaffView, n_visits: int) -> tuple[list[str], str | None]:
+    """The evidence of a behaviour as the reader may read it (reports.manager_view: counts for
+    staff, shares for a store manager, none over too few visits or contacts), and why some is not
+    shown (None when all is)."""
+    sentences = []
+    for item in point.evidence:
+        share = view.share(item.count, item.total, n_visits=n_visits)
+        if share is None:
+            continue
+        sentences.append(
+            evidence_sentence(item) if share.percent is None else evidence_share_sentence(item.kind, share)
+        )
+    if len(sentences) == len(point.evidence):
+        return sentences, None
+    return sentences, _(
+        "Shares of staff contacts are shown from %(n)s visits a week on, and over at least 5 contacts, "
+        "questions or wishes: over fewer they would describe single moments staff remember."
+    ) % {"n": MIN_VISITS}
+
+
 def points(value: float) -> str:
     return figure(value)
 
@@ -98,13 +141,16 @@ def signed_points(value: float) -> str:
     return signed_figure(value)
 
 
-def focus_briefing(point: FocusPoint) -> dict:
-    """One behaviour of "what to work on", ready for a template."""
+def focus_briefing(point: FocusPoint, *, view: StaffView, n_visits: int) -> dict:
+    """One behaviour of "what to work on", ready for a template, its evidence as `view` lets the
+    reader see it."""
+    evidence, evidence_note = evidence_sentences(point, view=view, n_visits=n_visits)
     return {
         "dimension": point.dimension,
         "label": behaviour_label(point.dimension),
         "principle": principle(point.dimension),
-        "evidence": [evidence_sentence(item) for item in point.evidence],
+        "evidence": evidence,
+        "evidence_note": evidence_note,
         "room": _("Up to %(points)s more points on the index.") % {"points": points(point.room)},
     }
 

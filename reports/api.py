@@ -93,7 +93,10 @@ def store_report_json(report: StoreReport) -> dict:
         "published_at": report.published_at,
         "in_progress": report.in_progress,
         "comparison_from": report.comparison_from,
-        "seconds_withheld": report.seconds_withheld,
+        # what of the week a store manager is not shown, or shown coarser, and why (reports.manager_view)
+        "withheld": report.withheld,
+        "withheld_reasons": report.withheld_reasons,
+        "seconds_withheld": bool({"rates", "seconds"} & set(report.withheld)),
         "approved_only": report.approved_only,
         "store": store.code,
         "name": store.name,

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from django.db import connection
 from django.db.models import F, Max, QuerySet, Sum
@@ -22,10 +22,6 @@ from .totals import ROLLUP_FIELDS, Totals, mean_soi
 # visits a week there is no interval worth the name (a t-interval on 1 degree of freedom is 12.7
 # standard errors wide), and its league position says more about the visits than the store.
 FEW_VISITS = 3
-# A store manager reads a median of stopwatch seconds only over at least this many timed customers: with
-# one to three, the "median" is a mystery shopper's own stopwatch time of a moment staff remember (a
-# shopper's visit observes 1-3 customers); five is more than any shopper's visit holds.
-MIN_TIMED_CONTACTS = 5
 # A dimension or rate is mentioned in "what changed" when it moved at least this many points.
 NOTABLE_CHANGE = 5.0
 
@@ -78,7 +74,7 @@ class Figures:
     """The figures of one store, region or the company over a period (unrounded; None = no data)."""
 
     n_visits: int
-    n_interactions: int
+    n_interactions: int | None  # None: not shown (a store manager's view: reports.manager_view)
     soi: float | None
     band: str | None
     ci_low: float | None
@@ -136,28 +132,6 @@ def figures_of(totals: Totals, rubrics: Rubrics) -> Figures:
         hovering_rate=totals.rate(totals.n_hovering),
         median_greeting_seconds=totals.greeting_seconds.median(),
         median_response_seconds=totals.response_seconds.median(),
-    )
-
-
-def for_managers(figures: Figures, totals: Totals) -> Figures:
-    """The figures a store manager may read: medians of stopwatch seconds over fewer than
-    MIN_TIMED_CONTACTS timed customers withheld (None)."""
-    withheld = {}
-    for name, seconds in (
-        ("median_greeting_seconds", totals.greeting_seconds),
-        ("median_response_seconds", totals.response_seconds),
-    ):
-        if sum(seconds.counts.values()) < MIN_TIMED_CONTACTS:
-            withheld[name] = None
-    return replace(figures, **withheld) if withheld else figures
-
-
-def withholds_seconds(figures: Figures, totals: Totals) -> bool:
-    """Whether `for_managers` withholds a median the figures have."""
-    shown = for_managers(figures, totals)
-    return any(
-        getattr(figures, name) is not None and getattr(shown, name) is None
-        for name in ("median_greeting_seconds", "median_response_seconds")
     )
 
 

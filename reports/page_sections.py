@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from observations import scoring
 from stores.models import Store
 
+from .manager_view import StaffView
+
 
 @dataclass(frozen=True)
 class StoreWeek:
@@ -20,6 +22,9 @@ class StoreWeek:
     approved_only: bool
     scores: dict[str, float | None]
     rubric: scoring.RubricParams
+    n_visits: int
+    # what the reader may see of counts of contacts (reports.manager_view)
+    view: StaffView
 
 
 # Takes the page's week, returns the template context it adds.

@@ -21,12 +21,11 @@ from .figures import (
     figures_of,
     fold_area_totals,
     fold_means,
-    for_managers,
     rollup_scope,
     rubrics_by_version,
     standing_of,
-    withholds_seconds,
 )
+from .manager_view import StaffView, reason, view_for
 from .notes import Note, notes_of
 from .periods import trend_weeks, week_label
 from .publication import Audience, WeekNotPublished, published_at, published_everywhere_at
@@ -87,10 +86,10 @@ class StoreReport:
     # week's standings are computed: reports.standings)
     rank_low: int | None = None
     rank_high: int | None = None
-    # for a manager: a median of stopwatch seconds of the week withheld (too few timed customers)
-    seconds_withheld: bool = False
     # the SOI's visits of the 8 weeks before the last 4 and of the last 4 (calls.recent_samples)
     recent_soi: tuple[Sample, Sample] | None = None
+    # what of the week's figures the reader is not shown, or shown coarser (reports.manager_view)
+    withheld: list[str] = field(default_factory=list)
 
     @property
     def week(self) -> str:
@@ -105,18 +104,31 @@ class StoreReport:
         return self.week_start - dt.timedelta(weeks=1)
 
     @property
+    def view(self) -> StaffView:
+        """What the reader may see of the figures (reports.manager_view)."""
+        return view_for(self.audience)
+
+    @property
+    def withheld_reasons(self) -> list[str]:
+        """Why, in words of the active language."""
+        return [reason(item) for item in self.withheld]
+
+    @property
     def few_visits(self) -> bool:
         return self.figures.n_visits < FEW_VISITS
 
     @cached_property  # the page, the JSON and the wording all read it; t quantiles are not free
     def change_calls(self) -> list[ChangeCall]:
-        """Every figure of both weeks, with whether its change is real and good or bad news."""
-        return change_calls(
-            this=self.figures,
-            last=self.previous,
-            this_scores=self.visit_scores.get((self.store.pk, self.week_start), {}),
-            last_scores=self.visit_scores.get((self.store.pk, self.previous_week_start), {}),
-            recent=self.recent_soi,
+        """Every figure both weeks show the reader, with whether its change is real and good or bad
+        news, as the reader may see it (reports.manager_view)."""
+        return self.view.calls(
+            change_calls(
+                this=self.figures,
+                last=self.previous,
+                this_scores=self.visit_scores.get((self.store.pk, self.week_start), {}),
+                last_scores=self.visit_scores.get((self.store.pk, self.previous_week_start), {}),
+                recent=self.recent_soi,
+            )
         )
 
     @property
@@ -169,11 +181,13 @@ def store_weekly_report(
     region_means, company_means = fold_means(
         (week, region_id, n, total) for week, region_id, n, total, _ in region_rows
     )
+    view = view_for(audience)
+
+    def shown(totals: Totals) -> Figures:
+        return view.figures(figures_of(totals, rubrics), totals)
 
     def own_figures(week: dt.date) -> Figures:
-        totals = own.get(week, empty)
-        figures = figures_of(totals, rubrics)
-        return for_managers(figures, totals) if audience is Audience.MANAGER else figures
+        return shown(own.get(week, empty))
 
     week_totals = own.get(week_start, empty)
     if comparison_from is not None:
@@ -190,8 +204,8 @@ def store_weekly_report(
         rank_high=standing.rank_high,
         n_ranked=n_ranked,
         previous=own_figures(week_start - dt.timedelta(weeks=1)),
-        region=figures_of(per_region.get(store.region_id, empty), rubrics),
-        company=figures_of(company, rubrics),
+        region=shown(per_region.get(store.region_id, empty)),
+        company=shown(company),
         trend=[
             WeekPoint(
                 week_start=week,
@@ -209,8 +223,7 @@ def store_weekly_report(
         recent_soi=recent_samples(
             [(t.n_visits, t.soi_sum, t.soi_sum_squares) for t in (own.get(week, empty) for week in weeks)]
         ),
-        seconds_withheld=audience is Audience.MANAGER
-        and withholds_seconds(figures_of(week_totals, rubrics), week_totals),
+        withheld=view.withheld(figures_of(week_totals, rubrics), week_totals),
         visit_scores=visit_scores_by_week(
             stores=[store.pk], weeks=[week_start - dt.timedelta(weeks=1), week_start], approved_only=approved_only
         ),

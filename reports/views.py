@@ -118,6 +118,8 @@ def store_report(request: HttpRequest, code: str) -> HttpResponse:
                     approved_only=approved_only,
                     scores={name: report.figures.dimension(name) for name in scoring.DIMENSIONS},
                     rubric=rubric_in_force(),
+                    n_visits=report.figures.n_visits,
+                    view=report.view,
                 )
             ),
             "dimensions": [

@@ -138,14 +138,18 @@ def test_the_email_kinds_tested_are_every_kind_the_product_sends():
 
 
 @pytest.mark.parametrize(("language", "words"), [("en", "1 staff contact"), ("de", "1 Personalkontakt")])
-def test_the_alert_and_the_weekly_report_count_staff_contacts(every_email, supervisor, manager, language, words):
+def test_the_alert_counts_staff_contacts_and_the_managers_weekly_report_none(
+    every_email, supervisor, manager, language, words
+):
     for person in (supervisor, manager):
         person.language = language
         person.save()
-    for kind in ("low-score alert", "weekly report"):
-        message = every_email[kind]()
-        assert words in message.body and words in message.alternatives[0][0], kind
-        assert "customer" not in message.body and "Kunde" not in message.body, kind
+    alert, weekly = every_email["low-score alert"](), every_email["weekly report"]()
+    assert words in alert.body and words in alert.alternatives[0][0]
+    # a store manager reads no count of staff contacts (reports.manager_view)
+    assert words not in weekly.body and words not in weekly.alternatives[0][0]
+    for message in (alert, weekly):
+        assert "customer" not in message.body and "Kunde" not in message.body
 
 
 def test_the_german_hovering_rate_names_staff_contacts_not_customers():

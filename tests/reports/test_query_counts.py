@@ -104,3 +104,33 @@ def test_a_page_number_of_a_hundred_digits_shows_the_last_page(stores, client, h
     client.force_login(head_office)
     response = client.get("/reports/branches/", {"week": "2026-W11", "page": "9" * 100})
     assert response.status_code == 200
+
+
+@pytest.fixture
+def managed_week(store, shopper, supervisor):
+    """Six visits in W11 (rates, medians and evidence shown to a manager, on the step) and one in W10."""
+    for day in range(9, 15):
+        visit(shopper if day % 2 else supervisor, store, f"2026-03-{day:02d} 10:00", PERFECT, MIXED)
+    visit(shopper, store, "2026-03-03 10:00", MIXED)
+
+
+def test_a_managers_store_report_costs_no_query_for_what_it_withholds(
+    client, api, managed_week, manager, supervisor, django_assert_num_queries
+):
+    """What a manager may see (reports.manager_view) is decided on the figures read already. The
+    endpoint: the store's query and the report's five, and for a manager the time zones of the
+    company's stores (when region and company figures reach them); the page with its week picker,
+    what to work on and the week's plan: 14, and the same one more for a manager (as without the
+    manager's view)."""
+    url = reverse("report-store-weekly", kwargs={"code": "ber-mitte"})
+    page = reverse("reports:store", kwargs={"code": "ber-mitte"})
+    for user, endpoint, html in ((manager, 7, 15), (supervisor, 6, 14)):
+        api.force_authenticate(user)
+        with django_assert_num_queries(endpoint):
+            response = api.get(url, {"week": "2026-W11"})
+        assert response.json()["n_visits"] == 6
+        client.force_login(user)
+        with django_assert_num_queries(html):
+            assert client.get(page, {"week": "2026-W11"}).status_code == 200
+    api.force_authenticate(manager)
+    assert api.get(url, {"week": "2026-W11"}).json()["greeting_rate"] == 100.0
