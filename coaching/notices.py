@@ -7,7 +7,9 @@ outbox sweep if the broker was down, with backoff while the mail server fails. `
 row through notifications.services.deliver_once, as every e-mail of the product: at most once.
 
 What a manager reads never names or dates an observer: the plan's week, behaviours, actions and
-the supervisor's note only.
+the supervisor's note only; and the plan's week only once it is published to them in the store's
+time zone (reports.publication), as their report: until then a manager's notice waits (the outbox
+tries it again), and cannot even be rendered.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from core import outbox
 from notifications.services import OPEN_STATUSES, DeliveryFailed, deliver_once
+from reports.publication import Audience, WeekNotPublished, is_published
 from stores.models import User
 from stores.selectors import stores_reportable_to
 
@@ -49,19 +52,30 @@ def record(plan: ActionPlan, kind: str, recipients: Iterable[User]) -> list[int]
 @outbox.handler(PLAN_NOTICE, transactional=False)
 def _send(payload: dict) -> bool:
     try:
-        deliver(payload["notice"])
+        outcome = deliver(payload["notice"])
     except DeliveryFailed:
         return False  # recorded on the notice; the outbox tries again with backoff
-    return True
+    return outcome != WAITING  # a manager's notice of a week not yet published: again later
+
+
+WAITING = "waiting"
 
 
 def deliver(notice_id: int) -> str:
-    """Send one notice at most once (notifications.services.deliver_once)."""
-    return deliver_once(
-        PlanNotice.objects.filter(pk=notice_id).select_related("plan__store", "recipient"),
-        message,
-        still_wanted=notice_still_wanted,
-    )
+    """Send one notice at most once (notifications.services.deliver_once); WAITING, unsent, while
+    it would tell a store manager of a week not yet published to them."""
+    rows = PlanNotice.objects.filter(pk=notice_id).select_related("plan__store", "recipient")
+    notice = rows.first()
+    if notice is not None and not week_published_to(notice):
+        return WAITING
+    return deliver_once(rows, message, still_wanted=notice_still_wanted)
+
+
+def week_published_to(notice: PlanNotice) -> bool:
+    """Whether the notice's recipient may read of the plan's week: staff always, a store manager once
+    the week is published in the store's time zone."""
+    plan = notice.plan
+    return Audience.of(notice.recipient) is Audience.STAFF or is_published(plan.week_start, plan.store.tzinfo)
 
 
 def notice_still_wanted(notice: PlanNotice) -> bool:
@@ -82,7 +96,11 @@ def _subject(kind: str, plan: ActionPlan) -> str:
 
 
 def message(notice: PlanNotice) -> EmailMultiAlternatives:
+    """The notice's e-mail in its recipient's language; raises WeekNotPublished for a store manager
+    and a week not yet published to them."""
     plan, recipient = notice.plan, notice.recipient
+    if not week_published_to(notice):
+        raise WeekNotPublished(f"{plan.week_start:%G-W%V}")
     with translation.override(recipient.language):
         context = {
             "plan": plan,

@@ -4,6 +4,7 @@ nothing of the week in progress in any output a manager can reach. Staff see it,
 from __future__ import annotations
 
 import datetime as dt
+import re
 from unittest import mock
 from zoneinfo import ZoneInfo
 
@@ -13,11 +14,14 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from coaching import notices
+from coaching.models import ActionPlan, NoticeKind, PlanNotice, PlanState, Reason
 from notifications import emails
 from notifications import services as notifications
 from notifications.models import ReportDelivery, ReportKind
 from reports.periods import monday_of, week_label
 from reports.publication import WeekNotPublished, is_published, latest_published_week, published_at
+from stores.models import User
 
 from ..factories import UserFactory, interaction_input, submit_visit
 from .conftest import review
@@ -25,6 +29,7 @@ from .conftest import review
 pytestmark = pytest.mark.django_db
 
 BERLIN = ZoneInfo("Europe/Berlin")
+CSRF = re.compile(r'name="csrfmiddlewaretoken" value="[^"]*"|csrftoken=[^;"]*')
 LIVE_NOTE = "Live week: the shopper stood at the till at half past ten."
 PAST_NOTE = "Published week: a warm welcome at the door."
 
@@ -77,19 +82,53 @@ def live_and_past(store, shopper, supervisor):
     return live, past
 
 
-def manager_outputs(client: Client, query: dict) -> dict[str, tuple[int, str]]:
-    """Every report output a manager can reach, by name: (status, body)."""
+def manager_outputs(client: Client, query: dict, *, plan: ActionPlan | None = None) -> dict[str, tuple[int, str]]:
+    """Every output a manager can reach, by name: (status, body). The store's report (JSON, CSV, the
+    page in both languages) for `query`; with a plan, also its pages and the plans' list in both
+    languages, the plan API (list and plan), the plan's e-mails to the manager and the store's weekly
+    e-mail of the latest published week, in both languages (CSRF tokens removed)."""
     api = reverse("report-store-weekly", kwargs={"code": "ber-mitte"})
     page = reverse("reports:store", kwargs={"code": "ber-mitte"})
-    found = {}
-    for name, url, extra, headers in [
+    outputs = [
         ("json", api, {}, {}),
         ("csv", api, {"format": "csv"}, {}),
         ("page-en", page, {}, {"accept-language": "en"}),
         ("page-de", page, {}, {"accept-language": "de"}),
-    ]:
+    ]
+    if plan is not None:
+        query_free = [
+            ("plans-page-en", reverse("coaching:plans"), {"accept-language": "en"}),
+            ("plans-page-de", reverse("coaching:plans"), {"accept-language": "de"}),
+            ("plan-page-en", reverse("coaching:plan", args=[plan.pk]), {"accept-language": "en"}),
+            ("plan-page-de", reverse("coaching:plan", args=[plan.pk]), {"accept-language": "de"}),
+            ("plans-api", "/api/v1/action-plans/", {}),
+            ("plan-api", f"/api/v1/action-plans/{plan.pk}/", {}),
+        ]
+    found = {}
+    for name, url, extra, headers in outputs:
         response = client.get(url, {**query, **extra}, headers=headers)
-        found[name] = (response.status_code, response.content.decode())
+        found[name] = (response.status_code, CSRF.sub("", response.content.decode()))
+    if plan is None:
+        return found
+    for name, url, headers in query_free:
+        response = client.get(url, headers=headers)
+        found[name] = (response.status_code, CSRF.sub("", response.content.decode()))
+    manager = User.objects.get(pk=client.session["_auth_user_id"])
+    store = plan.store
+    for language in ("en", "de"):
+        manager.language = language
+        for kind in NoticeKind.values:
+            email = notices.message(PlanNotice(plan=plan, kind=kind, round=plan.round, recipient=manager))
+            found[f"plan-email-{kind}-{language}"] = (200, f"{email.subject}\n{email.body}\n{email.alternatives[0][0]}")
+        weekly = emails.report_message(
+            ReportDelivery(
+                kind=ReportKind.STORE_WEEKLY,
+                store=store,
+                week_start=latest_published_week(store.tzinfo),
+                recipient=manager,
+            )
+        )
+        found[f"weekly-email-{language}"] = (200, f"{weekly.subject}\n{weekly.body}\n{weekly.alternatives[0][0]}")
     return found
 
 
@@ -194,3 +233,100 @@ def test_region_and_company_of_a_week_reach_a_manager_once_every_stores_week_is_
     with mock.patch("django.utils.timezone.now", return_value=berlin_monday):
         page = client.get(reverse("reports:store", kwargs={"code": store.code}), {"week": week_label(week)})
     assert "Region and company figures and the rank of this week follow from" in page.content.decode()
+
+
+# Monday 03:00 in Berlin: W47 (16-22 November 2026) is over but published only at 06:00, W48 runs.
+MONDAY_BEFORE_PUBLICATION = dt.datetime(2026, 11, 23, 3, 0, tzinfo=BERLIN)
+
+
+@pytest.fixture
+def plan_with_weeks_after(store, shopper, supervisor, manager):
+    """An accepted plan opened on W43 (submitted in W44), with reviewed visits before it and in
+    the published weeks after it (W45, W46)."""
+    for day, smile in (
+        (dt.date(2026, 9, 22), 2),
+        (dt.date(2026, 10, 1), 3),
+        (dt.date(2026, 11, 3), 4),
+        (dt.date(2026, 11, 11), 5),
+    ):
+        started = dt.datetime.combine(day, dt.time(11), tzinfo=BERLIN)
+        review(
+            submit_visit(
+                observer=shopper,
+                store=store,
+                started_at=started,
+                notes=PAST_NOTE,
+                interactions=[interaction_input(smile=smile)],
+                now=started + dt.timedelta(hours=1),
+            ),
+            supervisor,
+            "approve",
+        )
+    return ActionPlan.objects.create(
+        store=store,
+        week_start=dt.date(2026, 10, 19),
+        reason=Reason.DESERT,
+        focus="smile",
+        actions="Greet each other with a smile every morning.",
+        owner="Tom",
+        due_date=dt.date(2026, 12, 18),
+        state=PlanState.ACCEPTED,
+        round=1,
+        supervisor_note="Good plan.",
+        submitted_at=dt.datetime(2026, 10, 28, 9, tzinfo=BERLIN),
+        submitted_by=manager,
+        decided_at=dt.datetime(2026, 10, 29, 9, tzinfo=BERLIN),
+        decided_by=supervisor,
+    )
+
+
+def test_a_visit_in_a_week_not_yet_published_changes_nothing_a_manager_can_fetch_reports_plans_or_emails(
+    client, manager, store, shopper, supervisor, plan_with_weeks_after
+):
+    """Reports (JSON, CSV, pages), plan pages and API, plan e-mails and the weekly e-mail: a reviewed
+    visit on the Sunday of the week not yet published, and one in the running week, move nothing."""
+    client.force_login(manager)
+    with mock.patch("django.utils.timezone.now", return_value=MONDAY_BEFORE_PUBLICATION):
+        before = manager_outputs(client, {}, plan=plan_with_weeks_after)
+        for started in (dt.datetime(2026, 11, 22, 18, tzinfo=BERLIN), dt.datetime(2026, 11, 23, 1, tzinfo=BERLIN)):
+            live = submit_visit(
+                observer=shopper,
+                store=store,
+                started_at=started,
+                minutes=20,
+                notes=LIVE_NOTE,
+                interactions=[
+                    interaction_input(smile=1, greeted=False, greeting_seconds=None, greeting_personal=False)
+                ],
+                now=MONDAY_BEFORE_PUBLICATION,
+            )
+            review(live, supervisor, "approve")
+        after = manager_outputs(client, {}, plan=plan_with_weeks_after)
+    assert len(before) == 4 + 6 + 2 * (len(NoticeKind.values) + 1)
+    for name, (status, body) in before.items():
+        assert status == 200, name
+        assert after[name] == (status, body), f"{name} changed for a manager before the week was published"
+        assert LIVE_NOTE not in after[name][1], name
+
+
+def test_a_managers_plan_email_of_a_week_not_yet_published_waits_for_it(store, manager, supervisor):
+    """A plan opened on a week before it is published to the store's manager (not the product's
+    own opening, which waits for publication) tells them nothing until it is: their notice waits
+    and cannot be rendered; the supervisor's goes out."""
+    manager.email, supervisor.email = "m@x.example", "s@x.example"
+    manager.save(), supervisor.save()
+    plan = ActionPlan.objects.create(store=store, week_start=dt.date(2026, 11, 16), reason=Reason.DESERT, focus="smile")
+    notices.record(plan, NoticeKind.OPENED, [manager, supervisor])
+    to_manager, to_supervisor = (
+        PlanNotice.objects.get(plan=plan, recipient=person).pk for person in (manager, supervisor)
+    )
+    mail.outbox.clear()
+    with mock.patch("django.utils.timezone.now", return_value=MONDAY_BEFORE_PUBLICATION):
+        assert notices.deliver(to_manager) == notices.WAITING
+        with pytest.raises(WeekNotPublished):
+            notices.message(PlanNotice.objects.get(pk=to_manager))
+        assert notices.deliver(to_supervisor) == "sent"
+    assert [message.to for message in mail.outbox] == [["s@x.example"]]
+    with mock.patch("django.utils.timezone.now", return_value=MONDAY_BEFORE_PUBLICATION + dt.timedelta(hours=3)):
+        assert notices.deliver(to_manager) == "sent"
+    assert [message.to for message in mail.outbox] == [["s@x.example"], ["m@x.example"]]
