@@ -27,6 +27,7 @@ from observations.services import VisitConflict, VisitInvalid, visit_receive
 from planning.services import assignment_link_visit
 from reports.params import MAX_YEAR, MIN_YEAR
 from stores.models import Role
+from stores.selectors import sees_observers
 
 from . import serializers as s
 from .errors import ERRORS, Conflict, flatten
@@ -148,7 +149,7 @@ class VisitViewSet(ReviewActions, mixins.ListModelMixin, mixins.RetrieveModelMix
             # A replay: the observer's own visit, also when its store is out of their scope by now.
             visit = with_interactions(visits_recorded_by(request.user)).get(pk=result.visit.pk)
         outcome = "created" if result.created else "already_stored"
-        body = s.VisitSerializer(visit, context={"request": request}).data
+        body = s.visit_answer(visit, sees_observers=sees_observers(request.user))  # VisitSerializer's dict
         return outcome, {"id": str(data.id), "status": outcome, "visit": body}
 
     @extend_schema(

@@ -39,6 +39,7 @@ PHASES = [
     ("django.db.backends.base.base", "BaseDatabaseWrapper.commit", "  COMMIT"),
     ("django.db.backends.base.base", "BaseDatabaseWrapper.run_and_clear_commit_hooks", "  after-commit hooks"),
     ("api.serializers", "VisitSerializer.to_representation", "the answer (serializer)"),
+    ("api.serializers", "visit_answer", "the answer (written out)"),
 ]
 
 
