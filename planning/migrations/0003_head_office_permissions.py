@@ -1,7 +1,8 @@
 """Head office reads waves, assignments and declines, and sets each shopper's weekly capacity, in the admin."""
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
+
+from core.migration_ops import grant_to_head_office
 
 # Frozen here; tests/stores/test_roles.py checks that the migrations together grant what
 # stores.roles.HEAD_OFFICE_PERMISSIONS says.
@@ -13,34 +14,10 @@ PERMISSIONS = {
 }
 
 
-def grant(apps, schema_editor):
-    app_config = apps.get_app_config("planning")
-    app_config.models_module = True
-    create_permissions(app_config, apps=apps, verbosity=0)
-    app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    group, _ = Group.objects.get_or_create(name="head_office")
-    group.permissions.add(
-        *(
-            Permission.objects.get(content_type__app_label=app_label, codename=f"{action}_{model}")
-            for (app_label, model), actions in PERMISSIONS.items()
-            for action in actions
-        )
-    )
-
-
-def revoke(apps, schema_editor):
-    Permission = apps.get_model("auth", "Permission")
-    group = apps.get_model("auth", "Group").objects.filter(name="head_office").first()
-    if group is not None:
-        group.permissions.remove(*Permission.objects.filter(content_type__app_label="planning"))
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("planning", "0002_followup"),
         ("stores", "0003_head_office_group"),
     ]
 
-    operations = [migrations.RunPython(grant, revoke)]
+    operations = [grant_to_head_office(PERMISSIONS)]

@@ -3,8 +3,9 @@ store's time zone names another country plainly), subdivision (none: nationwide 
 closed weekdays (none); the company's closed days; head office manages those days in the admin."""
 
 from django.conf import settings
-from django.contrib.auth.management import create_permissions
 from django.db import migrations, models
+
+from core.migration_ops import grant_to_head_office
 
 import stores.models
 
@@ -42,23 +43,6 @@ def countries_from_time_zones(apps, schema_editor):
     for zone, country in COUNTRY_OF_ZONE.items():
         if country != default:
             Store.objects.filter(timezone=zone).update(country=country)
-
-
-def grant(apps, schema_editor):
-    app_config = apps.get_app_config("stores")
-    app_config.models_module = True
-    create_permissions(app_config, apps=apps, verbosity=0)
-    app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    group, _ = Group.objects.get_or_create(name="head_office")
-    group.permissions.add(
-        *(
-            Permission.objects.get(content_type__app_label=app_label, codename=f"{action}_{model}")
-            for (app_label, model), actions in PERMISSIONS.items()
-            for action in actions
-        )
-    )
 
 
 class Migration(migrations.Migration):
@@ -113,5 +97,5 @@ class Migration(migrations.Migration):
             field=models.CharField(blank=True, db_default='', default='', help_text='State, canton or region whose holidays apply too, e.g. BY for Bavaria (DE-BY); empty: nationwide only.', max_length=40, verbose_name='subdivision'),
         ),
         migrations.RunPython(countries_from_time_zones, migrations.RunPython.noop),
-        migrations.RunPython(grant, migrations.RunPython.noop),
+        grant_to_head_office(PERMISSIONS),
     ]
