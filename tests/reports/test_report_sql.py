@@ -8,10 +8,20 @@ import datetime as dt
 from collections import defaultdict
 
 import pytest
+from django.db import connection
 from django.db.models import Count
 
-from observations.models import Interaction, Visit, VisitStatus
-from reports.figures import area_totals, fold_area_totals, fold_means, mean_by_week_and_region, rollup_scope
+from observations.models import Interaction, Rubric, Visit, VisitStatus
+from reports.figures import (
+    area_totals,
+    fold_area_totals,
+    fold_means,
+    mean_by_week_and_region,
+    per_store_sums,
+    per_store_sums_sql,
+    rollup_scope,
+    rubrics_by_version,
+)
 from reports.models import RegionWeekRollup, StoreWeekRollup
 from reports.notes import Note, notes_of
 from reports.periods import trend_weeks
@@ -180,3 +190,27 @@ def test_the_report_tests_changes_on_the_same_visit_scores(company, approved_onl
     assert sorted_scores(found) == reference_visit_scores(company, weeks, approved_only)
     assert found[(company[0].pk, W11)]["greeting_rate"]
     assert visit_scores_by_week(stores=[], weeks=weeks, approved_only=approved_only) == {}
+
+
+@pytest.mark.parametrize("approved_only", [False, True])
+@pytest.mark.parametrize("weeks", [[W11], [W10, W11, W12]], ids=["one-week", "three-weeks"])
+def test_the_standings_sum_the_same_rows_per_store(company, approved_only, weeks):
+    scope = rollup_scope(approved_only)
+    for store_id in (None, company[0].pk):
+        sql, params = per_store_sums_sql(scope=scope, weeks=weeks, store_id=store_id)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            names = [column[0] for column in cursor.description]
+            found = sorted(sorted(zip(names, row, strict=True)) for row in cursor.fetchall())
+        expected = sorted(sorted(row.items()) for row in per_store_sums(scope=scope, weeks=weeks, store_id=store_id))
+        assert found == expected
+        assert len(found) == (1 if store_id else len(company))
+
+
+def test_the_reports_band_with_the_same_rubrics(db):
+    for version in (2, 3):
+        Rubric.objects.create(version=version, greeting_weight=0.25, response_weight=0.35, oasis_min_soi=70 + version)
+    found = rubrics_by_version()
+    assert found == {rubric.version: rubric.params() for rubric in Rubric.objects.all()}
+    assert list(found) == sorted(found, reverse=True)
+    assert found[3].oasis_min_soi == 73.0
