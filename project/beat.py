@@ -58,6 +58,12 @@ def beat_schedule() -> dict:
             "task": "reports.tasks.refresh_week_standings",
             "schedule": crontab(minute="7-59/15"),
         },
+        # Managers' copies of the weeks just published in a store's time zone (and of weeks changed
+        # since their last publication): recorded as outbox work within minutes of Monday 06:00.
+        "publish-weeks": {
+            "task": "reports.tasks.publish_due_weeks",
+            "schedule": crontab(minute="*/5"),
+        },
         "nightly-rollup-rebuild": {
             "task": "reports.tasks.rebuild_all_rollups",
             "schedule": crontab(hour=3, minute=30),

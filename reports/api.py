@@ -92,6 +92,8 @@ def store_report_json(report: StoreReport) -> dict:
         "week_end": report.week_end,
         "published_at": report.published_at,
         "in_progress": report.in_progress,
+        # a manager's report: the day late changes reached the week (None: as first published)
+        "revised_on": report.revised_on,
         "comparison_from": report.comparison_from,
         # what of the week a store manager is not shown, or shown coarser, and why (reports.manager_view)
         "withheld": report.withheld,
@@ -142,6 +144,7 @@ def store_report_json(report: StoreReport) -> dict:
                 **point.figures.as_dict(),
                 "region_soi": scoring.round1(point.region_soi),
                 "company_soi": scoring.round1(point.company_soi),
+                "revised_on": point.revised_on,
             }
             for point in report.trend
         ],
@@ -157,7 +160,7 @@ def note_json(note: Note, week: str) -> dict:
     return data | {"interaction": note.interaction, "reviewed": note.reviewed, "text": note.text}
 
 
-STORE_CSV_HEADER = ["store", "week", "week_start", *FIGURE_KEYS, "region_soi", "company_soi"]
+STORE_CSV_HEADER = ["store", "week", "week_start", *FIGURE_KEYS, "region_soi", "company_soi", "revised_on"]
 
 
 def store_report_csv_rows(report: StoreReport) -> list[list]:
@@ -172,6 +175,7 @@ def store_report_csv_rows(report: StoreReport) -> list[list]:
                 *(figures[key] for key in FIGURE_KEYS),
                 scoring.round1(point.region_soi),
                 scoring.round1(point.company_soi),
+                point.revised_on.isoformat() if point.revised_on else "",
             ]
         )
     return rows

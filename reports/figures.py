@@ -15,7 +15,7 @@ from observations import scoring
 from observations.models import Rubric, counting_scope
 
 from . import standings
-from .models import RegionWeekRollup, StoreWeekRollup
+from .models import PublishedRegionWeek, PublishedStoreWeek, RegionWeekRollup, StoreWeekRollup, StoreWeekStanding
 from .totals import ROLLUP_FIELDS, Totals, mean_soi
 
 # Below this many visits a store's figures are marked as resting on too few visits: with one or two
@@ -147,6 +147,24 @@ def rollup_scope(approved_only: bool) -> str:
 Rubrics = Mapping[int, scoring.RubricParams]
 
 
+@dataclass(frozen=True)
+class Source:
+    """Which rollups a report reads: the live ones (head office, supervisors), or the weeks as they
+    were published to managers (`reports.revisions`). The same columns, so the same code reads both;
+    the published store-weeks also keep the week's shrinkage constant and rank interval as published."""
+
+    store_weeks: type[StoreWeekRollup] | type[PublishedStoreWeek]
+    region_weeks: type[RegionWeekRollup] | type[PublishedRegionWeek]
+
+    @property
+    def published(self) -> bool:
+        return self.store_weeks is PublishedStoreWeek
+
+
+LIVE = Source(StoreWeekRollup, RegionWeekRollup)
+PUBLISHED = Source(PublishedStoreWeek, PublishedRegionWeek)
+
+
 def week_rubrics(*, stores: Iterable, week_start: dt.date, approved_only: bool) -> dict[int, scoring.RubricParams]:
     """The rubric that bands each store's week, exactly as its report bands it (`figures_of`): the
     rubric of the latest version its counted visits were scored with. Two queries."""
@@ -188,11 +206,11 @@ class Standing:
     rank_high: int | None = None
 
 
-def per_store_sums(*, scope: str, weeks: list[dt.date], store_id: int | None = None) -> QuerySet:
+def per_store_sums(*, scope: str, weeks: list[dt.date], store_id: int | None = None, source: Source = LIVE) -> QuerySet:
     """Per store with rollups in the weeks: visits `n`, SOI sum `total` and the latest rubric
     version, grouped by the database (one row per store, from the (scope, week) index). The rule
     `per_store_sums_sql` writes out, and its test's reference."""
-    rows = StoreWeekRollup.objects.filter(scope=scope, week_start__in=weeks).order_by()
+    rows = source.store_weeks.objects.filter(scope=scope, week_start__in=weeks).order_by()
     if store_id is not None:
         rows = rows.filter(store_id=store_id)
     if len(weeks) == 1:  # a row per store already: nothing to group (grouping 10,000 rows cost 15-30 ms)
@@ -202,17 +220,20 @@ def per_store_sums(*, scope: str, weeks: list[dt.date], store_id: int | None = N
     )
 
 
-def per_store_sums_sql(*, scope: str, weeks: list[dt.date], store_id: int | None = None) -> tuple[str, list]:
+def per_store_sums_sql(
+    *, scope: str, weeks: list[dt.date], store_id: int | None = None, source: Source = LIVE
+) -> tuple[str, list]:
     """`per_store_sums` written out: `store_id, rubric_version, n, total`. Composed and compiled
     through the ORM it cost about 0.6 ms of CPU, twice in every store report's standing."""
     quote = connection.ops.quote_name
-    column = {name: quote(StoreWeekRollup._meta.get_field(name).column) for name in _PER_STORE_COLUMNS}
+    model = source.store_weeks
+    column = {name: quote(model._meta.get_field(name).column) for name in _PER_STORE_COLUMNS}
     where = f"{column['scope']} = %s AND {column['week_start']} IN ({', '.join(['%s'] * len(weeks))})"
     params: list = [scope, *weeks]
     if store_id is not None:
         where += f" AND {column['store']} = %s"
         params.append(store_id)
-    table = quote(StoreWeekRollup._meta.db_table)
+    table = quote(model._meta.db_table)
     if len(weeks) == 1:  # a row per store already: nothing to group (grouping 10,000 rows cost 15-30 ms)
         select = f"{column['store']} AS store_id, {column['rubric_version']} AS rubric_version, "
         select += f"{column['n_visits']} AS n, {column['soi_sum']} AS total"
@@ -226,15 +247,28 @@ _PER_STORE_COLUMNS = ("store", "scope", "week_start", "rubric_version", "n_visit
 
 
 def unranked_sql(
-    *, scope: str, weeks: list[dt.date], company_mean: float | None, store_id: int | None = None
+    *,
+    scope: str,
+    weeks: list[dt.date],
+    company_mean: float | None,
+    store_id: int | None = None,
+    source: Source = LIVE,
+    published_to: int | None = None,
 ) -> tuple[str, list]:
     """Per store with rollups in the weeks: `store_id, n, total, rubric_version, shrunk`, where
     `shrunk` is `scoring.shrunk_soi` (the one definition) evaluated by the database with the same
     floating point operations in the same order, (n * (total / n) + k * mean) / (n + k), so that
     equal scores stay equal (NULL for a store without a counted visit). k is the shrinkage constant
-    estimated for the period's last week (`reports.standings`), read in the same statement."""
-    inner, params = per_store_sums_sql(scope=scope, weeks=weeks, store_id=store_id)
+    estimated for the period's last week (`reports.standings`), read in the same statement; for the
+    weeks as published to the store `published_to`, the constant as it was when they were copied."""
+    inner, params = per_store_sums_sql(scope=scope, weeks=weeks, store_id=store_id, source=source)
     k, k_params = standings.shrinkage_sql(scope=scope, week_start=max(weeks))
+    if source.published and published_to is not None:
+        k = (
+            f"COALESCE((SELECT shrinkage FROM {PublishedStoreWeek._meta.db_table} "  # noqa: S608
+            f"WHERE scope = %s AND week_start = %s AND store_id = %s), {k})"
+        )
+        k_params = [scope, max(weeks), published_to, *k_params]
     # SQL from the model's names and constants; the values are parameters.
     sql = (
         "SELECT store_id, n, total, rubric_version, "  # noqa: S608
@@ -279,17 +313,27 @@ def band_sql(soi: str, version: str, rubrics: Rubrics) -> tuple[str, list]:
     return f"{sql} ELSE {otherwise} END", params + otherwise_params
 
 
-def standing_of(store_id: int, *, scope: str, weeks: list[dt.date], company_mean: float | None) -> tuple[Standing, int]:
+def standing_of(
+    store_id: int, *, scope: str, weeks: list[dt.date], company_mean: float | None, source: Source = LIVE
+) -> tuple[Standing, int]:
     """One store's league standing and the number of ranked stores: one query, one pass over the
     week's rows of the (scope, week) index whatever the number of stores. The rank is one plus
     the number of stores with a higher shrunk score: `shrunk_sql`'s competition rank, without
     sorting every store. For a single week, also the 95 % interval of its rank with every store's
     score uncertain, as `reports.standings` stored it for the week (None until it has; widened to
-    hold the rank, should a visit have moved it since)."""
-    own, own_params = unranked_sql(scope=scope, weeks=weeks, company_mean=company_mean, store_id=store_id)
-    every, every_params = unranked_sql(scope=scope, weeks=weeks, company_mean=company_mean)
+    hold the rank, should a visit have moved it since). From the weeks as published (`source`): every
+    store's published rows, the constant and the interval as the store's week was published."""
+    published_to = store_id if source.published else None
+    own, own_params = unranked_sql(
+        scope=scope, weeks=weeks, company_mean=company_mean, store_id=store_id, source=source, published_to=published_to
+    )
+    every, every_params = unranked_sql(
+        scope=scope, weeks=weeks, company_mean=company_mean, source=source, published_to=published_to
+    )
     interval_params = [scope, weeks[0] if len(weeks) == 1 else None, store_id]
-    stored = "(SELECT {column} FROM reports_storeweekstanding WHERE scope = %s AND week_start = %s AND store_id = %s)"
+    table = PublishedStoreWeek._meta.db_table if source.published else StoreWeekStanding._meta.db_table
+    # a model's table name; the values are parameters
+    stored = "(SELECT {column} FROM " + table + " WHERE scope = %s AND week_start = %s AND store_id = %s)"  # noqa: S608
     sql = (
         f"WITH own AS ({own}) "  # noqa: S608
         "SELECT count(s.shrunk), (SELECT shrunk FROM own), "

@@ -179,3 +179,89 @@ class StoreWeekStanding(models.Model):
 
     def __str__(self) -> str:
         return f"{self.store_id} {self.week_start} {self.scope} {self.rank_low}-{self.rank_high}"
+
+
+class PublishedStoreWeek(WeekSums):
+    """A store-week as its managers read it: the store-week rollup, the notes they may read and the
+    visits' scores behind the report's calls, copied when the week is published and copied again
+    only at the store's next publication after a late change (`reports.revisions`). Head office and
+    supervisors read the live rollup; managers read this, so a published week never changes under
+    their eyes. `revised_on`: the day of the publication that last brought a late change."""
+
+    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="published_weeks", verbose_name=_("store"))
+    greeting_seconds = models.JSONField(default=list)
+    response_seconds = models.JSONField(default=list)
+    # the texts of the approved visits' reviewed notes, as `reports.notes` gives them to managers
+    notes = models.JSONField(default=list)
+    # the counted visits' scores of the week (`reports.samples`), for the significance of changes
+    visit_scores = models.JSONField(default=dict)
+    first_published_at = models.DateTimeField(_("first published at"))
+    revised_on = models.DateField(_("revised on"), null=True, blank=True)
+    # the league's shrinkage constant and the store's rank interval of the week as copied
+    # (`reports.standings`): the rank a manager reads moves no more than the figures
+    shrinkage = models.FloatField(_("shrinkage constant"), null=True, blank=True)
+    rank_low = models.PositiveIntegerField(_("best rank within the 95 % interval"), null=True, blank=True)
+    rank_high = models.PositiveIntegerField(_("worst rank within the 95 % interval"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["store", "week_start", "scope"]
+        verbose_name = _("published store week")
+        verbose_name_plural = _("published store weeks")
+        indexes = [
+            # as the live rollup's: the standings read every store's row of a week
+            models.Index(
+                fields=["scope", "week_start", "store"],
+                name="published_scope_week",
+                include=["n_visits", "soi_sum", "rubric_version"],
+            )
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["store", "week_start", "scope"], name="published_store_week_unique"),
+            models.CheckConstraint(
+                condition=Q(scope__in=RollupScope.values),
+                name="published_scope_valid",
+                violation_error_message=_("The scope must be all counted visits or approved visits only."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.store_id} {self.week_start} {self.scope} (published)"
+
+
+class PublishedRegionWeek(WeekSums):
+    """The sums of a region's published store-weeks (`reports.revisions` recomputes it whenever one
+    of them is published or revised): the region and company comparison managers read."""
+
+    region = models.ForeignKey(
+        Region, on_delete=models.CASCADE, related_name="published_weeks", verbose_name=_("region")
+    )
+    greeting_seconds = models.JSONField(default=dict)
+    response_seconds = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["region", "week_start", "scope"]
+        verbose_name = _("published region week")
+        verbose_name_plural = _("published region weeks")
+        indexes = [models.Index(fields=["scope", "week_start"], name="published_region_scope_week")]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "week_start", "scope"], name="published_region_week_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region_id} {self.week_start} {self.scope} (published)"
+
+
+class StorePublication(models.Model):
+    """How far a store's weeks are published to its managers: the latest week copied, and when the
+    copy was made (late changes since then are looked for at the next publication)."""
+
+    store = models.OneToOneField(Store, on_delete=models.CASCADE, related_name="publication", verbose_name=_("store"))
+    week_start = models.DateField(_("latest published week (Monday)"))
+    published_at = models.DateTimeField(_("copied at"))
+
+    class Meta:
+        verbose_name = _("store publication")
+        verbose_name_plural = _("store publications")
+
+    def __str__(self) -> str:
+        return f"{self.store_id} {self.week_start}"

@@ -12,11 +12,13 @@ from a supervisor's walk, and the kind of observer per note would count the shop
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from observations.models import ObserverRole, VisitStatus, counted_statuses
+from observations.models import Interaction, ObserverRole, Visit, VisitStatus, counted_statuses
 from stores.models import Store
 
 from .publication import Audience
@@ -42,6 +44,26 @@ def _for_managers(store: Store, week_start: dt.date) -> list[Note]:
     # Ordered by the visit's id (random), not by time: the order must not hint at when anyone came.
     rows = note_rows(store_id=store.pk, week_start=week_start, statuses=[VisitStatus.APPROVED], reviewed_only=True)
     return [Note("", reviewed, None, True, None) for _role, _started, _status, _notes, reviewed, _position in rows]
+
+
+def manager_note_texts(*, store_ids: Iterable[int], weeks: Iterable[dt.date]) -> dict[tuple[int, dt.date], list[str]]:
+    """Per (store, week): the texts `_for_managers` gives, for many store-weeks at once (the weeks
+    copied at publication, `reports.revisions`): the approved visits' reviewed notes by visit id,
+    then their interactions' by visit id and position. Two queries, whatever the number of weeks."""
+    approved = Visit.objects.filter(store__in=list(store_ids), week_start__in=list(weeks), status=VisitStatus.APPROVED)
+    found: dict[tuple[int, dt.date], list[str]] = defaultdict(list)
+    for store_id, week, text in (
+        approved.exclude(reviewed_notes="").order_by("pk").values_list("store_id", "week_start", "reviewed_notes")
+    ):
+        found[(store_id, week)].append(text)
+    for store_id, week, text in (
+        Interaction.objects.filter(visit__in=approved)
+        .exclude(reviewed_notes="")
+        .order_by("visit_id", "position")
+        .values_list("visit__store_id", "visit__week_start", "reviewed_notes")
+    ):
+        found[(store_id, week)].append(text)
+    return dict(found)
 
 
 def _for_staff(store: Store, week_start: dt.date, approved_only: bool) -> list[Note]:

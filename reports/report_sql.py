@@ -21,7 +21,7 @@ from observations import scoring
 from observations.models import Interaction, Visit
 from stores.models import Region
 
-from .models import RegionWeekRollup, StoreWeekRollup
+from .models import PublishedRegionWeek, PublishedStoreWeek, RegionWeekRollup, StoreWeekRollup
 from .totals import HOVERING_APPROACHES_FROM, LIST_FIELDS, ROLLUP_FIELDS, SMILING_FROM, Totals
 
 
@@ -52,29 +52,33 @@ def _moment(value: dt.datetime | str) -> dt.datetime:
 
 
 @cache
-def _rollups_sql(n_weeks: int) -> str:
+def _rollups_sql(
+    n_weeks: int,
+    store_model: type[StoreWeekRollup] | type[PublishedStoreWeek] = StoreWeekRollup,
+    region_model: type[RegionWeekRollup] | type[PublishedRegionWeek] = RegionWeekRollup,
+) -> str:
     # The store's rows (kind 0) with every field; the region rows (kind 1) of every week, their
     # seconds only for the report's week (the trend needs their visits and SOI sums only). Ordered
     # as the querysets it replaces were (the models' ordering: region code, week), so that the
     # company's sums add up in the same order.
-    store_fields = ", ".join(_column(StoreWeekRollup, name, "s") for name in ROLLUP_FIELDS)
+    store_fields = ", ".join(_column(store_model, name, "s") for name in ROLLUP_FIELDS)
     region_fields = ", ".join(
-        f"CASE WHEN r.week_start = %s THEN {_column(RegionWeekRollup, name, 'r')} END"
+        f"CASE WHEN r.week_start = %s THEN {_column(region_model, name, 'r')} END"
         if name in LIST_FIELDS
-        else _column(RegionWeekRollup, name, "r")
+        else _column(region_model, name, "r")
         for name in ROLLUP_FIELDS
     )
     weeks = _marks(range(n_weeks))
     return (
-        f"SELECT 0, '', {_column(StoreWeekRollup, 'week_start', 's')}, {_column(StoreWeekRollup, 'store', 's')}, "  # noqa: S608 (names from the models)
-        f"{store_fields} FROM {_table(StoreWeekRollup)} s "
-        f"WHERE {_column(StoreWeekRollup, 'store', 's')} = %s AND {_column(StoreWeekRollup, 'scope', 's')} = %s "
-        f"AND {_column(StoreWeekRollup, 'week_start', 's')} IN ({weeks}) "
+        f"SELECT 0, '', {_column(store_model, 'week_start', 's')}, {_column(store_model, 'store', 's')}, "  # noqa: S608 (names from the models)
+        f"{store_fields} FROM {_table(store_model)} s "
+        f"WHERE {_column(store_model, 'store', 's')} = %s AND {_column(store_model, 'scope', 's')} = %s "
+        f"AND {_column(store_model, 'week_start', 's')} IN ({weeks}) "
         "UNION ALL "
-        f"SELECT 1, {_column(Region, 'code', 'g')}, {_column(RegionWeekRollup, 'week_start', 'r')}, "
-        f"{_column(RegionWeekRollup, 'region', 'r')}, {region_fields} FROM {_table(RegionWeekRollup)} r "
-        f"JOIN {_table(Region)} g ON {_column(Region, 'id', 'g')} = {_column(RegionWeekRollup, 'region', 'r')} "
-        f"WHERE {_column(RegionWeekRollup, 'scope', 'r')} = %s AND {_column(RegionWeekRollup, 'week_start', 'r')} "
+        f"SELECT 1, {_column(Region, 'code', 'g')}, {_column(region_model, 'week_start', 'r')}, "
+        f"{_column(region_model, 'region', 'r')}, {region_fields} FROM {_table(region_model)} r "
+        f"JOIN {_table(Region)} g ON {_column(Region, 'id', 'g')} = {_column(region_model, 'region', 'r')} "
+        f"WHERE {_column(region_model, 'scope', 'r')} = %s AND {_column(region_model, 'week_start', 'r')} "
         f"IN ({weeks}) ORDER BY 1, 2, 3"
     )
 
@@ -87,12 +91,13 @@ def _totals(values: Sequence) -> Totals:
 
 
 def week_rollups(
-    *, store_id: int, scope: str, weeks: list[dt.date], week: dt.date
+    *, store_id: int, scope: str, weeks: list[dt.date], week: dt.date, published: bool = False
 ) -> tuple[dict[dt.date, Totals], list[tuple[dt.date, int, int, float, Totals | None]]]:
     """The store's rollups of the weeks, as Totals per week, and the region-week rows of the
     weeks in region code order: (week, region id, visits, SOI sum, and for `week` its Totals).
-    One query."""
-    sql = _rollups_sql(len(weeks))
+    With `published`, the weeks as published to managers (`reports.revisions`). One query."""
+    models = (PublishedStoreWeek, PublishedRegionWeek) if published else (StoreWeekRollup, RegionWeekRollup)
+    sql = _rollups_sql(len(weeks), *models)
     n_lists = len(LIST_FIELDS)
     params = [store_id, scope, *weeks, *([week] * n_lists), scope, *weeks]
     own: dict[dt.date, Totals] = {}

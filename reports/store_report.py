@@ -15,7 +15,9 @@ from stores.models import Store
 from .calls import ChangeCall, change_calls, recent_samples
 from .figures import (
     FEW_VISITS,
+    LIVE,
     NOTABLE_CHANGE,
+    PUBLISHED,
     Figures,
     Standing,
     figures_of,
@@ -26,13 +28,14 @@ from .figures import (
     standing_of,
 )
 from .manager_view import StaffView, reason, view_for
+from .models import PublishedStoreWeek
 from .notes import Note, notes_of
 from .periods import trend_weeks, week_label
 from .publication import Audience, WeekNotPublished, published_at, published_everywhere_at
 from .report_sql import week_rollups
 from .samples import VisitScores, visit_scores_by_week
 from .significance import Sample
-from .totals import Totals
+from .totals import ROLLUP_FIELDS, Totals
 
 
 @dataclass(frozen=True)
@@ -43,6 +46,7 @@ class WeekPoint:
     figures: Figures
     region_soi: float | None
     company_soi: float | None
+    revised_on: dt.date | None = None  # as published to managers: the day a late change reached them
 
     @property
     def label(self) -> str:
@@ -90,6 +94,14 @@ class StoreReport:
     recent_soi: tuple[Sample, Sample] | None = None
     # what of the week's figures the reader is not shown, or shown coarser (reports.manager_view)
     withheld: list[str] = field(default_factory=list)
+    # for a manager: the day of the publication that last brought late changes to the week (a visit
+    # submitted late, a review decision or a correction after it was first published), if any
+    revised_on: dt.date | None = None
+
+    @property
+    def revised_weeks(self) -> list[WeekPoint]:
+        """The weeks of the trend revised since first published (a manager's report)."""
+        return [point for point in self.trend if point.revised_on is not None]
 
     @property
     def week(self) -> str:
@@ -157,7 +169,12 @@ def store_weekly_report(
     the rubric versions, the store's 12 weeks with the region-week rollups of those weeks (region
     and company figures of the week, their means per week of the trend), the store's league
     standing (ranked by the database), the notes of its visits and their interactions, and the
-    visit scores of this week and the week before (for the significance of changes)."""
+    visit scores of this week and the week before (for the significance of changes). A manager's
+    report of a week copied at its publication (`reports.revisions`) reads the copies instead, five
+    queries: the company's time zones (is the week published everywhere?), the rubric versions, the
+    store's 12 published weeks (with their notes and visit scores), the published store-weeks with the
+    published region-weeks, and the standing among every store's published weeks. A manager's week
+    not copied yet reads the live rollups as staff do (with the copies and the time zones: seven)."""
     now = now or timezone.now()
     published = published_at(week_start, store.tzinfo)
     in_progress = now < published
@@ -169,13 +186,28 @@ def store_weekly_report(
     rubrics = rubrics_by_version()
     scope = rollup_scope(approved_only)
     weeks = trend_weeks(week_start)
-    own, region_rows = week_rollups(store_id=store.pk, scope=scope, weeks=weeks, week=week_start)
+    copies: dict[dt.date, PublishedStoreWeek] = {}
+    if audience is Audience.MANAGER:
+        copies = {
+            row.week_start: row
+            for row in PublishedStoreWeek.objects.filter(store=store, scope=scope, week_start__in=weeks).defer(
+                *ROLLUP_FIELDS
+            )
+        }
+    # A manager reads the week as it was published (and last revised), once it has been copied;
+    # staff read the live rollups (`reports.revisions`).
+    source = PUBLISHED if week_start in copies else LIVE
+    own, region_rows = week_rollups(
+        store_id=store.pk, scope=scope, weeks=weeks, week=week_start, published=source is PUBLISHED
+    )
     empty = Totals()
     if comparison_from is None:
         per_region, company = fold_area_totals(
             (region_id, totals) for _week, region_id, _n, _total, totals in region_rows if totals is not None
         )
-        standing, n_ranked = standing_of(store.pk, scope=scope, weeks=[week_start], company_mean=company.soi)
+        standing, n_ranked = standing_of(
+            store.pk, scope=scope, weeks=[week_start], company_mean=company.soi, source=source
+        )
     else:  # other stores' weeks are still running: no region, company or rank of this week yet
         per_region, company, standing, n_ranked = {}, empty, Standing(None, None), 0
     region_means, company_means = fold_means(
@@ -189,10 +221,25 @@ def store_weekly_report(
     def own_figures(week: dt.date) -> Figures:
         return shown(own.get(week, empty))
 
+    def revised_on(week: dt.date) -> dt.date | None:
+        row = copies.get(week) if source is PUBLISHED else None
+        return row.revised_on if row is not None else None
+
     week_totals = own.get(week_start, empty)
     if comparison_from is not None:
         region_means = {key: value for key, value in region_means.items() if key[0] != week_start}
         company_means = {week: value for week, value in company_means.items() if week != week_start}
+    previous_week = week_start - dt.timedelta(weeks=1)
+    if source is PUBLISHED:
+        notes = [Note("", text, None, True, None) for text in copies[week_start].notes]
+        visit_scores: VisitScores = {
+            (store.pk, week): copies[week].visit_scores for week in (previous_week, week_start) if week in copies
+        }
+    else:
+        notes = notes_of(store=store, week_start=week_start, approved_only=approved_only, audience=audience)
+        visit_scores = visit_scores_by_week(
+            stores=[store.pk], weeks=[previous_week, week_start], approved_only=approved_only
+        )
     return StoreReport(
         store=store,
         week_start=week_start,
@@ -212,10 +259,11 @@ def store_weekly_report(
                 figures=own_figures(week),
                 region_soi=region_means.get((week, store.region_id)),
                 company_soi=company_means.get(week),
+                revised_on=revised_on(week),
             )
             for week in weeks
         ],
-        notes=notes_of(store=store, week_start=week_start, approved_only=approved_only, audience=audience),
+        notes=notes,
         audience=audience,
         published_at=published,
         in_progress=in_progress,
@@ -224,7 +272,6 @@ def store_weekly_report(
             [(t.n_visits, t.soi_sum, t.soi_sum_squares) for t in (own.get(week, empty) for week in weeks)]
         ),
         withheld=view.withheld(figures_of(week_totals, rubrics), week_totals),
-        visit_scores=visit_scores_by_week(
-            stores=[store.pk], weeks=[week_start - dt.timedelta(weeks=1), week_start], approved_only=approved_only
-        ),
+        visit_scores=visit_scores,
+        revised_on=revised_on(week_start),
     )

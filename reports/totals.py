@@ -14,7 +14,7 @@ from itertools import repeat
 from observations import scoring
 from observations.models import COUNTED_STATUSES
 
-from .models import StoreWeekRollup
+from .models import PublishedStoreWeek, StoreWeekRollup
 
 # The stored fields of a rollup that merge by addition.
 SUM_FIELDS: tuple[str, ...] = (
@@ -108,7 +108,7 @@ class Totals:
     rubric_version: int = 0
 
     @classmethod
-    def of(cls, row: Mapping | StoreWeekRollup) -> Totals:
+    def of(cls, row: Mapping | StoreWeekRollup | PublishedStoreWeek) -> Totals:
         get = row.get if isinstance(row, Mapping) else lambda name: getattr(row, name)
         values = {name: get(name) for name in ROLLUP_FIELDS}
         for name in LIST_FIELDS:

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from zoneinfo import ZoneInfo
+
 import pytest
 from django.urls import reverse
 
+from reports import revisions
 from reports.branches import branch_report
 from reports.periods import Period
 from reports.publication import Audience
@@ -15,6 +19,8 @@ from ..factories import StoreFactory
 from .conftest import MIXED, PERFECT, W11, visit
 
 pytestmark = pytest.mark.django_db
+
+AFTER_W11 = dt.datetime(2026, 3, 16, 8, 0, tzinfo=ZoneInfo("Europe/Berlin"))  # W11 published at 06:00
 
 
 @pytest.fixture(params=[10, 100], ids=["10-stores", "100-stores"])
@@ -54,6 +60,19 @@ def test_the_store_report_makes_five_queries(stores, django_assert_num_queries):
     with django_assert_num_queries(5):
         report = store_weekly_report(store=stores[0], week_start=W11, approved_only=False, audience=Audience.STAFF)
     assert report.n_ranked == len(stores)
+
+
+def test_a_managers_report_of_a_published_week_makes_five_queries(stores, django_assert_num_queries):
+    # As published (reports.revisions): the company's time zones (is the week published everywhere?),
+    # rubric, the store's 12 published weeks with their notes and visit scores, their sums with the
+    # published region-weeks, the store's standing among the published weeks.
+    revisions.publish([(store.pk, W11) for store in stores], now=AFTER_W11)
+    with django_assert_num_queries(5):
+        report = store_weekly_report(
+            store=stores[0], week_start=W11, approved_only=False, audience=Audience.MANAGER, now=AFTER_W11
+        )
+    assert (report.n_ranked, report.figures.n_visits, report.previous.n_visits) == (len(stores), 1, 1)
+    assert report.region.n_visits == len(stores) // 2
 
 
 def test_the_branch_endpoint_makes_a_constant_number_of_queries(api, stores, head_office, django_assert_num_queries):
