@@ -32,7 +32,7 @@ from reports.models import PublishedStoreWeek, StorePublication
 from reports.periods import week_label
 
 from ..factories import StoreFactory, UserFactory, submit_visit
-from .conftest import COLD, PERFECT, review
+from .conftest import COLD, MIXED, PERFECT, review
 
 pytestmark = pytest.mark.django_db
 
@@ -121,17 +121,17 @@ def test_a_late_visit_reaches_managers_only_at_the_next_publication_marked_revis
     before = manager_outputs(client, manager, W47, FIRST_PUBLICATION + dt.timedelta(hours=1))
     as_published = json.loads(before["json"])
     assert (as_published["n_visits"], as_published["soi"], as_published["revised_on"]) == (1, 100.0, None)
-    assert as_published["comparison"]["region"]["n_visits"] == 2
+    assert (as_published["comparison"]["region"]["n_visits"], as_published["rank"]) == (2, 1)
 
     # Wednesday of W48: a visit of W47 in each store is submitted late
     visit_at(shopper, store, dt.datetime(2026, 11, 20, 11, tzinfo=BERLIN), COLD, submitted=LATE)
-    visit_at(shopper, neighbour, dt.datetime(2026, 11, 20, 15, tzinfo=BERLIN), COLD, submitted=LATE)
+    visit_at(shopper, neighbour, dt.datetime(2026, 11, 20, 15, tzinfo=BERLIN), MIXED, submitted=LATE)
     assert beat(LATE + dt.timedelta(minutes=5)) == 0  # nothing is due before Monday
 
     # head office sees the live figures at once
     live = head_office_json(client, head_office, W47, LATE + dt.timedelta(minutes=1))
     assert (live["n_visits"], live["soi"], live["revised_on"]) == (2, 57.1, None)
-    assert live["comparison"]["region"]["n_visits"] == 4
+    assert (live["comparison"]["region"]["n_visits"], live["rank"]) == (4, 2)  # the neighbour: 80
 
     # nothing a manager can fetch has changed, until the next publication
     for moment in (LATE + dt.timedelta(minutes=1), NEXT_PUBLICATION - dt.timedelta(minutes=10)):
@@ -143,7 +143,7 @@ def test_a_late_visit_reaches_managers_only_at_the_next_publication_marked_revis
     after = manager_outputs(client, manager, W47, NEXT_PUBLICATION + dt.timedelta(minutes=5))
     report = json.loads(after["json"])
     assert (report["n_visits"], report["soi"], report["revised_on"]) == (2, 57.1, "2026-11-30")
-    assert report["comparison"]["region"]["n_visits"] == 4
+    assert (report["comparison"]["region"]["n_visits"], report["rank"]) == (4, 2)
     assert report["trend"][-1]["revised_on"] == "2026-11-30"
     assert after["csv"].splitlines()[0].split(",")[-1] == "revised_on"
     assert after["csv"].splitlines()[-1].split(",")[-1] == "2026-11-30"
