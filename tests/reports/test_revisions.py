@@ -29,9 +29,11 @@ from observations.models import VisitStatus
 from project.beat import beat_schedule
 from reports import tasks
 from reports.models import PublishedStoreWeek, StorePublication
+from reports.notes import manager_note_texts, notes_of
 from reports.periods import week_label
+from reports.publication import Audience
 
-from ..factories import StoreFactory, UserFactory, submit_visit
+from ..factories import StoreFactory, UserFactory, interaction_input, submit_visit
 from .conftest import COLD, MIXED, PERFECT, review
 
 pytestmark = pytest.mark.django_db
@@ -284,3 +286,26 @@ def test_a_published_week_reads_in_as_few_queries_as_a_live_one(
         with django_assert_max_num_queries(9):
             response = client.get(reverse("report-store-weekly", kwargs={"code": "ber-mitte"}), {"week": "2026-W47"})
     assert response.json()["n_visits"] == 1
+
+
+def test_the_notes_copied_at_publication_are_the_notes_a_manager_reads(store, shopper, supervisor):
+    """`notes.manager_note_texts` (the copies, many weeks at once) says what `notes_of` says to a
+    manager: approved visits only, reviewed texts, visits before their interactions, by visit id."""
+    for day, status in ((17, "approve"), (18, "approve"), (19, "reject"), (20, None)):
+        started = dt.datetime(2026, 11, day, 11, tzinfo=BERLIN)
+        interactions = [interaction_input(notes=f"contact {day}a"), interaction_input(notes=f"contact {day}b")]
+        with clock(started + dt.timedelta(hours=1)):
+            found = submit_visit(
+                observer=shopper,
+                store=store,
+                started_at=started,
+                interactions=interactions,
+                notes=f"visit {day}",
+                now=started + dt.timedelta(hours=1),
+            )
+            if status:
+                review(found, supervisor, status)
+    copied = manager_note_texts(store_ids=[store.pk], weeks=[W47])[(store.pk, W47)]
+    live = [note.text for note in notes_of(store=store, week_start=W47, approved_only=False, audience=Audience.MANAGER)]
+    assert copied == live
+    assert sorted(copied) == ["contact 17a", "contact 17b", "contact 18a", "contact 18b", "visit 17", "visit 18"]
