@@ -138,12 +138,13 @@ def test_a_managers_store_report_costs_no_query_for_what_it_withholds(
 ):
     """What a manager may see (reports.manager_view) is decided on the figures read already. The
     endpoint: the store's query and the report's five, and for a manager the time zones of the
-    company's stores (when region and company figures reach them); the page with its week picker,
-    what to work on and the week's plan: 14, and the same one more for a manager (as without the
-    manager's view)."""
+    company's stores (when region and company figures reach them) and the week's copies as published
+    (reports.revisions: none here, so the live rollups are read); the page with its week picker, what
+    to work on and the week's plan: 14, and the same two more for a manager (as without the manager's
+    view)."""
     url = reverse("report-store-weekly", kwargs={"code": "ber-mitte"})
     page = reverse("reports:store", kwargs={"code": "ber-mitte"})
-    for user, endpoint, html in ((manager, 7, 15), (supervisor, 6, 14)):
+    for user, endpoint, html in ((manager, 8, 16), (supervisor, 6, 14)):
         api.force_authenticate(user)
         with django_assert_num_queries(endpoint):
             response = api.get(url, {"week": "2026-W11"})
