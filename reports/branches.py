@@ -204,33 +204,54 @@ class _Table:
         return sum(sum(counts.values()) for counts in self.bands.values())
 
 
+def _page_sql(order_by: str) -> str:
+    """`page AS (...), paged AS (...)` after `_table_sql`'s CTEs: one slice of the table in the
+    order asked for (`LIMIT %s OFFSET %s`), each row with its company-wide competition rank and its
+    `position` on the page. The rank is `shrunk_sql`'s, taken among the stores that score at least
+    as well as the page's lowest (for the league's first page about as many stores as it shows)
+    rather than by sorting every store: a store's rank depends only on the stores above it."""
+    return (
+        "page AS (SELECT pk, code, region_id, n, total, shrunk FROM tbl "  # noqa: S608 (order_by: _order_by's)
+        f"ORDER BY {order_by} LIMIT %s OFFSET %s), "
+        "above AS (SELECT shrunk, rank() OVER (ORDER BY shrunk DESC) AS rank FROM ranked "
+        "WHERE shrunk >= (SELECT min(shrunk) FROM page)), "
+        "paged AS (SELECT pk, code, region_id, n, shrunk, ranks.rank, "
+        f"row_number() OVER (ORDER BY {order_by}) AS position FROM page LEFT JOIN "
+        "(SELECT shrunk AS ranked_shrunk, min(rank) AS rank FROM above GROUP BY shrunk) AS ranks "
+        "ON ranks.ranked_shrunk = page.shrunk) "
+    )
+
+
 def _table(
     stores: QuerySet[Store], *, table: dict, rubrics: Rubrics, order_by: str | None, offset: int, limit: int
 ) -> _Table:
-    sql, params = _table_sql(stores, **table, ranks=order_by is not None)
+    sql, params = _table_sql(stores, **table, ranks=False)
     band, band_params = band_sql("CASE WHEN n > 0 THEN total / n END", "rubric_version", rubrics)
-    page = (
-        "SELECT * FROM (SELECT pk, code, region_id, n, shrunk, rank FROM tbl "  # noqa: S608
-        f"ORDER BY {order_by} LIMIT %s OFFSET %s) AS ordered"
-        if order_by
-        else "SELECT pk, code, region_id, n, shrunk, rank FROM tbl WHERE false"
-    )
+    page_params: list = []
+    if order_by:
+        sql = sql[:-1] + ", " + _page_sql(order_by)
+        page_params = [limit, offset]
+        page = "SELECT pk, code, region_id, n, shrunk, rank, position FROM paged"
+    else:
+        page = "SELECT pk, code, region_id, n, shrunk, rank, 0 AS position FROM tbl WHERE false"
     sql += (  # the page's rows (part 0), then the bands (part 1): one scan of the table for both
-        f"SELECT 0, pk, code, region_id, n, shrunk, rank, NULL, NULL FROM ({page}) AS page UNION ALL "  # noqa: S608
-        "SELECT 1, NULL, band, region_id, count(*), NULL, (SELECT count(shrunk) FROM ranked), timezone, NULL "
+        f"SELECT 0, pk, code, region_id, n, shrunk, rank, NULL, position FROM ({page}) AS page_rows "  # noqa: S608
+        "UNION ALL SELECT 1, NULL, band, region_id, count(*), NULL, (SELECT count(shrunk) FROM ranked), timezone, NULL "
         f"FROM (SELECT region_id, timezone, {band} AS band FROM tbl) AS banded GROUP BY region_id, band, timezone"
     )
     found = _Table({}, 0, set(), offset, [])
     counts: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(("oasis", "steppe", "desert", "none"), 0))
+    positioned = []
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, *([limit, offset] if order_by else []), *band_params])
-        for part, pk, code, region_id, n, shrunk, rank, zone, _ in cursor.fetchall():
+        cursor.execute(sql, [*params, *page_params, *band_params])
+        for part, pk, code, region_id, n, shrunk, rank, zone, position in cursor.fetchall():
             if part == 0:
-                found.entries.append(_Entry(pk, code, region_id, n, shrunk, rank))
+                positioned.append((position, _Entry(pk, code, region_id, n, shrunk, rank)))
             else:
                 counts[region_id][code or "none"] += n
                 found.zones.add(zone)
                 found.n_ranked = rank
+    found.entries = [entry for _position, entry in sorted(positioned, key=itemgetter(0))]
     found.bands = dict(counts)
     return found
 
@@ -248,11 +269,9 @@ class _Page:
     def __getitem__(self, part: slice) -> list[_Entry]:
         if part.start == self.found.offset and part.stop - part.start <= len(self.found.entries):
             return self.found.entries[: part.stop - part.start]
-        table, params = _table_sql(self.stores, **self.table)
-        sql = (
-            f"{table}SELECT pk, code, region_id, n, shrunk, rank FROM tbl "  # noqa: S608
-            f"ORDER BY {self.order_by} LIMIT %s OFFSET %s"
-        )
+        table, params = _table_sql(self.stores, **self.table, ranks=False)
+        page = "SELECT pk, code, region_id, n, shrunk, rank FROM paged ORDER BY position"
+        sql = f"{table[:-1]}, {_page_sql(self.order_by)}{page}"
         with connection.cursor() as cursor:
             cursor.execute(sql, [*params, part.stop - part.start, part.start])
             return [_Entry(*row) for row in cursor.fetchall()]
