@@ -270,9 +270,19 @@ def round1(value: float | None) -> float | None:
     then rounded half away from zero."""
     if value is None:
         return None
+    tenths = value * 10
+    if abs(tenths) < _FAST_BELOW and abs(tenths - math.floor(tenths) - 0.5) > _NEAR_HALF:
+        # Not near a half: the nearest tenth, the same float as below (an integer divided by 10
+        # is correctly rounded, as is the float of a one-decimal string), at a fifth of the cost:
+        # a branch page rounds 2,500 figures.
+        return math.copysign(round(tenths) / 10, value)
     exact = Decimal(repr(value)).quantize(_NOISE, rounding=ROUND_HALF_EVEN)
     return float(exact.quantize(_ONE_DECIMAL, rounding=ROUND_HALF_UP))
 
 
 _NOISE = Decimal("1e-9")
+# Within this many tenths of a half, the value goes the exact way above: dropping the noise moves a
+# value by at most 5e-10 (5e-9 tenths), and value * 10 errs by far less than that below _FAST_BELOW.
+_NEAR_HALF = 1e-6
+_FAST_BELOW = 1e9
 _ONE_DECIMAL = Decimal("0.1")

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import csv
 import io
+import math
+from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 
 import pytest
 from django.urls import reverse
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from notifications import emails
 from notifications.models import ReportDelivery, ReportKind
@@ -58,3 +62,25 @@ def test_62_25_and_12_35_read_the_same_in_api_csv_page_and_email(api, client, st
     text, html = message.body, message.alternatives[0][0]
     assert "62,3" in text and "12,4" in text and "62,3" in html and "12,4" in html
     assert "62,2" not in text + html and "12,3" not in text + html
+
+
+def exact_round1(value: float) -> float:
+    """The rule written the slow way: the value at nine decimals, then half away from zero."""
+    nine = Decimal(repr(value)).quantize(Decimal("1e-9"), rounding=ROUND_HALF_EVEN)
+    return float(nine.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+
+
+halves = st.builds(
+    lambda tenths, sign, noise: sign * (tenths / 10 + 0.05) + noise,
+    st.integers(0, 10**6),
+    st.sampled_from([1, -1]),
+    st.sampled_from([0.0, 1e-15, -1e-15, 1e-11, -1e-11, 4e-10, -4e-10, 6e-10, -6e-10, 1e-8, -1e-8, 2e-7, -2e-7]),
+)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.one_of(st.floats(-1e12, 1e12), halves, st.floats(-200, 200)))
+def test_the_quick_way_of_rounding_gives_the_very_float_of_the_exact_rule(value):
+    expected = exact_round1(value)
+    shown = round1(value)
+    assert shown == expected and math.copysign(1, shown) == math.copysign(1, expected), value
