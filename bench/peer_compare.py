@@ -340,6 +340,7 @@ def main() -> None:
     earlier_visits_deleted = forget_earlier_runs()
     close_counters()
     snapshot_project_database()
+    speed = common.machine_speed()
     rounds: list[dict] = []
     with tempfile.TemporaryDirectory() as tmp:
         log = Path(tmp) / "access.log"
@@ -360,6 +361,7 @@ def main() -> None:
     print(json.dumps({
         "pairs": args.pairs, "seconds": args.seconds, "connections": args.connections,
         "workload": common.workload(observers),
+        "machine_speed": speed,
         "earlier_benchmark_visits_deleted_before_the_run": earlier_visits_deleted,
         "undisturbed_rounds": [n + 1 for n, r in enumerate(rounds) if not r["disturbed"]],
         "medians_undisturbed": {kind: summary([r[kind] for r in quiet]) for kind in kinds},

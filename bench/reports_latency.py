@@ -209,6 +209,7 @@ def main() -> None:
         ("raw_store_aggregate", raw_store, args.raw_requests),
     ]
     results: dict = {"week": label, "stores": Store.objects.count(), "database_state": state, "runs": []}
+    results["machine_speed"] = common.machine_speed()
     queries = {}
     for name, fn, _n in measures:
         fn()  # warm caches and connections
