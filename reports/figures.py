@@ -353,15 +353,18 @@ def standing_of(
 
 def store_totals(*, store_ids: Iterable[int] | QuerySet, scope: str, weeks: list[dt.date]) -> dict[int, Totals]:
     """Totals per store over the weeks, for the stores shown (one query)."""
-    per_store: dict[int, Totals] = defaultdict(Totals)
+    per_store: dict[int, Totals] = {}
     rows = (  # unordered: the model's ordering would join the stores to sort by code
         StoreWeekRollup.objects.filter(scope=scope, week_start__in=weeks, store__in=store_ids)
         .order_by()
         .values("store_id", *ROLLUP_FIELDS)
     )
     for row in rows:
-        per_store[row["store_id"]].add(Totals.of(row))
-    return dict(per_store)
+        totals = Totals.of(row)  # a new object: a store's first week is its totals, later ones add to it
+        found = per_store.setdefault(row["store_id"], totals)
+        if found is not totals:
+            found.add(totals)
+    return per_store
 
 
 def area_totals(*, scope: str, weeks: list[dt.date]) -> tuple[dict[int, Totals], Totals]:
