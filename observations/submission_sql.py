@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -117,8 +118,31 @@ def _values(model: type[Model], rows: int, name: str, defaults: frozenset[str]) 
     return columns, tuples
 
 
+_NAMED = re.compile(r"%\((\w+)\)s")
+
+
+def _numbered(text: str) -> tuple[str, tuple[str, ...]]:
+    """The statement with PostgreSQL's numbered parameters ($1, $2, ...) in place of the named
+    ones (`%(name)s`, a name used twice keeps its number), and the names in the order of their
+    numbers. psycopg converts named parameters on every execute, and caches the conversion only for
+    statements under 4,096 characters and 50 parameters; this one has several times both, so the
+    conversion (a regular-expression pass over the whole text) ran on every submission."""
+    numbers: dict[str, int] = {}
+
+    def number(match: re.Match) -> str:
+        return f"${numbers.setdefault(match[1], len(numbers) + 1)}"
+
+    numbered = _NAMED.sub(number, text)
+    if "%" in numbered.replace("%%", ""):
+        raise ImproperlyConfigured(f"a submission's statement has a placeholder other than %(name)s: {text}")
+    return numbered.replace("%%", "%"), tuple(numbers)
+
+
 @functools.lru_cache(maxsize=64)
-def _statement(n_interactions: int, n_outbox: int, defaults: frozenset[str] = frozenset()) -> str:
+def _statement(
+    n_interactions: int, n_outbox: int, defaults: frozenset[str] = frozenset()
+) -> tuple[str, tuple[str, ...]]:
+    """The statement's text with numbered parameters, and the names of its parameters in order."""
     quote = connection.ops.quote_name
     tables = {model: quote(model._meta.db_table) for model in (Visit, Interaction, OutboxItem)}
     visit_columns, visit_values = _values(Visit, 1, "visit", defaults)
@@ -142,7 +166,7 @@ def _statement(n_interactions: int, n_outbox: int, defaults: frozenset[str] = fr
     for part in _parts.values():
         parts.extend(part.ctes())
     outbox_ids = "(SELECT array_agg(id ORDER BY id) FROM outbox)" if n_outbox else "'{}'::bigint[]"
-    return (
+    return _numbered(
         "WITH "
         + ",\n".join(parts)
         + f"\nSELECT (SELECT array_agg(id ORDER BY {quote('position')}) FROM interactions), {outbox_ids}"
@@ -159,15 +183,16 @@ def _params(model: type[Model], objects: Sequence[Model], name: str) -> dict:
 
 
 def _prepared_cursor():
-    """A cursor that sends the values apart from the statement (psycopg's `Cursor`; Django's own
-    binds them into the text on the client), so that psycopg prepares the statement once the
+    """A cursor that sends the values apart from the statement (psycopg's `RawCursor`, which takes
+    PostgreSQL's numbered parameters as they are; Django's own cursors bind the values into the
+    text on the client), so that psycopg prepares the statement once the
     connection has run it `prepare_threshold` times (psycopg's option: DATABASE_PREPARE_THRESHOLD
     in the settings): the database then parses and plans this statement of seven parts once per
     connection instead of on every submission, and psycopg no longer quotes a hundred values into
     its text. Wrapped as Django wraps its own cursors: errors are Django's (a taken id is an
     IntegrityError) and the statement is logged and counted like any other."""
     connection.ensure_connection()
-    cursor = psycopg.Cursor(connection.connection)
+    cursor = psycopg.RawCursor(connection.connection)
     return connection.make_debug_cursor(cursor) if connection.queries_logged else connection.make_cursor(cursor)
 
 
@@ -192,8 +217,9 @@ def insert_submission(
         del params[key]
     for part in _parts.values():
         params.update(part.params(visit, interactions))
+    text, names = _statement(len(interactions), len(outbox_items), defaults)
     with _prepared_cursor() as cursor:
-        cursor.execute(_statement(len(interactions), len(outbox_items), defaults), params)
+        cursor.execute(text, [params[name] for name in names])
         interaction_ids, outbox_ids = cursor.fetchone()
     for obj, pk in [
         (visit, visit.pk),
