@@ -31,7 +31,7 @@ from .models import (
     Visit,
     VisitStatus,
 )
-from .selectors import repeat_visit_starts
+from .selectors import closest_repeat_visit_start
 from .validation import visit_errors
 
 
@@ -143,13 +143,14 @@ def observer_role_for(user: User) -> str:
 def _flags(*, observer: User, store: Store, data: VisitInput, submitted_at: dt.datetime) -> list[dict]:
     other_starts: list[dt.datetime] = []
     if observer.role == Role.SHOPPER:
-        other_starts = repeat_visit_starts(
+        closest = closest_repeat_visit_start(
             observer_id=observer.pk,
             store_id=store.pk,
             started_at=data.started_at,
             window=plausibility.REPEAT_WINDOW,
             other_than=data.id,
         )
+        other_starts = [closest] if closest is not None else []  # the flag names the closest
     stopwatch = [
         s for item in data.interactions for s in (item.greeting_seconds, item.response_seconds) if s is not None
     ]
