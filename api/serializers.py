@@ -153,19 +153,16 @@ class VisitInputSerializer(serializers.Serializer):
     # one definition in observations.validation): checked once, after a replay of a stored visit
     # has had its chance to answer 200.
 
-    @property
-    def assignment_id(self) -> int | None:
-        return self.validated_data["assignment"]
-
-    def to_input(self) -> tuple[str, VisitInput]:
+    @staticmethod
+    def input_of(validated: dict) -> tuple[str, VisitInput, int | None]:
         """The store's code (whether the observer may record for it is the service's question:
-        a replay of a stored visit may name a store they lost) and the visit."""
-        data = dict(self.validated_data)
-        data.pop("assignment")
+        a replay of a stored visit may name a store they lost), the visit, and its assignment."""
+        data = dict(validated)
+        assignment = data.pop("assignment")
         store = data.pop("store")
         data.pop("owner", None)
         interactions = tuple(InteractionInput(**item) for item in data.pop("interactions"))
-        return store, VisitInput(interactions=interactions, **data)
+        return store, VisitInput(interactions=interactions, **data), assignment
 
 
 class FlagSerializer(serializers.Serializer):
