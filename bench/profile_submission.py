@@ -31,7 +31,7 @@ PHASES = [
     ("rest_framework.request", "Request._load_data_and_files", "JSON parsing"),
     ("rest_framework.serializers", "BaseSerializer.is_valid", "input validation"),
     ("api.visits", "visit_receive", "visit_receive service"),
-    ("observations.services", "observable_store", "  the scoped store lookup"),
+    ("observations.services", "submission_reads", "  its reads: store in scope, rubric, repeat check"),
     ("observations.models", "Rubric.in_force", "  rubric in force"),
     ("observations.services", "build_visit", "  scoring, building rows"),
     ("observations.models", "Visit.save", "  visit INSERT + audit row"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import uuid
 from dataclasses import dataclass
 
@@ -132,17 +133,26 @@ def closest_repeat_visit_start(
             observer_id=observer_id, store_id=store_id, started_at=started_at, window=window, other_than=other_than
         )
         return min(starts, key=lambda start: abs(start - started_at), default=None)
+    sql = f"SELECT ({closest_start_sql('%s')})"
+    params = [store_id, observer_id, started_at - window, started_at + window, other_than, started_at]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone()[0]
+
+
+@functools.cache
+def closest_start_sql(store: str) -> str:
+    """The SELECT of `closest_repeat_visit_start` for the store `store` (an SQL expression: a
+    parameter, or a column of an outer query), then its parameters in this order: the observer's
+    id, the window's start and end (both excluded), the visit's own id, and its start."""
     quote = connection.ops.quote_name
     columns = {name: quote(Visit._meta.get_field(name).column) for name in ("observer", "store", "started_at", "id")}
-    sql = (
-        f"SELECT {columns['started_at']} FROM {quote(Visit._meta.db_table)} WHERE {columns['observer']} = %s"  # noqa: S608 (names from the model)
-        f" AND {columns['store']} = %s AND {columns['started_at']} > %s AND {columns['started_at']} < %s"
-        f" AND {columns['id']} <> %s ORDER BY abs(extract(epoch FROM {columns['started_at']} - %s)) LIMIT 1"
+    started_at = f"v.{columns['started_at']}"
+    return (
+        f"SELECT {started_at} FROM {quote(Visit._meta.db_table)} v WHERE v.{columns['store']} = {store}"  # noqa: S608 (names from the model)
+        f" AND v.{columns['observer']} = %s AND {started_at} > %s AND {started_at} < %s AND v.{columns['id']} <> %s"
+        f" ORDER BY abs(extract(epoch FROM {started_at} - %s)) LIMIT 1"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [observer_id, store_id, started_at - window, started_at + window, other_than, started_at])
-        row = cursor.fetchone()
-    return row[0] if row else None
 
 
 def repeat_visits_queryset(

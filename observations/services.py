@@ -20,7 +20,6 @@ from simple_history.utils import bulk_create_with_history
 from core import outbox
 from core.errors import Conflict, Invalid
 from stores.models import Role, Store, User
-from stores.selectors import observable_store
 
 from . import plausibility, scoring, submission_sql
 from .events import follow_up, record_follow_up
@@ -32,6 +31,7 @@ from .models import (
     VisitStatus,
 )
 from .selectors import closest_repeat_visit_start
+from .submission_reads import SubmissionReads, submission_reads
 from .validation import visit_errors
 
 
@@ -140,16 +140,21 @@ def observer_role_for(user: User) -> str:
     return ObserverRole.SHOPPER if user.role == Role.SHOPPER else ObserverRole.SUPERVISOR
 
 
-def _flags(*, observer: User, store: Store, data: VisitInput, submitted_at: dt.datetime) -> list[dict]:
+def _flags(
+    *, observer: User, store: Store, data: VisitInput, submitted_at: dt.datetime, reads: SubmissionReads | None
+) -> list[dict]:
     other_starts: list[dt.datetime] = []
     if observer.role == Role.SHOPPER:
-        closest = closest_repeat_visit_start(
-            observer_id=observer.pk,
-            store_id=store.pk,
-            started_at=data.started_at,
-            window=plausibility.REPEAT_WINDOW,
-            other_than=data.id,
-        )
+        if reads is not None:
+            closest = reads.closest_start
+        else:
+            closest = closest_repeat_visit_start(
+                observer_id=observer.pk,
+                store_id=store.pk,
+                started_at=data.started_at,
+                window=plausibility.REPEAT_WINDOW,
+                other_than=data.id,
+            )
         other_starts = [closest] if closest is not None else []  # the flag names the closest
     stopwatch = [
         s for item in data.interactions for s in (item.greeting_seconds, item.response_seconds) if s is not None
@@ -220,9 +225,9 @@ def visit_receive(*, observer: User, store_code: str, data: VisitInput, now: dt.
     closed, so the phone never shows a stored visit as refused. A new visit needs a store the
     observer may record visits for; an id taken by someone else or by other content is a conflict.
     """
-    store = observable_store(observer, store_code)
-    if store is not None:
-        return visit_submit(observer=observer, store=store, data=data, now=now)
+    reads = submission_reads(observer, store_code, started_at=data.started_at, visit_id=data.id)
+    if reads is not None:
+        return visit_submit(observer=observer, store=reads.store, data=data, now=now, reads=reads)
     stored = Visit.objects.filter(pk=data.id).first()
     if stored is None:
         raise VisitInvalid({"store": _("is not a store you may record visits for.")})
@@ -231,8 +236,16 @@ def visit_receive(*, observer: User, store_code: str, data: VisitInput, now: dt.
     return SubmitResult(visit=stored, created=False)
 
 
-def visit_submit(*, observer: User, store: Store, data: VisitInput, now: dt.datetime | None = None) -> SubmitResult:
-    """Store a finished visit with its interactions and scores, exactly once.
+def visit_submit(
+    *,
+    observer: User,
+    store: Store,
+    data: VisitInput,
+    now: dt.datetime | None = None,
+    reads: SubmissionReads | None = None,
+) -> SubmitResult:
+    """Store a finished visit with its interactions and scores, exactly once. `reads`: the
+    rubric in force and the repeat check, read with the store (`submission_reads`); else read here.
 
     The visit's id is the idempotency key and the primary key enforces it: a replay with the same
     content returns the stored visit (created=False); other content, or another observer's id,
@@ -247,8 +260,8 @@ def visit_submit(*, observer: User, store: Store, data: VisitInput, now: dt.date
         if stored is not None and stored.content_hash == data.content_hash(store.code):
             return SubmitResult(visit=stored, created=False)
         raise VisitInvalid(errors)
-    rubric = Rubric.in_force()
-    flags = _flags(observer=observer, store=store, data=data, submitted_at=now)
+    rubric = reads.rubric if reads is not None else Rubric.in_force()
+    flags = _flags(observer=observer, store=store, data=data, submitted_at=now, reads=reads)
     visit, interactions = build_visit(
         observer=observer, store=store, data=data, rubric=rubric, submitted_at=now, flags=flags
     )

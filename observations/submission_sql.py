@@ -182,14 +182,14 @@ def _params(model: type[Model], objects: Sequence[Model], name: str) -> dict:
     }
 
 
-def _prepared_cursor():
+def prepared_cursor():
     """A cursor that sends the values apart from the statement (psycopg's `RawCursor`, which takes
     PostgreSQL's numbered parameters as they are; Django's own cursors bind the values into the
     text on the client), so that psycopg prepares the statement once the
     connection has run it `prepare_threshold` times (psycopg's option: DATABASE_PREPARE_THRESHOLD
-    in the settings): the database then parses and plans this statement of seven parts once per
-    connection instead of on every submission, and psycopg no longer quotes a hundred values into
-    its text. Wrapped as Django wraps its own cursors: errors are Django's (a taken id is an
+    in the settings): the database then parses and plans the statement (this one of seven parts,
+    and `submission_reads`') once per connection instead of on every submission, and psycopg no
+    longer quotes a hundred values into its text. Wrapped as Django wraps its own cursors: errors are Django's (a taken id is an
     IntegrityError) and the statement is logged and counted like any other."""
     connection.ensure_connection()
     cursor = psycopg.RawCursor(connection.connection)
@@ -218,7 +218,7 @@ def insert_submission(
     for part in _parts.values():
         params.update(part.params(visit, interactions))
     text, names = _statement(len(interactions), len(outbox_items), defaults)
-    with _prepared_cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(text, [params[name] for name in names])
         interaction_ids, outbox_ids = cursor.fetchone()
     for obj, pk in [

@@ -95,7 +95,8 @@ class Rubric(models.Model):
         """The newest version: the one new visits are scored with. Version 1 (the defaults of docs/product.md)
         comes with the migrations; should it be missing (a flushed database), it is recreated.
 
-        Every submission asks for it, so it is cached; saving or deleting a rubric drops the
+        Asked often (the rubric page, reports; submissions on PostgreSQL read it with their store,
+        `observations.submission_reads`), so it is cached; saving or deleting a rubric drops the
         cached one at once and again after commit. A process that read the old version just
         before a new one committed can cache it once more: at most for IN_FORCE_CACHE_SECONDS."""
         rubric = cache.get(IN_FORCE_CACHE_KEY)
