@@ -6,7 +6,7 @@ Apart, these were three reads on every submission: the scoped store lookup (a qu
 in force (a read from the Redis cache and an unpickled model) and the repeat-visit check (a
 query). Here they are one round trip to the database, and the rubric is read as it is at that
 moment (no cached copy); the statement is prepared once per connection, as the submission's
-insert is (`submission_sql.prepared_cursor`). Each part is the SQL of the function it stands for:
+insert is (`core.prepared`). Each part is the SQL of the function it stands for:
 `stores.selectors.observable_store_query` for the store, `selectors.closest_start_sql` for the
 repeat check, and the newest rubric version, as `Rubric.in_force` reads it; a test compares the
 three with those functions for every role. Other databases (SQLite) call the three functions.
@@ -25,10 +25,10 @@ from dataclasses import dataclass
 
 from django.db import connection
 
+from core.prepared import numbered, prepared_cursor
 from stores.models import Role, Store, User
 from stores.selectors import observable_store, observable_store_query
 
-from . import submission_sql
 from .models import Rubric
 from .plausibility import REPEAT_WINDOW
 from .selectors import closest_repeat_visit_start, closest_start_sql
@@ -66,7 +66,7 @@ def submission_reads(
     store_sql, params = query
     if shopper:
         params = [*params, observer.pk, started_at - REPEAT_WINDOW, started_at + REPEAT_WINDOW, visit_id, started_at]
-    with submission_sql.prepared_cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(_statement(store_sql, shopper), params)
         row = cursor.fetchone()
     if row is None:
@@ -101,6 +101,6 @@ def _statement(store_sql: str, shopper: bool) -> str:
         f"SELECT {', '.join(rubric_columns)} FROM {quote(Rubric._meta.db_table)}"
         f" ORDER BY {quote(Rubric._meta.get_field('version').column)} DESC LIMIT 1"
     )
-    text = f"WITH store AS ({store_sql}) SELECT {', '.join(selected)} FROM store LEFT JOIN ({newest_rubric}) rubric ON true"
-    numbered = text.split("%s")  # PostgreSQL's numbered parameters, for the prepared statement
-    return "".join(part + (f"${number}" if number < len(numbered) else "") for number, part in enumerate(numbered, 1))
+    return numbered(
+        f"WITH store AS ({store_sql}) SELECT {', '.join(selected)} FROM store LEFT JOIN ({newest_rubric}) rubric ON true"
+    )

@@ -39,7 +39,6 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-import psycopg
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 from django.db.models import Model
@@ -47,6 +46,7 @@ from django.db.models.expressions import DatabaseDefault
 
 from core.inserts import insert_rows, read_back_fields, written_fields
 from core.models import OutboxItem
+from core.prepared import prepared_cursor
 from stores.models import User
 
 from .models import Interaction, Visit
@@ -180,20 +180,6 @@ def _params(model: type[Model], objects: Sequence[Model], name: str) -> dict:
         for row, values in enumerate(insert_rows(fields, objects))
         for field, value in zip(fields, values, strict=True)
     }
-
-
-def prepared_cursor():
-    """A cursor that sends the values apart from the statement (psycopg's `RawCursor`, which takes
-    PostgreSQL's numbered parameters as they are; Django's own cursors bind the values into the
-    text on the client), so that psycopg prepares the statement once the
-    connection has run it `prepare_threshold` times (psycopg's option: DATABASE_PREPARE_THRESHOLD
-    in the settings): the database then parses and plans the statement (this one of seven parts,
-    and `submission_reads`') once per connection instead of on every submission, and psycopg no
-    longer quotes a hundred values into its text. Wrapped as Django wraps its own cursors: errors are Django's (a taken id is an
-    IntegrityError) and the statement is logged and counted like any other."""
-    connection.ensure_connection()
-    cursor = psycopg.RawCursor(connection.connection)
-    return connection.make_debug_cursor(cursor) if connection.queries_logged else connection.make_cursor(cursor)
 
 
 def insert_submission(

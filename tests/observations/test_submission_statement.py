@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
+from core.prepared import numbered
 from observations.submission_sql import _numbered, _statement
 
 
@@ -26,3 +27,9 @@ def test_every_parameter_of_the_statement_is_named_once_and_numbered_in_order():
     assert len(names) == len(set(names))
     assert "%(" not in text
     assert f"${len(names)}" in text and f"${len(names) + 1}" not in text
+
+
+def test_positional_parameters_are_numbered_in_order():
+    assert numbered("SELECT %s, %s FROM t WHERE a = %s") == "SELECT $1, $2 FROM t WHERE a = $3"
+    with pytest.raises(ValueError):
+        numbered("SELECT %s WHERE a LIKE 'x%'")
