@@ -336,7 +336,7 @@ def standing_of(
     stored = "(SELECT {column} FROM " + table + " WHERE scope = %s AND week_start = %s AND store_id = %s)"  # noqa: S608
     sql = (
         f"WITH own AS ({own}) "  # noqa: S608
-        "SELECT count(s.shrunk), (SELECT shrunk FROM own), "
+        "SELECT count(*) FILTER (WHERE s.n > 0), (SELECT shrunk FROM own), "  # n > 0: a shrunk score (not computed twice)
         "count(*) FILTER (WHERE s.shrunk > (SELECT shrunk FROM own)) + 1, "
         f"{stored.format(column='rank_low')}, {stored.format(column='rank_high')} "
         f"FROM ({every}) AS s"
