@@ -1,11 +1,16 @@
 """Report latency at scale: the branch comparison over all stores (its first page of 100, ranks
 and means company-wide) and one store's weekly report, server-side (Django test client, full
 stack: URL routing, auth, report, JSON), as head office, every request computed from the rollups
-(the cache, sessions included, cleared before each), with their SQL query counts and the wall time
+(the reports have no cache), with their SQL query counts and the wall time
 spent in database calls, next to the lower bound timed in the same run: a raw SQL aggregate over
 the same raw rows (visits and interactions) that a report without rollups would have to read.
 
     BENCH_DB=oasis_bench10x .venv/bin/python bench/reports_latency.py [--runs 3] [--requests 200]
+
+Each report twice: with the session where production keeps it (`cached_db`: in Redis after the
+first request; the `_uncached` figures, which the targets are about) and with Redis emptied before
+every request (`_cold_session`: the session read from the database and written back to Redis each
+time, what every request cost in the figures published before 2026-12-07 03:30).
 
 `--runs` runs of `--requests` requests each (the raw baselines: `--raw-requests`), the report and
 its baseline alternating within each run; every run's medians are printed with the machine's
@@ -176,14 +181,16 @@ def main() -> None:
     store = Store.objects.order_by("code").first()
     first = week - dt.timedelta(weeks=11)
 
-    def branch():
-        cache.clear()  # every request computes the report from the rollups (the session too: from the database)
+    def branch(cold: bool = False):
+        if cold:
+            cache.clear()  # the session too: read from the database, written back to Redis
         response = client.get("/api/v1/reports/branches/", {"week": label, "page": "1"})
         assert response.status_code == 200, response.content[:300]
         return response
 
-    def store_report():
-        cache.clear()
+    def store_report(cold: bool = False):
+        if cold:
+            cache.clear()
         response = client.get(f"/api/v1/reports/stores/{store.code}/weekly/", {"week": label})
         assert response.status_code == 200, response.content[:300]
         return response
@@ -204,8 +211,10 @@ def main() -> None:
 
     measures = [
         ("branch_report_uncached", branch, args.requests),
+        ("branch_report_cold_session", lambda: branch(cold=True), args.requests),
         ("raw_branch_aggregate", raw_branch, args.raw_requests),
         ("store_report_uncached", store_report, args.requests),
+        ("store_report_cold_session", lambda: store_report(cold=True), args.requests),
         ("raw_store_aggregate", raw_store, args.raw_requests),
     ]
     results: dict = {"week": label, "stores": Store.objects.count(), "database_state": state, "runs": []}
