@@ -12,9 +12,11 @@ first request; the `_uncached` figures, which the targets are about) and with Re
 every request (`_cold_session`: the session read from the database and written back to Redis each
 time, what every request cost in the figures published before 2026-12-07 03:30).
 
-`--runs` runs of `--requests` requests each (the raw baselines: `--raw-requests`), the report and
-its baseline alternating within each run; every run's medians are printed with the machine's
-foreign CPU and load average during it (cpu.CpuMeter) and whether it was disturbed (foreign
+`--runs` runs of `--requests` requests each (the raw baselines: `--raw-requests`), every measure
+spread evenly over the whole run, in turn with the others (`interleaved`, since 2026-12-07 04:00;
+before, each measure's requests were sent one after the other); every run's medians are printed
+with the machine's foreign CPU, steal and load average during it (cpu.CpuMeter) and whether it
+was disturbed (foreign
 processes above 10 % of a core), and the output says whether consecutive undisturbed runs agree
 within 10 %. The database's state is printed too: when each table was last analysed and vacuumed
 and how many rows changed since (`--vacuum-analyze` first runs VACUUM (ANALYZE), which is what
@@ -108,6 +110,17 @@ def timed(fn, runs: int) -> tuple[list[float], list[float], object]:
             samples.append((time.perf_counter() - start) * 1000)
         db_samples.append(clock.seconds * 1000)
     return samples, db_samples, result
+
+
+def interleaved(measures: list[tuple[str, object, int]]) -> list[tuple[str, object]]:
+    """One run's requests in the order they are sent: the measures taken in turn, each spread
+    evenly over the whole run, so that all of them sample the same stretch of time (this machine's
+    speed drifts over tens of seconds, which made a measure timed after another read a different
+    machine)."""
+    slots = []
+    for name, fn, n in measures:
+        slots += [((i + 0.5) / n, name, fn) for i in range(n)]
+    return [(name, fn) for _position, name, fn in sorted(slots, key=lambda slot: slot[0])]
 
 
 def summary(samples: list[float], db_samples: list[float]) -> dict:
@@ -234,17 +247,23 @@ def main() -> None:
     results["queries"] = queries
     for number in range(args.runs):
         run: dict = {"run": number + 1}
-        for name, fn, n in measures:
-            with cpu.CpuMeter({}, {"postgres": common.BENCH_DB}) as meter:
-                samples, db_samples, _response = timed(fn, n)
-            machine = meter.machine
+        timings: dict[str, tuple[list[float], list[float]]] = {name: ([], []) for name, _fn, _n in measures}
+        with cpu.CpuMeter({}, {"postgres": common.BENCH_DB}) as meter:
+            for name, fn in interleaved(measures):
+                samples, db_samples, _response = timed(fn, 1)
+                timings[name][0].extend(samples)
+                timings[name][1].extend(db_samples)
+        machine = meter.machine
+        for name, _fn, _n in measures:
             run[name] = {
-                **summary(samples, db_samples),
+                **summary(*timings[name]),
                 "foreign_core_pct": machine["foreign_core_pct"],
+                "steal_core_pct": machine["steal_core_pct"],
                 "load_avg_mean": machine["load_avg_mean"],
                 "disturbed": machine["disturbed"],
             }
-        run["disturbed"] = any(run[name]["disturbed"] for name, _fn, _n in measures)
+        run["seconds"] = machine["seconds"]
+        run["disturbed"] = machine["disturbed"]
         # The report's time against its raw baseline of the same run.
         run["branch_uncached_over_raw"] = round(
             run["branch_report_uncached"]["median_ms"] / run["raw_branch_aggregate"]["median_ms"], 3
