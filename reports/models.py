@@ -12,6 +12,15 @@ from observations.models import RollupScope
 from stores.models import Region, Store
 
 
+def scope_is_valid(name: str) -> models.CheckConstraint:
+    """The one rule of a week table's scope: all counted visits or approved visits only."""
+    return models.CheckConstraint(
+        condition=Q(scope__in=RollupScope.values),
+        name=name,
+        violation_error_message=_("The scope must be all counted visits or approved visits only."),
+    )
+
+
 class WeekSums(models.Model):
     """The sums and counts of one week's counted visits for one scope, which merge across stores
     and weeks (a store's week, a region's week). The seconds for the medians are each model's own."""
@@ -87,11 +96,7 @@ class StoreWeekRollup(WeekSums):
         ]
         constraints = [
             models.UniqueConstraint(fields=["store", "week_start", "scope"], name="rollup_store_week_scope_unique"),
-            models.CheckConstraint(
-                condition=Q(scope__in=RollupScope.values),
-                name="rollup_scope_valid",
-                violation_error_message=_("The scope must be all counted visits or approved visits only."),
-            ),
+            scope_is_valid("rollup_scope_valid"),
         ]
 
     def __str__(self) -> str:
@@ -115,11 +120,7 @@ class RegionWeekRollup(WeekSums):
         indexes = [models.Index(fields=["scope", "week_start"], name="region_rollup_scope_week")]
         constraints = [
             models.UniqueConstraint(fields=["region", "week_start", "scope"], name="region_rollup_unique"),
-            models.CheckConstraint(
-                condition=Q(scope__in=RollupScope.values),
-                name="region_rollup_scope_valid",
-                violation_error_message=_("The scope must be all counted visits or approved visits only."),
-            ),
+            scope_is_valid("region_rollup_scope_valid"),
         ]
 
     def __str__(self) -> str:
@@ -217,11 +218,7 @@ class PublishedStoreWeek(WeekSums):
         ]
         constraints = [
             models.UniqueConstraint(fields=["store", "week_start", "scope"], name="published_store_week_unique"),
-            models.CheckConstraint(
-                condition=Q(scope__in=RollupScope.values),
-                name="published_scope_valid",
-                violation_error_message=_("The scope must be all counted visits or approved visits only."),
-            ),
+            scope_is_valid("published_scope_valid"),
         ]
 
     def __str__(self) -> str:
